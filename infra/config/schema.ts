@@ -1,0 +1,128 @@
+/**
+ * The stack config schema (zod). Every key lives under the `llm-platform:` namespace except the
+ * AWS provider's own `aws:region`. Field-level rules live here; rules that span keys live in
+ * `spec.ts`. Messages are written for the person editing the stack file: what is wrong and what
+ * would be valid.
+ */
+import { z } from "zod";
+import { findInstanceType, instanceTypeNames, isGpuInstance, supportsEfa } from "../catalog/instances";
+import { ONPREM_GPUS } from "../catalog/gpus";
+import { networkCidr } from "../network/subnets";
+import { didYouMean } from "./suggest";
+import { show } from "./errors";
+
+export const PROJECT = "llm-platform";
+export const TARGETS = ["aws", "existing"] as const;
+export const PURPOSES = ["system", "training", "inference"] as const;
+export const AWS_FABRICS = ["efa", "tcp"] as const;
+export const ONPREM_FABRICS = ["infiniband", "tcp"] as const;
+export const NAT_MODES = ["single", "perAz"] as const;
+
+// Kubernetes names (pools become node labels and resource names): RFC 1123 label, kept short
+// because AWS node group and launch template names derive from it.
+const poolName = z
+  .string({ error: "must be a string" })
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: (i) => `${show(i.input)} is not a valid pool name (lowercase letters, digits and '-', starting and ending with a letter or digit)` })
+  .max(40, { error: (i) => `${show(i.input)} is longer than 40 characters` });
+
+const nodeCount = z.number({ error: (i) => `${show(i.input)} is not a whole number ≥ 0` }).int({ error: (i) => `${show(i.input)} is not a whole number ≥ 0` }).min(0, { error: (i) => `${show(i.input)} is not a whole number ≥ 0` });
+
+const purpose = z.enum(PURPOSES, { error: (i) => `${show(i.input)} is not a pool purpose (valid: ${PURPOSES.join(", ")})${didYouMean(i.input, PURPOSES)}` });
+
+const poolCommon = {
+  name: poolName,
+  minNodes: nodeCount,
+  maxNodes: nodeCount.refine((n) => n >= 1, { error: (i) => `${show(i.input)} must be at least 1 (a pool that can never have a node is not a pool)` }),
+  /** Nodes the pool starts with, and the count the cost model calls "expected"; default minNodes. */
+  desiredNodes: nodeCount.optional(),
+  purpose,
+};
+
+const instanceType = z.string({ error: (i) => `${show(i.input)} is not an instance type name` }).refine((name) => findInstanceType(name) !== undefined, {
+  error: (i) => `${show(i.input)} is not a known instance type${didYouMean(i.input, instanceTypeNames())}`,
+});
+
+export const awsNodePoolSchema = z
+  .strictObject({
+    ...poolCommon,
+    instanceType,
+    /** efa (default where the type supports it) or tcp. */
+    fabric: z.enum(AWS_FABRICS, { error: (i) => `${show(i.input)} is not a fabric on AWS (valid: ${AWS_FABRICS.join(", ")}; InfiniBand exists only on-prem)` }).optional(),
+  })
+  .superRefine((pool, ctx) => {
+    const type = findInstanceType(pool.instanceType);
+    if (!type) return;
+    if (pool.purpose !== "system" && !isGpuInstance(type)) {
+      ctx.addIssue({ code: "custom", path: ["instanceType"], input: pool.instanceType, message: `${show(pool.instanceType)} has no GPU, but the pool's purpose is ${pool.purpose} (use a GPU type such as g6e.xlarge, p5.48xlarge)` });
+    }
+    if (pool.purpose === "system" && isGpuInstance(type)) {
+      ctx.addIssue({ code: "custom", path: ["instanceType"], input: pool.instanceType, message: `${show(pool.instanceType)} is a GPU type; a system pool runs controllers, not GPU work (use a CPU type such as m6i.xlarge)` });
+    }
+    if (pool.fabric === "efa" && !supportsEfa(type)) {
+      ctx.addIssue({ code: "custom", path: ["fabric"], input: pool.fabric, message: `"efa" is not supported by ${pool.instanceType} (use fabric tcp, or an EFA type such as p5.48xlarge or g6e.8xlarge)` });
+    }
+  });
+
+export const existingNodePoolSchema = z.strictObject({
+  ...poolCommon,
+  gpu: z.enum(ONPREM_GPUS, { error: (i) => `${show(i.input)} is not a supported on-prem GPU (valid: ${ONPREM_GPUS.join(", ")})${didYouMean(i.input, ONPREM_GPUS)}` }),
+  gpusPerNode: z.number({ error: (i) => `${show(i.input)} is not a GPU count (1, 2, 4, 8 or 16)` }).refine((n) => [1, 2, 4, 8, 16].includes(n), { error: (i) => `${show(i.input)} is not a GPU count (1, 2, 4, 8 or 16)` }),
+  fabric: z.enum(ONPREM_FABRICS, {
+    error: (i) => (i.input === "efa" ? `"efa" exists only on AWS; on-prem pools use infiniband or tcp` : `${show(i.input)} is not an on-prem fabric (valid: ${ONPREM_FABRICS.join(", ")})${didYouMean(i.input, ONPREM_FABRICS)}`),
+  }),
+  /** Node labels that select this pool's nodes on the existing cluster; default `llm-platform/pool: <name>`. */
+  nodeSelector: z.record(z.string(), z.string({ error: (i) => `${show(i.input)} is not a label value (strings only)` })).optional(),
+});
+
+// Version strings stay strings: YAML would read 12.10 as the number 12.1.
+const version = (what: string, pattern: RegExp, example: string) =>
+  z.string({ error: (i) => `${show(i.input)} is not a ${what} version string (write it quoted, e.g. "${example}")` }).regex(pattern, { error: (i) => `${show(i.input)} is not a ${what} version (e.g. "${example}")` });
+
+export const gpuStackSchema = z.strictObject({
+  driverVersion: version("driver", /^\d{3}(\.\d{1,3}){1,2}$/, "580.105.08"),
+  cudaVersion: version("CUDA", /^\d{2}\.\d{1,2}$/, "12.8"),
+  pytorchVersion: version("PyTorch", /^\d+\.\d+\.\d+$/, "2.7.1"),
+  deepspeedVersion: version("DeepSpeed", /^\d+\.\d+\.\d+$/, "0.17.1"),
+});
+
+const cidr = z.string({ error: (i) => `${show(i.input)} is not a CIDR block` }).refine(isIpv4Cidr, { error: (i) => `${show(i.input)} is not an IPv4 CIDR block (e.g. "203.0.113.0/24")` });
+
+export const clusterSchema = z.strictObject({
+  /** EKS cluster name; default `llm-<stack>`. */
+  name: z.string().regex(/^[a-zA-Z][-a-zA-Z0-9_]{0,99}$/, { error: (i) => `${show(i.input)} is not a valid EKS cluster name (letters, digits, '-' and '_', starting with a letter, ≤ 100)` }).optional(),
+  kubernetesVersion: z.string({ error: (i) => `${show(i.input)} is not a Kubernetes version string (quote it, e.g. "1.33")` }).regex(/^1\.\d{2}$/, { error: (i) => `${show(i.input)} is not a Kubernetes minor version (e.g. "1.33")` }),
+  /** CIDRs allowed to reach a public API endpoint; empty (default) keeps the endpoint private. */
+  publicAccessCidrs: z
+    .array(
+      cidr.refine((c) => !isOpenToInternet(c), { error: (i) => `${show(i.input)} opens the API endpoint to the whole internet; list the CIDRs of your CI runners or VPN instead` }),
+      { error: (i) => `${show(i.input)} is not a list of CIDR blocks` },
+    )
+    .optional(),
+  /** IAM roles granted cluster-admin through EKS access entries, besides the deploying role. */
+  adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: (i) => `${show(i.input)} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)` })).optional(),
+});
+
+export const networkSchema = z.strictObject({
+  vpcCidr: cidr
+    .refine((c) => prefixLength(c) >= 16 && prefixLength(c) <= 20, { error: (i) => `${show(i.input)} must be a /16 to /20 block so each AZ gets its node and public subnets` })
+    .refine((c) => !isIpv4Cidr(c) || networkCidr(c) === c, { error: (i) => `${show(i.input)} has host bits set (did you mean ${networkCidr(String(i.input))}?)` })
+    .optional(),
+  /** Availability zones for the node subnets; default the region's a, b, c. */
+  availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: (i) => `${show(i.input)} is not an availability zone name (e.g. "us-east-1a")` })).min(2, { error: "needs at least 2 availability zones (EKS requires subnets in two AZs)" }).max(6, { error: "at most 6 availability zones" }).optional(),
+  /** single: one NAT gateway (cheap, dev); perAz: one per AZ (no cross-AZ dependency, prod). */
+  natGateways: z.enum(NAT_MODES, { error: (i) => `${show(i.input)} is not a NAT gateway mode (valid: ${NAT_MODES.join(", ")})` }).optional(),
+});
+
+export function isIpv4Cidr(value: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+}
+
+export function prefixLength(value: string): number {
+  return Number(value.split("/")[1]);
+}
+
+/** True for a CIDR that admits every address on the internet (the EKS policy rejects these). */
+export function isOpenToInternet(value: string): boolean {
+  return value.trim() === "::/0" || (isIpv4Cidr(value) && prefixLength(value) === 0);
+}

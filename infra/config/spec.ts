@@ -1,0 +1,360 @@
+/**
+ * Stack config → one immutable, typed platform spec. Every problem in the config is collected and
+ * reported at once (ConfigError), each naming the key path, the bad value and what would be valid.
+ * Pure: no Pulumi import, so the policy pack, the plan CLI and tests use it directly.
+ */
+import { z } from "zod";
+import { findInstanceType, InstanceType, supportsEfa } from "../catalog/instances";
+import { OnpremGpu } from "../catalog/gpus";
+import { ConfigError, ConfigProblem, show } from "./errors";
+import {
+  awsNodePoolSchema,
+  clusterSchema,
+  existingNodePoolSchema,
+  gpuStackSchema,
+  networkSchema,
+  PROJECT,
+  TARGETS,
+} from "./schema";
+import { didYouMean } from "./suggest";
+
+export type Target = (typeof TARGETS)[number];
+export type Purpose = "system" | "training" | "inference";
+export type Fabric = "efa" | "infiniband" | "tcp";
+
+export interface GpuStackSpec {
+  readonly driverVersion: string;
+  readonly cudaVersion: string;
+  readonly pytorchVersion: string;
+  readonly deepspeedVersion: string;
+}
+
+interface NodePoolCommon {
+  readonly name: string;
+  readonly purpose: Purpose;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  /** Nodes at creation and the "expected" count for cost; between minNodes and maxNodes. */
+  readonly desiredNodes: number;
+  readonly fabric: Fabric;
+}
+
+export interface AwsNodePoolSpec extends NodePoolCommon {
+  readonly kind: "aws";
+  readonly instanceType: InstanceType;
+}
+
+export interface ExistingNodePoolSpec extends NodePoolCommon {
+  readonly kind: "existing";
+  readonly gpu: OnpremGpu;
+  readonly gpusPerNode: number;
+  readonly nodeSelector: Readonly<Record<string, string>>;
+}
+
+export type NodePoolSpec = AwsNodePoolSpec | ExistingNodePoolSpec;
+
+interface SpecCommon {
+  readonly project: typeof PROJECT;
+  readonly stack: string;
+  readonly budgetUsdPerMonth: number;
+  readonly gpuStack: GpuStackSpec;
+}
+
+export interface AwsPlatformSpec extends SpecCommon {
+  readonly target: "aws";
+  readonly region: string;
+  readonly nodePools: readonly AwsNodePoolSpec[];
+  readonly network: {
+    readonly vpcCidr: string;
+    readonly availabilityZones: readonly string[];
+    readonly natGateways: "single" | "perAz";
+  };
+  readonly cluster: {
+    readonly name: string;
+    readonly kubernetesVersion: string;
+    /** Empty: the API endpoint is private only. */
+    readonly publicAccessCidrs: readonly string[];
+    readonly adminRoleArns: readonly string[];
+  };
+}
+
+export interface ExistingPlatformSpec extends SpecCommon {
+  readonly target: "existing";
+  readonly nodePools: readonly ExistingNodePoolSpec[];
+  /** The config key holding the (secret) kubeconfig; the program reads it as a secret. */
+  readonly kubeconfigKey: string;
+}
+
+export type PlatformSpec = AwsPlatformSpec | ExistingPlatformSpec;
+
+/** Stack config as Pulumi holds it: full key (`llm-platform:nodePools`) → string value. */
+export interface RawStackConfig {
+  readonly stack: string;
+  readonly values: Readonly<Record<string, string>>;
+  /** Keys whose values are secrets (`secure:` in the stack file). */
+  readonly secretKeys: ReadonlySet<string>;
+}
+
+type KeyKind = "string" | "number" | "json" | "secret";
+/** Every project key, how Pulumi's string value is decoded, and which target uses it. */
+export const CONFIG_KEYS: Readonly<Record<string, { kind: KeyKind; targets: readonly Target[] }>> = {
+  target: { kind: "string", targets: ["aws", "existing"] },
+  budgetUsdPerMonth: { kind: "number", targets: ["aws", "existing"] },
+  gpuStack: { kind: "json", targets: ["aws", "existing"] },
+  nodePools: { kind: "json", targets: ["aws", "existing"] },
+  cluster: { kind: "json", targets: ["aws"] },
+  network: { kind: "json", targets: ["aws"] },
+  kubeconfig: { kind: "secret", targets: ["existing"] },
+};
+
+const DEFAULT_VPC_CIDR = "10.0.0.0/16";
+const key = (k: string) => `${PROJECT}:${k}`;
+
+export function parseSpec(raw: RawStackConfig): PlatformSpec {
+  const problems: ConfigProblem[] = [];
+  const decoded: Record<string, unknown> = {};
+  const undecodable = new Set<string>();
+
+  for (const [fullKey, text] of Object.entries(raw.values)) {
+    const [namespace, ...rest] = fullKey.split(":");
+    const name = rest.join(":");
+    if (namespace !== PROJECT) continue; // other namespaces belong to providers (aws:region, …)
+    const known = CONFIG_KEYS[name];
+    if (!known) {
+      problems.push({ path: fullKey, message: `is not a known key${didYouMean(name, Object.keys(CONFIG_KEYS)) || ` (known keys: ${Object.keys(CONFIG_KEYS).join(", ")})`}` });
+      continue;
+    }
+    const value = decodeValue(fullKey, text, known.kind, raw.secretKeys.has(fullKey), problems);
+    if (value !== undefined) decoded[name] = value;
+    else undecodable.add(name);
+  }
+
+  const targetResult = z.enum(TARGETS).safeParse(decoded.target);
+  if (!targetResult.success) {
+    problems.push({ path: key("target"), message: `${show(decoded.target)} is not a target (valid: ${TARGETS.join(", ")})${didYouMean(decoded.target, TARGETS)}` });
+    throw new ConfigError(raw.stack, problems);
+  }
+  const target = targetResult.data;
+
+  for (const [name, meta] of Object.entries(CONFIG_KEYS)) {
+    if (decoded[name] !== undefined && !meta.targets.includes(target)) {
+      problems.push({ path: key(name), message: `is only used with target ${meta.targets.join(" or ")}, but this stack's target is ${target} (remove it)` });
+    }
+  }
+
+  const common = z.object({
+    budgetUsdPerMonth: z.number({ error: (i) => `${show(i.input)} is not a monthly budget in USD (a number > 0)` }).positive({ error: (i) => `${show(i.input)} is not a monthly budget in USD (a number > 0)` }),
+    gpuStack: gpuStackSchema,
+  });
+  const poolSchema = target === "aws" ? awsNodePoolSchema : existingNodePoolSchema;
+  const shape = common.extend({
+    nodePools: z.array(poolSchema, { error: (i) => `${show(i.input)} is not a list of node pools` }).min(1, { error: "lists no node pool (at least one GPU pool is needed)" }),
+    ...(target === "aws" ? { cluster: clusterSchema, network: networkSchema.optional() } : {}),
+  });
+  const parsed = shape.safeParse(decoded);
+  if (!parsed.success) {
+    // A key that could not be decoded was reported already; zod would only add "is required".
+    const issues = parsed.error.issues.filter((issue) => !undecodable.has(String(issue.path[0])));
+    problems.push(...issues.map((issue) => toProblem(issue, decoded, target)));
+  }
+
+  const pools = Array.isArray(decoded.nodePools) ? (decoded.nodePools as unknown[]) : [];
+  problems.push(...crossPoolProblems(target, pools));
+
+  const region = raw.values["aws:region"];
+  if (target === "aws") {
+    if (!region || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+      problems.push({ path: "aws:region", message: `${show(region)} is not an AWS region (e.g. "us-east-1")` });
+    }
+    const zones = (decoded.network as { availabilityZones?: unknown } | undefined)?.availabilityZones;
+    if (region && Array.isArray(zones)) {
+      zones.forEach((zone, i) => {
+        if (typeof zone === "string" && !zone.startsWith(region)) {
+          problems.push({ path: `${key("network")}.availabilityZones[${i}]`, message: `${show(zone)} is not in region ${region} (e.g. "${region}a")` });
+        }
+      });
+    }
+  } else if (decoded.kubeconfig === undefined && !problems.some((p) => p.path === key("kubeconfig"))) {
+    problems.push({ path: key("kubeconfig"), message: `is required with target existing (set it with: pulumi config set --secret kubeconfig "$(cat ~/.kube/config)")` });
+  }
+
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, sortByPath(problems));
+  return deepFreeze(buildSpec(raw, target, parsed.data as ParsedShape, region ?? ""));
+}
+
+type ParsedShape = {
+  budgetUsdPerMonth: number;
+  gpuStack: GpuStackSpec;
+  nodePools: (z.infer<typeof awsNodePoolSchema> | z.infer<typeof existingNodePoolSchema>)[];
+  cluster?: z.infer<typeof clusterSchema>;
+  network?: z.infer<typeof networkSchema>;
+};
+
+function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape, region: string): PlatformSpec {
+  const common = { project: PROJECT, stack: raw.stack, budgetUsdPerMonth: data.budgetUsdPerMonth, gpuStack: { ...data.gpuStack } } as const;
+  if (target === "existing") {
+    const nodePools = (data.nodePools as z.infer<typeof existingNodePoolSchema>[]).map(
+      (p): ExistingNodePoolSpec => ({
+        kind: "existing",
+        name: p.name,
+        purpose: p.purpose,
+        minNodes: p.minNodes,
+        maxNodes: p.maxNodes,
+        desiredNodes: p.desiredNodes ?? p.minNodes,
+        fabric: p.fabric,
+        gpu: p.gpu,
+        gpusPerNode: p.gpusPerNode,
+        nodeSelector: p.nodeSelector ?? { [`${PROJECT}/pool`]: p.name },
+      }),
+    );
+    return { ...common, target, nodePools, kubeconfigKey: key("kubeconfig") };
+  }
+  const nodePools = (data.nodePools as z.infer<typeof awsNodePoolSchema>[]).map((p): AwsNodePoolSpec => {
+    const instanceType = findInstanceType(p.instanceType)!;
+    return {
+      kind: "aws",
+      name: p.name,
+      purpose: p.purpose,
+      minNodes: p.minNodes,
+      maxNodes: p.maxNodes,
+      desiredNodes: p.desiredNodes ?? p.minNodes,
+      // Training gets EFA where the type has it (the field notes' multi-node lesson); serving and
+      // system pods do not talk across nodes, so they stay on the VPC's TCP network.
+      fabric: p.fabric ?? (p.purpose === "training" && supportsEfa(instanceType) ? "efa" : "tcp"),
+      instanceType,
+    };
+  });
+  const cluster = data.cluster!;
+  return {
+    ...common,
+    target,
+    region,
+    nodePools,
+    network: {
+      vpcCidr: data.network?.vpcCidr ?? DEFAULT_VPC_CIDR,
+      availabilityZones: data.network?.availabilityZones ?? ["a", "b", "c"].map((s) => `${region}${s}`),
+      natGateways: data.network?.natGateways ?? "single",
+    },
+    cluster: {
+      name: cluster.name ?? `llm-${raw.stack}`,
+      kubernetesVersion: cluster.kubernetesVersion,
+      publicAccessCidrs: cluster.publicAccessCidrs ?? [],
+      adminRoleArns: cluster.adminRoleArns ?? [],
+    },
+  };
+}
+
+function decodeValue(fullKey: string, text: string, kind: KeyKind, isSecret: boolean, problems: ConfigProblem[]): unknown {
+  switch (kind) {
+    case "string":
+      return text;
+    case "secret":
+      if (!isSecret) problems.push({ path: fullKey, message: `is stored in plain text; it holds credentials, so set it as a secret (pulumi config set --secret ${fullKey.split(":")[1]} ...)` });
+      return text;
+    case "number": {
+      const n = Number(text);
+      if (text.trim() === "" || Number.isNaN(n)) {
+        problems.push({ path: fullKey, message: `${show(text)} is not a number` });
+        return undefined;
+      }
+      return n;
+    }
+    case "json":
+      try {
+        return JSON.parse(text);
+      } catch {
+        problems.push({ path: fullKey, message: `${show(text)} is not a structured value (write it as a YAML map or list in the stack file)` });
+        return undefined;
+      }
+  }
+}
+
+/** Rules across fields of a pool, and across pools: counts, names, the system pool. */
+function crossPoolProblems(target: Target, pools: unknown[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const seen = new Map<string, number>();
+  pools.forEach((pool, i) => {
+    if (typeof pool !== "object" || pool === null) return;
+    const p = pool as Record<string, unknown>;
+    const at = `${key("nodePools")}[${i}]`;
+    if (typeof p.name === "string") {
+      const first = seen.get(p.name);
+      if (first !== undefined) problems.push({ path: `${at}.name`, message: `${show(p.name)} is already the name of nodePools[${first}] (pool names must be unique)` });
+      else seen.set(p.name, i);
+    }
+    const min = p.minNodes;
+    const max = p.maxNodes;
+    if (typeof min === "number" && typeof max === "number" && min > max) {
+      problems.push({ path: `${at}.minNodes`, message: `${min} is greater than maxNodes ${max} (minNodes must be ≤ maxNodes)` });
+    }
+    const desired = p.desiredNodes;
+    if (typeof desired === "number" && typeof min === "number" && typeof max === "number" && min <= max && (desired < min || desired > max)) {
+      problems.push({ path: `${at}.desiredNodes`, message: `${desired} is outside minNodes..maxNodes (${min}..${max})` });
+    }
+  });
+  if (target === "aws") {
+    const systemPools = pools.filter((p) => typeof p === "object" && p !== null && (p as Record<string, unknown>).purpose === "system");
+    if (pools.length > 0 && systemPools.length !== 1) {
+      problems.push({ path: key("nodePools"), message: `has ${systemPools.length} pools with purpose system; an AWS stack needs exactly one (it runs CoreDNS, operators and controllers)` });
+    }
+  }
+  return problems;
+}
+
+function toProblem(issue: z.core.$ZodIssue, input: Record<string, unknown>, target: Target): ConfigProblem {
+  const [top, ...rest] = issue.path;
+  const path = key(String(top)) + rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+  const value = issue.path.reduce<unknown>((v, p) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined), input);
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const known = knownKeysAt(issue.path, target);
+      return {
+        path,
+        message: issue.keys
+          .map((k) => `unknown key ${show(k)}${didYouMean(k, known) || (known.length ? ` (valid keys: ${known.join(", ")})` : "")}`)
+          .join("; "),
+      };
+    }
+    case "invalid_type":
+      if (value === undefined) return { path, message: `is required${requiredHint(issue.path)}` };
+      return { path, message: issue.message.startsWith("Invalid input") ? `${show(value)} is not a ${issue.expected}` : issue.message };
+    default:
+      return { path, message: issue.message };
+  }
+}
+
+const KEYS_BY_PATH: Record<string, readonly string[]> = {
+  gpuStack: Object.keys(gpuStackSchema.shape),
+  cluster: Object.keys(clusterSchema.shape),
+  network: Object.keys(networkSchema.shape),
+};
+
+function knownKeysAt(path: readonly PropertyKey[], target: Target): readonly string[] {
+  if (path[0] === "nodePools") return Object.keys((target === "aws" ? awsNodePoolSchema : existingNodePoolSchema).shape);
+  return KEYS_BY_PATH[String(path[0])] ?? [];
+}
+
+function requiredHint(path: readonly PropertyKey[]): string {
+  const hints: Record<string, string> = {
+    budgetUsdPerMonth: " (the monthly USD budget the cost policy enforces, e.g. 5000)",
+    gpuStack: " ({ driverVersion, cudaVersion, pytorchVersion, deepspeedVersion })",
+    nodePools: " (a list of node pools)",
+    cluster: " ({ kubernetesVersion: \"1.33\", ... })",
+    kubernetesVersion: ' (e.g. "1.33")',
+  };
+  return hints[String(path[path.length - 1])] ?? "";
+}
+
+/** Problems in key order (stable within a key), so a long report reads like the stack file. */
+function sortByPath(problems: ConfigProblem[]): ConfigProblem[] {
+  const order = (p: ConfigProblem) => p.path.replace(/\[(\d+)\]/g, (_, n: string) => `[${n.padStart(4, "0")}]`);
+  return [...problems].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,141 @@
+/**
+ * The cost model: prices a set of planned resources from their inputs alone (no Pulumi import), so
+ * the offline plan and the budget policy compute the same number. Node pools are priced at their
+ * minimum, expected (desired) and maximum node counts. A resource the model cannot price is listed
+ * as unpriced, never counted as zero; types AWS does not bill for are named in FREE_TYPES.
+ */
+import { HOURS_PER_MONTH, ON_DEMAND_USD_PER_HOUR, SERVICE_RATES } from "./prices";
+
+export interface PricedResourceInput {
+  readonly urn: string;
+  readonly type: string;
+  readonly inputs: Readonly<Record<string, any>>;
+}
+
+export interface MonthlyRange {
+  readonly min: number;
+  readonly expected: number;
+  readonly max: number;
+}
+
+export interface CostLine {
+  readonly urn: string;
+  readonly description: string;
+  readonly monthly: MonthlyRange;
+}
+
+export interface CostReport {
+  readonly currency: "USD";
+  readonly monthly: MonthlyRange;
+  readonly lines: readonly CostLine[];
+  readonly unpriced: readonly string[];
+}
+
+/** Resource types that carry no charge of their own (AWS bills the instances, traffic or requests behind them). */
+export const FREE_TYPES: ReadonlySet<string> = new Set([
+  "aws:ec2/vpc:Vpc",
+  "aws:ec2/subnet:Subnet",
+  "aws:ec2/internetGateway:InternetGateway",
+  "aws:ec2/routeTable:RouteTable",
+  "aws:ec2/route:Route",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  "aws:ec2/securityGroup:SecurityGroup",
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  "aws:ec2/launchTemplate:LaunchTemplate",
+  "aws:ec2/placementGroup:PlacementGroup",
+  "aws:iam/role:Role",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:iam/policy:Policy",
+  "aws:kms/alias:Alias",
+  "aws:eks/accessEntry:AccessEntry",
+  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+  "aws:autoscaling/tag:Tag",
+]);
+
+/** "$1,234.56" — how every report and policy message writes money. */
+export const formatUsd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+const monthlyFromHourly = (usdPerHour: number) => usdPerHour * HOURS_PER_MONTH;
+const flat = (usd: number): MonthlyRange => ({ min: usd, expected: usd, max: usd });
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+type Pricer = (r: PricedResourceInput) => { description: string; monthly: MonthlyRange } | undefined;
+
+const PRICERS: Readonly<Record<string, Pricer>> = {
+  "aws:eks/cluster:Cluster": () => ({
+    description: `EKS control plane (${HOURS_PER_MONTH} h × $${SERVICE_RATES.eksControlPlaneUsdPerHour}/h)`,
+    monthly: flat(monthlyFromHourly(SERVICE_RATES.eksControlPlaneUsdPerHour)),
+  }),
+  "aws:ec2/natGateway:NatGateway": () => ({
+    description: `NAT gateway hours (${HOURS_PER_MONTH} h × $${SERVICE_RATES.natGatewayUsdPerHour}/h; data processed not priced)`,
+    monthly: flat(monthlyFromHourly(SERVICE_RATES.natGatewayUsdPerHour)),
+  }),
+  "aws:ec2/eip:Eip": () => ({
+    description: `public IPv4 address (${HOURS_PER_MONTH} h × $${SERVICE_RATES.publicIpv4UsdPerHour}/h)`,
+    monthly: flat(monthlyFromHourly(SERVICE_RATES.publicIpv4UsdPerHour)),
+  }),
+  "aws:kms/key:Key": () => ({
+    description: `KMS customer managed key ($${SERVICE_RATES.kmsKeyUsdPerMonth}/month; requests not priced)`,
+    monthly: flat(SERVICE_RATES.kmsKeyUsdPerMonth),
+  }),
+  "aws:ebs/volume:Volume": (r) => {
+    const size = Number(r.inputs.size);
+    if (!(size > 0)) return undefined;
+    return { description: `EBS gp3 ${size} GB × $${SERVICE_RATES.ebsGp3UsdPerGbMonth}/GB-month`, monthly: flat(size * SERVICE_RATES.ebsGp3UsdPerGbMonth) };
+  },
+  "aws:eks/nodeGroup:NodeGroup": priceNodeGroup,
+  "aws:fsx/lustreFileSystem:LustreFileSystem": (r) => {
+    const capacityGiB = Number(r.inputs.storageCapacity);
+    const rate = SERVICE_RATES.fsxLustrePersistent2UsdPerGbMonth[Number(r.inputs.perUnitStorageThroughput)];
+    if (r.inputs.deploymentType !== "PERSISTENT_2" || !(capacityGiB > 0) || rate === undefined) return undefined;
+    return {
+      description: `FSx for Lustre PERSISTENT_2 ${capacityGiB} GiB × $${rate}/GB-month (${r.inputs.perUnitStorageThroughput} MB/s/TiB)`,
+      monthly: flat(capacityGiB * rate),
+    };
+  },
+};
+
+/** Managed node group: instance hours plus root volumes, at min / desired / max nodes. */
+function priceNodeGroup(r: PricedResourceInput): { description: string; monthly: MonthlyRange } | undefined {
+  const instanceType = r.inputs.instanceTypes?.[0];
+  const hourly = ON_DEMAND_USD_PER_HOUR[instanceType];
+  const scaling = r.inputs.scalingConfig ?? {};
+  const counts = [scaling.minSize, scaling.desiredSize, scaling.maxSize].map(Number);
+  if (hourly === undefined || counts.some((n) => !Number.isFinite(n))) return undefined;
+  // Without a launch template the node group's diskSize (EKS default 20 GiB) is each node's gp3 root volume.
+  const diskGb = r.inputs.launchTemplate ? 0 : Number(r.inputs.diskSize ?? 20);
+  const perNode = monthlyFromHourly(hourly) + diskGb * SERVICE_RATES.ebsGp3UsdPerGbMonth;
+  const [min, expected, max] = counts.map((n) => n * perNode);
+  return {
+    description: `${instanceType} × ${counts[0]}/${counts[1]}/${counts[2]} nodes (min/expected/max) at $${hourly}/h on demand` + (diskGb ? ` + ${diskGb} GB gp3 each` : ""),
+    monthly: { min, expected, max },
+  };
+}
+
+/** Resources that are not billed as such: components, providers, Kubernetes objects, random values. */
+function isNotBilled(type: string): boolean {
+  return type.startsWith("pulumi:") || type.startsWith("kubernetes:") || type.startsWith("random:") || !type.includes("/") || FREE_TYPES.has(type);
+}
+
+export function priceResources(resources: readonly PricedResourceInput[]): CostReport {
+  const lines: CostLine[] = [];
+  const unpriced: string[] = [];
+  for (const r of resources) {
+    if (isNotBilled(r.type) && !(r.type in PRICERS)) continue;
+    const pricer = PRICERS[r.type];
+    const priced = pricer?.(r);
+    if (priced) {
+      lines.push({
+        urn: r.urn,
+        description: priced.description,
+        monthly: { min: round2(priced.monthly.min), expected: round2(priced.monthly.expected), max: round2(priced.monthly.max) },
+      });
+    } else {
+      unpriced.push(r.urn); // a billed type the model has no price for, or inputs it cannot price
+    }
+  }
+  const sum = (k: keyof MonthlyRange) => round2(lines.reduce((acc, l) => acc + l.monthly[k], 0));
+  return { currency: "USD", monthly: { min: sum("min"), expected: sum("expected"), max: sum("max") }, lines, unpriced };
+}

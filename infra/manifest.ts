@@ -1,0 +1,49 @@
+/**
+ * The platform manifest: the part of the spec that policies need at preview time. The program
+ * passes it as the inputs of the root `llm-platform:index:Platform` component, where CrossGuard
+ * sees it (`pulumi preview --policy-pack`) exactly as the offline plan does.
+ */
+import { PlatformSpec } from "./config/spec";
+import { gpuModelOf, gpusPerNode } from "./nodes/labels";
+
+export const PLATFORM_TYPE = "llm-platform:index:Platform";
+
+export interface PoolManifest {
+  readonly name: string;
+  readonly purpose: string;
+  readonly fabric: string;
+  readonly instanceType?: string;
+  readonly gpu?: string;
+  readonly gpusPerNode: number;
+  readonly minNodes: number;
+  readonly desiredNodes: number;
+  readonly maxNodes: number;
+}
+
+export interface PlatformManifest {
+  readonly stack: string;
+  readonly target: string;
+  readonly budgetUsdPerMonth: number;
+  readonly gpuStack: PlatformSpec["gpuStack"];
+  readonly nodePools: readonly PoolManifest[];
+}
+
+export function platformManifest(spec: PlatformSpec): PlatformManifest {
+  return {
+    stack: spec.stack,
+    target: spec.target,
+    budgetUsdPerMonth: spec.budgetUsdPerMonth,
+    gpuStack: { ...spec.gpuStack },
+    nodePools: spec.nodePools.map((p) => ({
+      name: p.name,
+      purpose: p.purpose,
+      fabric: p.fabric,
+      ...(p.kind === "aws" ? { instanceType: p.instanceType.name } : {}),
+      ...(gpuModelOf(p) ? { gpu: gpuModelOf(p) } : {}),
+      gpusPerNode: gpusPerNode(p),
+      minNodes: p.minNodes,
+      desiredNodes: p.desiredNodes,
+      maxNodes: p.maxNodes,
+    })),
+  };
+}

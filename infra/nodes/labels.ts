@@ -1,0 +1,40 @@
+/**
+ * Node labels and taints for node pools (pure). Kueue flavors, training runtimes and the EFA
+ * plugin select nodes with exactly these, so they are defined once.
+ */
+import { NodePoolSpec } from "../config/spec";
+
+export const LABEL_PREFIX = "llm-platform";
+export const POOL_LABEL = `${LABEL_PREFIX}/pool`;
+export const PURPOSE_LABEL = `${LABEL_PREFIX}/purpose`;
+export const FABRIC_LABEL = `${LABEL_PREFIX}/fabric`;
+export const GPU_LABEL = `${LABEL_PREFIX}/gpu`;
+
+/** GPU nodes repel everything that does not ask for a GPU (NVIDIA's and EKS's convention). */
+export const GPU_TAINT = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" } as const;
+
+export function gpuModelOf(pool: NodePoolSpec): string | undefined {
+  return pool.kind === "aws" ? pool.instanceType.gpu?.model.name : pool.gpu;
+}
+
+export function gpusPerNode(pool: NodePoolSpec): number {
+  return pool.kind === "aws" ? (pool.instanceType.gpu?.count ?? 0) : pool.gpusPerNode;
+}
+
+export function isGpuPool(pool: NodePoolSpec): boolean {
+  return gpusPerNode(pool) > 0;
+}
+
+export function poolLabels(pool: NodePoolSpec): Record<string, string> {
+  const gpu = gpuModelOf(pool);
+  return {
+    [POOL_LABEL]: pool.name,
+    [PURPOSE_LABEL]: pool.purpose,
+    [FABRIC_LABEL]: pool.fabric,
+    ...(gpu ? { [GPU_LABEL]: gpu } : {}),
+  };
+}
+
+export function poolTaints(pool: NodePoolSpec): (typeof GPU_TAINT)[] {
+  return isGpuPool(pool) ? [GPU_TAINT] : [];
+}

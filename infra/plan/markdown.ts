@@ -1,0 +1,120 @@
+/**
+ * The plan as a reviewer reads it in a pull-request comment: a one-line summary, the node pools,
+ * policy results (mandatory first), cost at min / expected / max against the budget, resources
+ * grouped by component, and a Mermaid diagram of the components.
+ */
+import { networkGbpsPerGpu } from "../catalog/instances";
+import { formatUsd as usd } from "../cost/model";
+import { gpuModelOf, gpusPerNode } from "../nodes/labels";
+import { StackPlan } from "./plan";
+import { RecordedResource } from "./record";
+
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const shortName = (urn: string) => urn.split("::").pop() ?? urn;
+/** "NatGateway dev-vpc-nat-us-east-1a": the resource's kind and name, from its URN. */
+const label = (urn: string) => {
+  const parts = urn.split("::");
+  return `${(parts[parts.length - 2] ?? "").split("$").pop()?.split(":").pop()} ${parts[parts.length - 1]}`;
+};
+
+export function summaryLine(plan: StackPlan): string {
+  const mandatory = plan.policies.filter((v) => v.enforcement === "mandatory").length;
+  const advisory = plan.policies.length - mandatory;
+  const { monthly } = plan.cost;
+  return (
+    `${plan.stack}: ${plan.resources.length} resources, ${mandatory} mandatory / ${advisory} advisory policy violations, ` +
+    `${usd(monthly.expected)}/month expected (min ${usd(monthly.min)}, max ${usd(monthly.max)}; budget ${usd(plan.spec.budgetUsdPerMonth)})`
+  );
+}
+
+export function renderMarkdown(plans: readonly StackPlan[], failures: readonly { stack: string; message: string }[] = []): string {
+  const parts: string[] = [];
+  for (const f of failures) {
+    parts.push(`## ❌ ${f.stack}: config errors\n\n\`\`\`\n${f.message}\n\`\`\`\n`);
+  }
+  for (const plan of plans) parts.push(renderStack(plan));
+  return parts.join("\n");
+}
+
+function renderStack(plan: StackPlan): string {
+  const mandatory = plan.policies.filter((v) => v.enforcement === "mandatory");
+  const status = mandatory.length > 0 ? "❌" : "✅";
+  const out: string[] = [`## ${status} ${plan.stack}`, "", `**${summaryLine(plan)}**`, ""];
+
+  out.push("### Node pools", "", "| pool | purpose | node type | GPUs/node | fabric | network/node | per GPU | nodes min/desired/max |", "|---|---|---|---|---|---|---|---|");
+  for (const p of plan.spec.nodePools) {
+    const type = p.kind === "aws" ? p.instanceType.name : "existing nodes";
+    const gpu = gpuModelOf(p) ? `${gpusPerNode(p)} × ${gpuModelOf(p)}` : "—";
+    const perNode = p.kind === "aws" ? `${p.instanceType.networkGbps} Gbps` : "—";
+    const perGpu = p.kind === "aws" && networkGbpsPerGpu(p.instanceType) !== undefined ? `${networkGbpsPerGpu(p.instanceType)} Gbps` : "—";
+    out.push(`| ${p.name} | ${p.purpose} | ${type} | ${gpu} | ${p.fabric} | ${perNode} | ${perGpu} | ${p.minNodes}/${p.desiredNodes}/${p.maxNodes} |`);
+  }
+  const s = plan.spec.gpuStack;
+  out.push("", `GPU software: driver ${s.driverVersion} · CUDA ${s.cudaVersion} · PyTorch ${s.pytorchVersion} · DeepSpeed ${s.deepspeedVersion}`, "");
+
+  out.push("### Policies", "");
+  if (plan.policies.length === 0) {
+    out.push(`All ${plan.policyCount} policies pass.`, "");
+  } else {
+    out.push("| level | policy | resource | message |", "|---|---|---|---|");
+    for (const v of plan.policies) {
+      out.push(`| ${v.enforcement === "mandatory" ? "**mandatory**" : "advisory"} | ${v.policy} | ${v.urn ? cell(label(v.urn)) : "stack"} | ${cell(v.message)} |`);
+    }
+    out.push("");
+  }
+
+  const { cost } = plan;
+  out.push("### Monthly cost (USD, us-east-1 on-demand)", "", "| resource | what | min | expected | max |", "|---|---|---:|---:|---:|");
+  for (const l of cost.lines) {
+    out.push(`| ${cell(label(l.urn))} | ${cell(l.description)} | ${usd(l.monthly.min)} | ${usd(l.monthly.expected)} | ${usd(l.monthly.max)} |`);
+  }
+  const budget = plan.spec.budgetUsdPerMonth;
+  const mark = (n: number) => (n > budget ? " ⚠️" : "");
+  out.push(`| **total** | | **${usd(cost.monthly.min)}**${mark(cost.monthly.min)} | **${usd(cost.monthly.expected)}**${mark(cost.monthly.expected)} | **${usd(cost.monthly.max)}**${mark(cost.monthly.max)} |`);
+  out.push(`| budget | llm-platform:budgetUsdPerMonth | ${usd(budget)} | ${usd(budget)} | ${usd(budget)} |`, "");
+  if (cost.unpriced.length > 0) out.push(`Not priced (usage-based or unknown to the model): ${cost.unpriced.map((u) => `\`${label(u)}\``).join(", ")}`, "");
+
+  out.push("### Resources by component", "");
+  for (const [component, members] of groupByComponent(plan.resources)) {
+    out.push(`<details><summary>${cell(component.type)} <code>${component.name}</code> — ${members.length} resources</summary>`, "", "| type | name | options |", "|---|---|---|");
+    for (const r of members) out.push(`| ${r.type} | ${r.name} | ${optionFlags(r)} |`);
+    out.push("", "</details>", "");
+  }
+
+  out.push("### Components", "", "```mermaid", "flowchart TD", ...mermaidLines(plan.resources), "```", "");
+  return out.join("\n");
+}
+
+function optionFlags(r: RecordedResource): string {
+  const flags: string[] = [];
+  if (r.options.protect) flags.push("protect");
+  if (r.options.retainOnDelete) flags.push("retainOnDelete");
+  if (r.options.dependsOn.length) flags.push(`dependsOn ${r.options.dependsOn.map(shortName).join(", ")}`);
+  if (r.options.ignoreChanges.length) flags.push(`ignoreChanges ${r.options.ignoreChanges.join(", ")}`);
+  if (r.options.provider) flags.push(`provider ${shortName(r.options.provider)}`);
+  return flags.join("; ");
+}
+
+/** Custom resources under their nearest component (the stack itself for top-level ones). */
+function groupByComponent(resources: readonly RecordedResource[]): Map<RecordedResource, RecordedResource[]> {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const groups = new Map<RecordedResource, RecordedResource[]>();
+  for (const r of resources) {
+    if (!r.custom) continue;
+    const owner = (r.parent && byUrn.get(r.parent)) || resources[0];
+    groups.set(owner, [...(groups.get(owner) ?? []), r]);
+  }
+  return groups;
+}
+
+function mermaidLines(resources: readonly RecordedResource[]): string[] {
+  const components = resources.filter((r) => !r.custom);
+  const ids = new Map(components.map((c, i) => [c.urn, `c${i}`]));
+  const counts = new Map<string, number>();
+  for (const r of resources) if (r.custom && r.parent) counts.set(r.parent, (counts.get(r.parent) ?? 0) + 1);
+  const lines = components.map((c) => `  ${ids.get(c.urn)}["${c.type.split(":").pop()} ${c.name}${counts.get(c.urn) ? ` (${counts.get(c.urn)})` : ""}"]`);
+  for (const c of components) {
+    if (c.parent && ids.has(c.parent)) lines.push(`  ${ids.get(c.parent)} --> ${ids.get(c.urn)}`);
+  }
+  return lines;
+}

@@ -1,0 +1,62 @@
+/**
+ * The offline plan of one stack: config → spec → the real program under the mock engine →
+ * recorded resources → the policy pack's verdicts → the cost model's prices.
+ */
+import { allPolicies } from "../../policies/policies";
+import { PolicyViolation, runPolicies } from "../../policies/run";
+import { ConfigError } from "../config/errors";
+import { parseSpec, PlatformSpec } from "../config/spec";
+import { CostReport, priceResources } from "../cost/model";
+import main from "../index";
+import { recordProgram, RecordedResource } from "./record";
+import { readProject, readStackConfig } from "./stackConfig";
+
+export interface StackPlan {
+  readonly stack: string;
+  readonly spec: PlatformSpec;
+  readonly resources: readonly RecordedResource[];
+  readonly policies: readonly PolicyViolation[];
+  readonly policyCount: number;
+  readonly cost: CostReport;
+  readonly elapsedMs: number;
+}
+
+export type StackPlanResult = { ok: true; plan: StackPlan } | { ok: false; stack: string; error: ConfigError };
+
+export async function planStack(projectDir: string, stack: string): Promise<StackPlanResult> {
+  const started = Date.now();
+  const project = readProject(projectDir);
+  let spec: PlatformSpec;
+  let raw;
+  try {
+    raw = readStackConfig(projectDir, stack);
+    spec = parseSpec(raw);
+  } catch (e) {
+    if (e instanceof ConfigError) return { ok: false, stack, error: e };
+    throw e;
+  }
+  const recorded = await recordProgram(project.name, raw, main);
+  const stackResource: RecordedResource = {
+    urn: `urn:pulumi:${stack}::${project.name}::pulumi:pulumi:Stack::${project.name}-${stack}`,
+    type: "pulumi:pulumi:Stack",
+    name: `${project.name}-${stack}`,
+    custom: false,
+    inputs: {},
+    options: { protect: false, retainOnDelete: false, dependsOn: [], ignoreChanges: [], deleteBeforeReplace: false },
+  };
+  const resources = [stackResource, ...recorded.resources];
+  const { violations } = await runPolicies(allPolicies, resources);
+  const mandatoryFirst = [...violations].sort((a, b) => Number(b.enforcement === "mandatory") - Number(a.enforcement === "mandatory"));
+  const cost = priceResources(resources.map((r) => ({ urn: r.urn, type: r.type, inputs: r.inputs })));
+  return { ok: true, plan: { stack, spec, resources, policies: mandatoryFirst, policyCount: allPolicies.length, cost, elapsedMs: Date.now() - started } };
+}
+
+/** The public JSON contract of one stack's plan (CI jobs and dashboards read it). */
+export function planJson(plan: StackPlan) {
+  return {
+    stack: plan.stack,
+    resources: plan.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: r.inputs, options: r.options })),
+    policies: plan.policies.map((v) => ({ policy: v.policy, enforcement: v.enforcement, urn: v.urn ?? null, message: v.message })),
+    cost: plan.cost,
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * Runs the real Pulumi program under the mock engine and records every resource with its inputs
+ * and its options. Plain mocks see inputs but not options; a stack transformation registered
+ * inside `runInPulumiStack` sees the options (protect, retainOnDelete, dependsOn, provider, …).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { RawStackConfig } from "../config/spec";
+import { PlanMocks } from "./mocks";
+
+export interface RecordedOptions {
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly dependsOn: readonly string[];
+  readonly provider?: string;
+  readonly ignoreChanges: readonly string[];
+  readonly deleteBeforeReplace: boolean;
+}
+
+export interface RecordedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** Parent URN; the root stack for top-level resources, absent for the stack itself. */
+  readonly parent?: string;
+  /** Custom resources are managed by a provider; components only group. */
+  readonly custom: boolean;
+  readonly inputs: Record<string, unknown>;
+  readonly options: RecordedOptions;
+}
+
+export interface RecordedStack {
+  readonly stack: string;
+  readonly resources: RecordedResource[];
+  readonly outputs: Record<string, unknown>;
+}
+
+export const SECRET_PLACEHOLDER = "[secret]";
+
+interface Seen {
+  resource: pulumi.Resource;
+  type: string;
+  name: string;
+  opts: pulumi.CustomResourceOptions & pulumi.ComponentResourceOptions;
+}
+
+const urnOf = (r: pulumi.Resource): Promise<string> => new Promise((resolve) => r.urn.apply(resolve));
+
+/**
+ * Runs `program` as stack `config.stack` of `project` under the mock engine. Runs do not overlap:
+ * the Pulumi runtime keeps one stack's state at a time, so callers await each run.
+ */
+export async function recordProgram(
+  project: string,
+  config: RawStackConfig,
+  program: () => Promise<Record<string, unknown>>,
+): Promise<RecordedStack> {
+  const mocks = new PlanMocks();
+  await pulumi.runtime.setMocks(mocks, project, config.stack, false);
+  pulumi.runtime.setAllConfig({ ...config.values }, [...config.secretKeys]);
+
+  const seen: Seen[] = [];
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      seen.push({ resource: args.resource, type: args.type, name: args.name, opts: args.opts as Seen["opts"] });
+      return undefined; // observe only
+    });
+    return program();
+  });
+  // Registrations go on after the outputs resolve; wait for every RPC as the CLI's harness does
+  // on exit (`waitForRPCs` is internal in the SDK's typings), so no registration leaks into the next run.
+  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+
+  const inputsByKey = new Map<string, Record<string, unknown>>();
+  for (const call of mocks.calls) {
+    const key = `${call.type}\u0000${call.name}`;
+    if (inputsByKey.has(key) && call.type !== "pulumi:pulumi:Stack") {
+      throw new Error(`two resources of type ${call.type} are both named ${call.name}; the plan cannot tell their inputs apart`);
+    }
+    inputsByKey.set(key, call.inputs);
+  }
+
+  const stackUrn = `urn:pulumi:${config.stack}::${project}::pulumi:pulumi:Stack::${project}-${config.stack}`;
+  const resources = await Promise.all(
+    seen.map(async (s): Promise<RecordedResource> => {
+      const dependsOn = await resolveDependsOn(s.opts.dependsOn);
+      const custom = pulumi.CustomResource.isInstance(s.resource);
+      return {
+        urn: await urnOf(s.resource),
+        type: s.type,
+        name: s.name,
+        parent: s.opts.parent ? await urnOf(s.opts.parent) : stackUrn,
+        custom,
+        inputs: maskSecrets(inputsByKey.get(`${s.type}\u0000${s.name}`) ?? {}) as Record<string, unknown>,
+        options: {
+          protect: s.opts.protect === true,
+          retainOnDelete: s.opts.retainOnDelete === true,
+          dependsOn,
+          ...(s.opts.provider ? { provider: await urnOf(s.opts.provider) } : {}),
+          ignoreChanges: s.opts.ignoreChanges ?? [],
+          deleteBeforeReplace: s.opts.deleteBeforeReplace === true,
+        },
+      };
+    }),
+  );
+  return { stack: config.stack, resources, outputs: maskSecrets(await resolveOutputs(outputs ?? {})) as Record<string, unknown> };
+}
+
+async function resolveDependsOn(dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource> | undefined): Promise<string[]> {
+  if (!dependsOn) return [];
+  const list = await new Promise<pulumi.Resource[]>((resolve) =>
+    pulumi.output(dependsOn as pulumi.Input<pulumi.Resource | pulumi.Resource[]>).apply((v) => resolve(([] as pulumi.Resource[]).concat(v as pulumi.Resource | pulumi.Resource[]))),
+  );
+  return Promise.all(list.map(urnOf));
+}
+
+async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => pulumi.output(outputs).apply((v) => resolve(v as Record<string, unknown>)));
+}
+
+/** The engine hands secret inputs over wrapped; the plan never shows their values. */
+function maskSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return SECRET_PLACEHOLDER;
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, maskSecrets(v)]));
+  }
+  return value;
+}

@@ -1,0 +1,8 @@
+import { PolicyResource } from "@pulumi/policy";
+import { PLATFORM_TYPE, PlatformManifest } from "../infra/manifest";
+
+/** The platform manifest: the inputs of the root Platform component (see infra/manifest.ts). */
+export function findManifest(resources: readonly Pick<PolicyResource, "type" | "props">[]): PlatformManifest | undefined {
+  const platform = resources.find((r) => r.type === PLATFORM_TYPE);
+  return platform ? (platform.props as PlatformManifest) : undefined;
+}

@@ -1,0 +1,9 @@
+import { Policies } from "@pulumi/policy";
+import { costAtMaxWithinBudget, costFullyPriced, costWithinBudget } from "./cost";
+import { eksEndpointNotPublic } from "./eksEndpoint";
+import { eksSecretsEncrypted } from "./eksSecretsEncryption";
+
+export const POLICY_PACK_NAME = "llm-platform";
+
+/** Every policy of the pack, in the order reports list them. */
+export const allPolicies: Policies = [costWithinBudget, costAtMaxWithinBudget, costFullyPriced, eksEndpointNotPublic, eksSecretsEncrypted];

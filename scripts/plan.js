@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// Entry of `npm run plan`. Node ≥ 22.1 keeps compiled bytecode of every loaded module on disk
+// (module.enableCompileCache), which takes most of the module-loading cost off repeat runs;
+// ./ts-register loads the TypeScript sources.
+const nodeModule = require("node:module");
+if (typeof nodeModule.enableCompileCache === "function") nodeModule.enableCompileCache();
+require("./ts-register");
+const { runCli } = require("../infra/plan/cli.ts");
+runCli(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e instanceof Error ? e.stack : e);
+    process.exit(2);
+  },
+);

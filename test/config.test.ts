@@ -1,0 +1,260 @@
+import { ConfigError, formatProblem } from "../infra/config/errors";
+import { AwsPlatformSpec, ExistingPlatformSpec, parseSpec, RawStackConfig } from "../infra/config/spec";
+import { closestMatch } from "../infra/config/suggest";
+import { referenceConfig, withValues } from "./helpers/stacks";
+
+const prod = referenceConfig("prod");
+const onprem = referenceConfig("onprem");
+const prodPools = JSON.parse(prod.values["llm-platform:nodePools"]) as Record<string, unknown>[];
+const onpremPools = JSON.parse(onprem.values["llm-platform:nodePools"]) as Record<string, unknown>[];
+const prodCluster = JSON.parse(prod.values["llm-platform:cluster"]) as Record<string, unknown>;
+
+/** prod's pools with pool `index` changed. */
+const prodPool = (index: number, change: Record<string, unknown>) => prodPools.map((p, i) => (i === index ? { ...p, ...change } : p));
+const onpremPool = (index: number, change: Record<string, unknown>) => onpremPools.map((p, i) => (i === index ? { ...p, ...change } : p));
+
+function problemsOf(raw: RawStackConfig): string[] {
+  try {
+    parseSpec(raw);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems.map(formatProblem);
+    throw e;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+// Each case: a bad config and every line its error report must contain (exact lines).
+const corpus: [string, RawStackConfig, string[]][] = [
+  ["a truncated instance type", withValues(prod, { "llm-platform:nodePools": prodPool(1, { instanceType: "p5.48xl" }) }), [
+    'llm-platform:nodePools[1].instanceType: "p5.48xl" is not a known instance type (did you mean p5.48xlarge?)',
+  ]],
+  ["a misspelt instance type", withValues(prod, { "llm-platform:nodePools": prodPool(3, { instanceType: "g6e.12xlarg" }) }), [
+    'llm-platform:nodePools[3].instanceType: "g6e.12xlarg" is not a known instance type (did you mean g6e.12xlarge?)',
+  ]],
+  ["an instance type nothing resembles", withValues(prod, { "llm-platform:nodePools": prodPool(1, { instanceType: "quantum.huge" }) }), [
+    'llm-platform:nodePools[1].instanceType: "quantum.huge" is not a known instance type',
+  ]],
+  ["minNodes above maxNodes", withValues(prod, { "llm-platform:nodePools": prodPool(1, { minNodes: 9, maxNodes: 8 }) }), [
+    "llm-platform:nodePools[1].minNodes: 9 is greater than maxNodes 8 (minNodes must be ≤ maxNodes)",
+  ]],
+  ["desiredNodes outside the range", withValues(prod, { "llm-platform:nodePools": prodPool(1, { desiredNodes: 12 }) }), [
+    "llm-platform:nodePools[1].desiredNodes: 12 is outside minNodes..maxNodes (0..8)",
+  ]],
+  ["a negative node count", withValues(prod, { "llm-platform:nodePools": prodPool(1, { minNodes: -1 }) }), [
+    "llm-platform:nodePools[1].minNodes: -1 is not a whole number ≥ 0",
+  ]],
+  ["a fractional node count", withValues(prod, { "llm-platform:nodePools": prodPool(2, { maxNodes: 2.5 }) }), [
+    "llm-platform:nodePools[2].maxNodes: 2.5 is not a whole number ≥ 0",
+  ]],
+  ["maxNodes of zero", withValues(prod, { "llm-platform:nodePools": prodPool(2, { minNodes: 0, maxNodes: 0, desiredNodes: 0 }) }), [
+    "llm-platform:nodePools[2].maxNodes: 0 must be at least 1 (a pool that can never have a node is not a pool)",
+  ]],
+  ["two pools with one name", withValues(prod, { "llm-platform:nodePools": prodPool(2, { name: "train-h100" }) }), [
+    'llm-platform:nodePools[2].name: "train-h100" is already the name of nodePools[1] (pool names must be unique)',
+  ]],
+  ["a pool name that is not a DNS label", withValues(prod, { "llm-platform:nodePools": prodPool(1, { name: "Train_H100" }) }), [
+    'llm-platform:nodePools[1].name: "Train_H100" is not a valid pool name (lowercase letters, digits and \'-\', starting and ending with a letter or digit)',
+  ]],
+  ["a misspelt purpose", withValues(prod, { "llm-platform:nodePools": prodPool(1, { purpose: "trainng" }) }), [
+    'llm-platform:nodePools[1].purpose: "trainng" is not a pool purpose (valid: system, training, inference) (did you mean training?)',
+  ]],
+  ["a GPU pool on a CPU type", withValues(prod, { "llm-platform:nodePools": prodPool(1, { instanceType: "m6i.4xlarge" }) }), [
+    'llm-platform:nodePools[1].instanceType: "m6i.4xlarge" has no GPU, but the pool\'s purpose is training (use a GPU type such as g6e.xlarge, p5.48xlarge)',
+  ]],
+  ["a system pool on a GPU type", withValues(prod, { "llm-platform:nodePools": prodPool(0, { instanceType: "g5.xlarge" }) }), [
+    'llm-platform:nodePools[0].instanceType: "g5.xlarge" is a GPU type; a system pool runs controllers, not GPU work (use a CPU type such as m6i.xlarge)',
+  ]],
+  ["fabric efa on a type without EFA", withValues(prod, { "llm-platform:nodePools": prodPool(3, { instanceType: "g5.2xlarge", fabric: "efa" }) }), [
+    'llm-platform:nodePools[3].fabric: "efa" is not supported by g5.2xlarge (use fabric tcp, or an EFA type such as p5.48xlarge or g6e.8xlarge)',
+  ]],
+  ["infiniband on AWS", withValues(prod, { "llm-platform:nodePools": prodPool(1, { fabric: "infiniband" }) }), [
+    'llm-platform:nodePools[1].fabric: "infiniband" is not a fabric on AWS (valid: efa, tcp; InfiniBand exists only on-prem)',
+  ]],
+  ["an unknown key in a pool", withValues(prod, { "llm-platform:nodePools": prodPool(1, { maxNode: 3 }) }), [
+    'llm-platform:nodePools[1]: unknown key "maxNode" (did you mean maxNodes?)',
+  ]],
+  ["on-prem keys in an AWS pool", withValues(prod, { "llm-platform:nodePools": prodPool(1, { gpu: "H100" }) }), [
+    'llm-platform:nodePools[1]: unknown key "gpu" (valid keys: name, minNodes, maxNodes, desiredNodes, purpose, instanceType, fabric)',
+  ]],
+  ["no system pool on AWS", withValues(prod, { "llm-platform:nodePools": prodPools.slice(1) }), [
+    "llm-platform:nodePools: has 0 pools with purpose system; an AWS stack needs exactly one (it runs CoreDNS, operators and controllers)",
+  ]],
+  ["an empty pool list", withValues(prod, { "llm-platform:nodePools": [] }), [
+    "llm-platform:nodePools: lists no node pool (at least one GPU pool is needed)",
+  ]],
+  ["a pool list that is a map", withValues(prod, { "llm-platform:nodePools": { system: {} } }), [
+    'llm-platform:nodePools: {"system":{}} is not a list of node pools',
+  ]],
+  ["an unknown target", withValues(prod, { "llm-platform:target": "gcp" }), [
+    'llm-platform:target: "gcp" is not a target (valid: aws, existing)',
+  ]],
+  ["a misspelt target", withValues(prod, { "llm-platform:target": "exsting" }), [
+    'llm-platform:target: "exsting" is not a target (valid: aws, existing) (did you mean existing?)',
+  ]],
+  ["a misspelt top-level key", withValues(prod, { "llm-platform:budgetUSDPerMonth": 5, "llm-platform:budgetUsdPerMonth": 175000 }), [
+    "llm-platform:budgetUSDPerMonth: is not a known key (did you mean budgetUsdPerMonth?)",
+  ]],
+  ["a budget that is not a number", withValues(prod, { "llm-platform:budgetUsdPerMonth": "lots" }), [
+    'llm-platform:budgetUsdPerMonth: "lots" is not a number',
+  ]],
+  ["a zero budget", withValues(prod, { "llm-platform:budgetUsdPerMonth": "0" }), [
+    "llm-platform:budgetUsdPerMonth: 0 is not a monthly budget in USD (a number > 0)",
+  ]],
+  ["a missing budget", withValues(prod, { "llm-platform:budgetUsdPerMonth": undefined }), [
+    "llm-platform:budgetUsdPerMonth: is required (the monthly USD budget the cost policy enforces, e.g. 5000)",
+  ]],
+  ["a missing gpuStack key", withValues(prod, { "llm-platform:gpuStack": { driverVersion: "580.105.08", cudaVersion: "12.8", pytorchVersion: "2.7.1" } }), [
+    "llm-platform:gpuStack.deepspeedVersion: is required",
+  ]],
+  ["a CUDA version YAML read as a number", withValues(prod, { "llm-platform:gpuStack": { driverVersion: "580.105.08", cudaVersion: 12.1, pytorchVersion: "2.7.1", deepspeedVersion: "0.17.1" } }), [
+    'llm-platform:gpuStack.cudaVersion: 12.1 is not a CUDA version string (write it quoted, e.g. "12.8")',
+  ]],
+  ["a malformed driver version", withValues(prod, { "llm-platform:gpuStack": { driverVersion: "R580", cudaVersion: "12.8", pytorchVersion: "2.7.1", deepspeedVersion: "0.17.1" } }), [
+    'llm-platform:gpuStack.driverVersion: "R580" is not a driver version (e.g. "580.105.08")',
+  ]],
+  ["an API endpoint open to the internet", withValues(prod, { "llm-platform:cluster": { ...prodCluster, publicAccessCidrs: ["0.0.0.0/0"] } }), [
+    'llm-platform:cluster.publicAccessCidrs[0]: "0.0.0.0/0" opens the API endpoint to the whole internet; list the CIDRs of your CI runners or VPN instead',
+  ]],
+  ["a malformed CIDR", withValues(prod, { "llm-platform:cluster": { ...prodCluster, publicAccessCidrs: ["203.0.113.300/24"] } }), [
+    'llm-platform:cluster.publicAccessCidrs[0]: "203.0.113.300/24" is not an IPv4 CIDR block (e.g. "203.0.113.0/24")',
+  ]],
+  ["a role ARN that is a user", withValues(prod, { "llm-platform:cluster": { ...prodCluster, adminRoleArns: ["arn:aws:iam::444455556666:user/alice"] } }), [
+    'llm-platform:cluster.adminRoleArns[0]: "arn:aws:iam::444455556666:user/alice" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+  ]],
+  ["a Kubernetes version YAML read as a number", withValues(prod, { "llm-platform:cluster": { ...prodCluster, kubernetesVersion: 1.3 } }), [
+    'llm-platform:cluster.kubernetesVersion: 1.3 is not a Kubernetes version string (quote it, e.g. "1.33")',
+  ]],
+  ["a missing cluster block on AWS", withValues(prod, { "llm-platform:cluster": undefined }), [
+    'llm-platform:cluster: is required ({ kubernetesVersion: "1.33", ... })',
+  ]],
+  ["an AZ outside the region", withValues(prod, { "llm-platform:network": { availabilityZones: ["us-east-1a", "us-west-2b"] } }), [
+    'llm-platform:network.availabilityZones[1]: "us-west-2b" is not in region us-east-1 (e.g. "us-east-1a")',
+  ]],
+  ["a VPC block too small for the layout", withValues(prod, { "llm-platform:network": { vpcCidr: "10.0.0.0/24" } }), [
+    'llm-platform:network.vpcCidr: "10.0.0.0/24" must be a /16 to /20 block so each AZ gets its node and public subnets',
+  ]],
+  ["a VPC block with host bits set", withValues(prod, { "llm-platform:network": { vpcCidr: "10.0.1.0/16" } }), [
+    'llm-platform:network.vpcCidr: "10.0.1.0/16" has host bits set (did you mean 10.0.0.0/16?)',
+  ]],
+  ["a single availability zone", withValues(prod, { "llm-platform:network": { availabilityZones: ["us-east-1a"] } }), [
+    "llm-platform:network.availabilityZones: needs at least 2 availability zones (EKS requires subnets in two AZs)",
+  ]],
+  ["no region", withValues(prod, { "aws:region": undefined }), [
+    'aws:region: (missing) is not an AWS region (e.g. "us-east-1")',
+  ]],
+  ["a kubeconfig on an AWS stack", withValues(prod, { "llm-platform:kubeconfig": "apiVersion: v1" }), [
+    "llm-platform:kubeconfig: is only used with target existing, but this stack's target is aws (remove it)",
+  ]],
+  ["a kubeconfig missing on-prem", withValues(onprem, { "llm-platform:kubeconfig": undefined }), [
+    'llm-platform:kubeconfig: is required with target existing (set it with: pulumi config set --secret kubeconfig "$(cat ~/.kube/config)")',
+  ]],
+  ["a kubeconfig in plain text", { ...withValues(onprem, { "llm-platform:kubeconfig": "apiVersion: v1" }), secretKeys: new Set() }, [
+    "llm-platform:kubeconfig: is stored in plain text; it holds credentials, so set it as a secret (pulumi config set --secret kubeconfig ...)",
+  ]],
+  ["AWS-only keys on-prem", withValues(onprem, { "llm-platform:cluster": prodCluster }), [
+    "llm-platform:cluster: is only used with target aws, but this stack's target is existing (remove it)",
+  ]],
+  ["EFA on-prem", withValues(onprem, { "llm-platform:nodePools": onpremPool(0, { fabric: "efa" }) }), [
+    'llm-platform:nodePools[0].fabric: "efa" exists only on AWS; on-prem pools use infiniband or tcp',
+  ]],
+  ["an unknown on-prem GPU", withValues(onprem, { "llm-platform:nodePools": onpremPool(0, { gpu: "A10" }) }), [
+    'llm-platform:nodePools[0].gpu: "A10" is not a supported on-prem GPU (valid: V100, A100, A800, H100, H800, H200, L40S) (did you mean A100?)',
+  ]],
+  ["an odd GPU count on-prem", withValues(onprem, { "llm-platform:nodePools": onpremPool(1, { gpusPerNode: 6 }) }), [
+    "llm-platform:nodePools[1].gpusPerNode: 6 is not a GPU count (1, 2, 4, 8 or 16)",
+  ]],
+  ["an instance type on-prem", withValues(onprem, { "llm-platform:nodePools": onpremPool(0, { instanceType: "p4d.24xlarge" }) }), [
+    'llm-platform:nodePools[0]: unknown key "instanceType" (valid keys: name, minNodes, maxNodes, desiredNodes, purpose, gpu, gpusPerNode, fabric, nodeSelector)',
+  ]],
+  ["a structured key that is not a map", withValues(prod, { "llm-platform:gpuStack": "580/12.8" }), [
+    'llm-platform:gpuStack: "580/12.8" is not a structured value (write it as a YAML map or list in the stack file)',
+  ]],
+];
+
+describe("stack config → spec", () => {
+  it("has a corpus of at least 25 bad configs", () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(corpus)("rejects %s with a message naming key, value and what is valid", (_what, raw, expected) => {
+    const problems = problemsOf(raw);
+    for (const line of expected) expect(problems).toContain(line);
+  });
+
+  it("reports every problem of a config at once, in key order", () => {
+    const raw = withValues(prod, {
+      "llm-platform:budgetUsdPerMonth": "lots",
+      "llm-platform:nodePools": [
+        { ...prodPools[0] },
+        { ...prodPools[1], instanceType: "p5.48xl" },
+        { ...prodPools[2], minNodes: 5, maxNodes: 4 },
+        { ...prodPools[3], name: "train-h100" },
+      ],
+      "llm-platform:cluster": { ...prodCluster, publicAccessCidrs: ["0.0.0.0/0"] },
+    });
+    const problems = problemsOf(raw);
+    expect(problems).toEqual([
+      'llm-platform:budgetUsdPerMonth: "lots" is not a number',
+      'llm-platform:cluster.publicAccessCidrs[0]: "0.0.0.0/0" opens the API endpoint to the whole internet; list the CIDRs of your CI runners or VPN instead',
+      'llm-platform:nodePools[1].instanceType: "p5.48xl" is not a known instance type (did you mean p5.48xlarge?)',
+      "llm-platform:nodePools[2].minNodes: 5 is greater than maxNodes 4 (minNodes must be ≤ maxNodes)",
+      'llm-platform:nodePools[3].name: "train-h100" is already the name of nodePools[1] (pool names must be unique)',
+    ]);
+  });
+
+  it("names the stack and counts the problems in the thrown error", () => {
+    expect(() => parseSpec(withValues(prod, { "llm-platform:target": "gcp" }))).toThrow(/^stack prod: 1 config problem:\n {2}- llm-platform:target: "gcp"/);
+  });
+
+  it("parses every reference stack into a spec", () => {
+    for (const stack of ["dev", "staging", "prod", "onprem"] as const) {
+      expect(parseSpec(referenceConfig(stack)).stack).toBe(stack);
+    }
+  });
+
+  it("resolves AWS pools against the catalog and fills defaults", () => {
+    const spec = parseSpec(prod) as AwsPlatformSpec;
+    const h100 = spec.nodePools.find((p) => p.name === "train-h100")!;
+    expect(h100.instanceType.gpu?.model.name).toBe("H100");
+    expect(h100.fabric).toBe("efa"); // training on an EFA type gets EFA by default
+    expect(spec.nodePools.find((p) => p.name === "infer-l40s")!.fabric).toBe("tcp"); // serving stays on TCP
+    expect(spec.nodePools.find((p) => p.name === "infer-l40s")!.desiredNodes).toBe(2); // default: minNodes
+    expect(spec.cluster.name).toBe("llm-prod");
+    expect(spec.cluster.publicAccessCidrs).toEqual([]);
+    expect(spec.network.natGateways).toBe("perAz");
+    expect(spec.region).toBe("us-east-1");
+  });
+
+  it("defaults AZs to the region's a, b, c and the VPC to 10.0.0.0/16", () => {
+    const spec = parseSpec(withValues(prod, { "llm-platform:network": undefined })) as AwsPlatformSpec;
+    expect(spec.network).toEqual({ vpcCidr: "10.0.0.0/16", availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], natGateways: "single" });
+  });
+
+  it("gives on-prem pools a node selector on the pool label unless one is configured", () => {
+    const spec = parseSpec(withValues(onprem, { "llm-platform:nodePools": onpremPool(1, { nodeSelector: { "example.com/gpu": "a800" } }) })) as ExistingPlatformSpec;
+    expect(spec.nodePools[0].nodeSelector).toEqual({ "llm-platform/pool": "train-a100" });
+    expect(spec.nodePools[1].nodeSelector).toEqual({ "example.com/gpu": "a800" });
+    expect(spec.kubeconfigKey).toBe("llm-platform:kubeconfig");
+  });
+
+  it("returns a deeply frozen spec", () => {
+    const spec = parseSpec(prod) as AwsPlatformSpec;
+    expect(Object.isFrozen(spec)).toBe(true);
+    expect(Object.isFrozen(spec.nodePools[1])).toBe(true);
+    expect(() => {
+      (spec.nodePools[1] as { maxNodes: number }).maxNodes = 99;
+    }).toThrow(TypeError);
+  });
+});
+
+describe("did-you-mean suggestions", () => {
+  it("prefers a known name that starts with the input", () => {
+    expect(closestMatch("p5.48xl", ["p5.48xlarge", "p5e.48xlarge", "p4d.24xlarge"])).toBe("p5.48xlarge");
+  });
+  it("falls back to edit distance for typos", () => {
+    expect(closestMatch("trainng", ["system", "training", "inference"])).toBe("training");
+  });
+  it("suggests nothing when nothing is close", () => {
+    expect(closestMatch("quantum.huge", ["p5.48xlarge", "g5.xlarge"])).toBeUndefined();
+  });
+});
