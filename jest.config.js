@@ -7,4 +7,5 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   testTimeout: 30000,
+  reporters: ["default", "<rootDir>/test/summaryReporter.js"],
 };

@@ -59,16 +59,25 @@ export async function recordProgram(
   pulumi.runtime.setAllConfig({ ...config.values }, [...config.secretKeys]);
 
   const seen: Seen[] = [];
+  // A program error is caught inside the stack and re-thrown once the engine is idle: thrown
+  // straight through, the SDK would also reject the stack's own promises with nobody listening.
+  let programError: unknown;
   const outputs = await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
       seen.push({ resource: args.resource, type: args.type, name: args.name, opts: args.opts as Seen["opts"] });
       return undefined; // observe only
     });
-    return program();
+    try {
+      return await program();
+    } catch (e) {
+      programError = e;
+      return {};
+    }
   });
   // Registrations go on after the outputs resolve; wait for every RPC as the CLI's harness does
   // on exit (`waitForRPCs` is internal in the SDK's typings), so no registration leaks into the next run.
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  if (programError !== undefined) throw programError;
 
   const inputsByKey = new Map<string, Record<string, unknown>>();
   for (const call of mocks.calls) {

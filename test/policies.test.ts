@@ -1,0 +1,146 @@
+import { Policies, StackValidationPolicy } from "@pulumi/policy";
+import { PLATFORM_TYPE } from "../infra/manifest";
+import { costAtMaxWithinBudget, costFullyPriced, costWithinBudget } from "../policies/cost";
+import { eksEndpointNotPublic } from "../policies/eksEndpoint";
+import { eksSecretsEncrypted } from "../policies/eksSecretsEncryption";
+import { allPolicies } from "../policies/policies";
+import { runPolicies } from "../policies/run";
+import { recorded } from "./helpers/resources";
+
+const platform = (budgetUsdPerMonth: number) =>
+  recorded(PLATFORM_TYPE, "test", { stack: "test", target: "aws", budgetUsdPerMonth, gpuStack: {}, nodePools: [] });
+const h100Pool = (desired: number, max: number) =>
+  recorded("aws:eks/nodeGroup:NodeGroup", "train-h100", { instanceTypes: ["p5.48xlarge"], scalingConfig: { minSize: 0, desiredSize: desired, maxSize: max }, launchTemplate: { id: "lt" } });
+const secureCluster = {
+  name: "llm-test",
+  vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: false, subnetIds: ["a", "b"] },
+  encryptionConfig: { provider: { keyArn: "arn:aws:kms:us-east-1:000000000000:key/k" }, resources: ["secrets"] },
+};
+const cluster = (inputs: Record<string, unknown>) => recorded("aws:eks/cluster:Cluster", "eks", inputs);
+
+describe("policy cost-within-budget (mandatory)", () => {
+  it("passes when the expected monthly cost is within the budget", async () => {
+    const { violations } = await runPolicies([costWithinBudget], [platform(100_000), h100Pool(2, 8)]);
+    expect(violations).toEqual([]);
+  });
+
+  it("fails when the expected cost exceeds the budget, naming both amounts and the largest lines", async () => {
+    const { violations } = await runPolicies([costWithinBudget], [platform(50_000), h100Pool(2, 8)]);
+    expect(violations).toEqual([{
+      policy: "cost-within-budget",
+      enforcement: "mandatory",
+      message:
+        "expected monthly cost $80,358.40 exceeds llm-platform:budgetUsdPerMonth $50,000.00 (min $0.00, max $321,433.60); " +
+        "largest: train-h100 $80,358.40. Lower desiredNodes or pick smaller instance types, or raise the budget.",
+    }]);
+  });
+
+  it("is not applicable to a stack without the platform component", async () => {
+    const result = await runPolicies([costWithinBudget], [h100Pool(2, 8)]);
+    expect(result.violations).toEqual([]);
+    expect(result.notApplicable).toEqual([{ policy: "cost-within-budget", reason: "no llm-platform:index:Platform resource carries the budget" }]);
+  });
+});
+
+describe("advisory cost policies", () => {
+  it("cost-at-max-within-budget warns when maxNodes could spend past the budget, and is quiet otherwise", async () => {
+    expect((await runPolicies([costAtMaxWithinBudget], [platform(100_000), h100Pool(2, 8)])).violations).toEqual([
+      expect.objectContaining({ policy: "cost-at-max-within-budget", enforcement: "advisory", message: expect.stringContaining("$321,433.60, over the $100,000.00 budget") }),
+    ]);
+    expect((await runPolicies([costAtMaxWithinBudget], [platform(400_000), h100Pool(2, 8)])).violations).toEqual([]);
+  });
+
+  it("cost-fully-priced names resources without a price, and is quiet when all are priced", async () => {
+    const logs = recorded("aws:cloudwatch/logGroup:LogGroup", "eks-logs", {});
+    expect((await runPolicies([costFullyPriced], [platform(1), logs])).violations).toEqual([
+      { policy: "cost-fully-priced", enforcement: "advisory", message: "1 resource(s) have no price, so $0.00/month is a lower bound: eks-logs" },
+    ]);
+    expect((await runPolicies([costFullyPriced], [platform(1), h100Pool(1, 1)])).violations).toEqual([]);
+  });
+});
+
+describe("policy eks-endpoint-not-public (mandatory)", () => {
+  it("passes a private endpoint", async () => {
+    expect((await runPolicies([eksEndpointNotPublic], [cluster(secureCluster)])).violations).toEqual([]);
+  });
+
+  it("passes a public endpoint restricted to an allow-list", async () => {
+    const c = cluster({ ...secureCluster, vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/26"] } });
+    expect((await runPolicies([eksEndpointNotPublic], [c])).violations).toEqual([]);
+  });
+
+  it("fails a public endpoint open to 0.0.0.0/0", async () => {
+    const c = cluster({ ...secureCluster, vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["10.0.0.0/8", "0.0.0.0/0"] } });
+    const { violations } = await runPolicies([eksEndpointNotPublic], [c]);
+    expect(violations).toEqual([{
+      policy: "eks-endpoint-not-public",
+      enforcement: "mandatory",
+      urn: c.urn,
+      message: "cluster llm-test allows 0.0.0.0/0 to reach its public API endpoint; list only your CI runners' or VPN's CIDRs",
+    }]);
+  });
+
+  it("fails a cluster that leaves endpoint access unset (AWS defaults to public, open to all)", async () => {
+    const { violations } = await runPolicies([eksEndpointNotPublic], [cluster({ ...secureCluster, vpcConfig: { subnetIds: ["a"] } })]);
+    expect(violations.map((v) => v.message)).toEqual([
+      "cluster llm-test has a public API endpoint with no CIDR allow-list (AWS then allows 0.0.0.0/0); set endpointPublicAccess false or list CIDRs in llm-platform:cluster.publicAccessCidrs",
+    ]);
+  });
+});
+
+describe("policy eks-secrets-encrypted (mandatory)", () => {
+  it("passes a cluster that envelope-encrypts secrets with KMS", async () => {
+    expect((await runPolicies([eksSecretsEncrypted], [cluster(secureCluster)])).violations).toEqual([]);
+  });
+
+  it("fails a cluster without encryptionConfig", async () => {
+    const { encryptionConfig: _none, ...plain } = secureCluster;
+    const { violations } = await runPolicies([eksSecretsEncrypted], [cluster(plain)]);
+    expect(violations).toEqual([expect.objectContaining({ policy: "eks-secrets-encrypted", enforcement: "mandatory", message: expect.stringContaining("does not encrypt Secrets with a KMS key") })]);
+  });
+
+  it("fails encryption that does not cover secrets", async () => {
+    const c = cluster({ ...secureCluster, encryptionConfig: { provider: { keyArn: "arn" }, resources: [] } });
+    expect((await runPolicies([eksSecretsEncrypted], [c])).violations).toHaveLength(1);
+  });
+});
+
+describe("policy runner (the analyzer's arguments)", () => {
+  it("passes stack policies linked parents, dependencies, options and the provider", async () => {
+    const seen: Parameters<StackValidationPolicy["validateStack"]>[0][] = [];
+    const probe: StackValidationPolicy = { name: "probe", description: "probe", enforcementLevel: "advisory", validateStack: (args) => void seen.push(args) };
+    const parent = recorded("llm-platform:cluster:EksCluster", "eks", {});
+    const provider = recorded("pulumi:providers:kubernetes", "k8s", { kubeconfig: "[secret]" });
+    const key = recorded("aws:kms/key:Key", "key", { enableKeyRotation: true }, { protect: true }, parent.urn);
+    const ns = recorded("kubernetes:core/v1:Namespace", "ns", {}, { provider: provider.urn, dependsOn: [key.urn] }, parent.urn);
+    await runPolicies([probe], [parent, provider, key, ns], { stackTags: new Map([["team", "ml"]]) });
+    const args = seen[0];
+    const byName = new Map(args.resources.map((r) => [r.name, r]));
+    expect(byName.get("key")!.opts.protect).toBe(true);
+    expect(byName.get("key")!.parent?.name).toBe("eks");
+    expect(byName.get("ns")!.dependencies.map((d) => d.name)).toEqual(["key"]);
+    expect(byName.get("ns")!.provider).toEqual({ type: "pulumi:providers:kubernetes", props: { kubeconfig: "[secret]" }, urn: provider.urn, name: "k8s" });
+    expect(args.stackTags.get("team")).toBe("ml");
+    expect(args.getConfig()).toEqual({});
+  });
+
+  it("applies enforcement from pack config over the policy's own, and skips disabled policies", async () => {
+    const c = cluster({ ...secureCluster, vpcConfig: {} });
+    const advisory = await runPolicies([eksEndpointNotPublic], [c], { config: { "eks-endpoint-not-public": { enforcementLevel: "advisory" } } });
+    expect(advisory.violations[0].enforcement).toBe("advisory");
+    const disabled = await runPolicies([eksEndpointNotPublic], [c], { config: { "eks-endpoint-not-public": { enforcementLevel: "disabled" } } });
+    expect(disabled.violations).toEqual([]);
+  });
+
+  it("runs typed resource policies only on their type", async () => {
+    const { violations, notApplicable } = await runPolicies([eksSecretsEncrypted], [recorded("aws:kms/key:Key", "k", {})]);
+    expect(violations).toEqual([]);
+    expect(notApplicable).toEqual([]);
+  });
+
+  it("lists every policy of the pack with a unique name", () => {
+    const names = (allPolicies as Policies).map((p) => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining(["cost-within-budget", "eks-endpoint-not-public", "eks-secrets-encrypted"]));
+  });
+});
