@@ -6,6 +6,8 @@ import { AwsPlatformSpec, ExistingPlatformSpec, PlatformSpec } from "../infra/co
 import { platformManifest, PLATFORM_TYPE } from "../infra/manifest";
 import { EksCluster } from "./cluster/eksCluster";
 import { ExistingCluster } from "./cluster/existingCluster";
+import { EfaDevicePlugin } from "./fabric/efaDevicePlugin";
+import { NetworkOperator } from "./fabric/networkOperator";
 import { SystemNamespace } from "./k8s/systemNamespace";
 import { Vpc } from "./network/vpc";
 import { NodePool } from "./nodes/nodePool";
@@ -40,6 +42,13 @@ export class Platform extends pulumi.ComponentResource {
       this.provider = this.connectExisting(name, spec, args.kubeconfig).provider;
     }
     new SystemNamespace(`${name}-system`, { name: SYSTEM_NAMESPACE, podSecurity: "baseline", provider: this.provider }, { parent: this });
+    if (spec.nodePools.some((p) => p.fabric === "efa")) {
+      new EfaDevicePlugin(`${name}-efa-device-plugin`, { provider: this.provider }, { parent: this });
+    }
+    if (spec.target === "existing") {
+      const infinibandPools = spec.nodePools.filter((p) => p.fabric === "infiniband");
+      if (infinibandPools.length > 0) new NetworkOperator(`${name}-network-operator`, { infinibandPools, provider: this.provider }, { parent: this });
+    }
     this.registerOutputs({ clusterName: this.clusterName, vpcId: this.vpcId });
   }
 
@@ -65,12 +74,16 @@ export class Platform extends pulumi.ComponentResource {
       adminRoleArns: spec.cluster.adminRoleArns,
       tags,
     }, { parent: this });
+    const subnetOf = (zone: string) => vpc.privateSubnetIds[spec.network.availabilityZones.indexOf(zone)];
     for (const pool of spec.nodePools) {
       new NodePool(`${name}-${pool.name}`, {
         pool,
-        clusterName: cluster.clusterName,
+        clusterName: spec.cluster.name,
+        clusterNameOutput: cluster.clusterName,
         nodeRoleArn: cluster.nodeRole.arn,
-        subnetIds: vpc.privateSubnetIds,
+        clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+        vpcId: vpc.vpcId,
+        subnetIds: pool.availabilityZones.map(subnetOf),
         tags,
       }, { parent: this });
     }

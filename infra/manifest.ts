@@ -15,6 +15,8 @@ export interface PoolManifest {
   readonly instanceType?: string;
   readonly gpu?: string;
   readonly gpusPerNode: number;
+  /** Inter-node bandwidth of one node (catalog on AWS, config on-prem). */
+  readonly networkGbpsPerNode: number;
   readonly minNodes: number;
   readonly desiredNodes: number;
   readonly maxNodes: number;
@@ -41,6 +43,7 @@ export function platformManifest(spec: PlatformSpec): PlatformManifest {
       ...(p.kind === "aws" ? { instanceType: p.instanceType.name } : {}),
       ...(gpuModelOf(p) ? { gpu: gpuModelOf(p) } : {}),
       gpusPerNode: gpusPerNode(p),
+      networkGbpsPerNode: p.kind === "aws" ? p.instanceType.networkGbps : p.networkGbpsPerNode,
       minNodes: p.minNodes,
       desiredNodes: p.desiredNodes,
       maxNodes: p.maxNodes,

@@ -2,8 +2,22 @@ import { Policies } from "@pulumi/policy";
 import { costAtMaxWithinBudget, costFullyPriced, costWithinBudget } from "./cost";
 import { eksEndpointNotPublic } from "./eksEndpoint";
 import { eksSecretsEncrypted } from "./eksSecretsEncryption";
+import { efaPoolSingleSubnet, multinodeBandwidthPerGpu, multinodeTrainingFabric } from "./fabric";
+import { gpuPoolTainted, nodeImdsv2Required, nodeNoPublicIp } from "./nodeSecurity";
 
 export const POLICY_PACK_NAME = "llm-platform";
 
 /** Every policy of the pack, in the order reports list them. */
-export const allPolicies: Policies = [costWithinBudget, costAtMaxWithinBudget, costFullyPriced, eksEndpointNotPublic, eksSecretsEncrypted];
+export const allPolicies: Policies = [
+  costWithinBudget,
+  costAtMaxWithinBudget,
+  costFullyPriced,
+  eksEndpointNotPublic,
+  eksSecretsEncrypted,
+  multinodeTrainingFabric,
+  efaPoolSingleSubnet,
+  multinodeBandwidthPerGpu,
+  nodeImdsv2Required,
+  nodeNoPublicIp,
+  gpuPoolTainted,
+];

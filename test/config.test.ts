@@ -74,7 +74,7 @@ const corpus: [string, RawStackConfig, string[]][] = [
     'llm-platform:nodePools[1]: unknown key "maxNode" (did you mean maxNodes?)',
   ]],
   ["on-prem keys in an AWS pool", withValues(prod, { "llm-platform:nodePools": prodPool(1, { gpu: "H100" }) }), [
-    'llm-platform:nodePools[1]: unknown key "gpu" (valid keys: name, minNodes, maxNodes, desiredNodes, purpose, instanceType, fabric)',
+    'llm-platform:nodePools[1]: unknown key "gpu" (valid keys: name, minNodes, maxNodes, desiredNodes, purpose, instanceType, fabric, availabilityZones, capacityType, capacityReservationId)',
   ]],
   ["no system pool on AWS", withValues(prod, { "llm-platform:nodePools": prodPools.slice(1) }), [
     "llm-platform:nodePools: has 0 pools with purpose system; an AWS stack needs exactly one (it runs CoreDNS, operators and controllers)",
@@ -164,7 +164,25 @@ const corpus: [string, RawStackConfig, string[]][] = [
     "llm-platform:nodePools[1].gpusPerNode: 6 is not a GPU count (1, 2, 4, 8 or 16)",
   ]],
   ["an instance type on-prem", withValues(onprem, { "llm-platform:nodePools": onpremPool(0, { instanceType: "p4d.24xlarge" }) }), [
-    'llm-platform:nodePools[0]: unknown key "instanceType" (valid keys: name, minNodes, maxNodes, desiredNodes, purpose, gpu, gpusPerNode, fabric, nodeSelector)',
+    'llm-platform:nodePools[0]: unknown key "instanceType" (valid keys: name, minNodes, maxNodes, desiredNodes, purpose, gpu, gpusPerNode, fabric, networkGbpsPerNode, nodeSelector)',
+  ]],
+  ["an EFA pool spread over several subnets", withValues(prod, { "llm-platform:nodePools": prodPool(1, { availabilityZones: ["us-east-1a", "us-east-1b"] }) }), [
+    'llm-platform:nodePools[1].availabilityZones: ["us-east-1a","us-east-1b"] spreads an EFA pool over 2 subnets; EFA traffic does not cross AZs and jobs that mix subnets fail (list one AZ)',
+  ]],
+  ["a pool in an AZ the VPC does not span", withValues(prod, { "llm-platform:nodePools": prodPool(3, { availabilityZones: ["us-east-1d"] }) }), [
+    'llm-platform:nodePools[3].availabilityZones[0]: "us-east-1d" is not one of the VPC\'s availability zones (us-east-1a, us-east-1b, us-east-1c)',
+  ]],
+  ["a capacity block without its reservation", withValues(prod, { "llm-platform:nodePools": prodPool(1, { capacityType: "capacity-block" }) }), [
+    "llm-platform:nodePools[1].capacityReservationId: is required with capacityType capacity-block (the cr-… id of the reservation)",
+  ]],
+  ["a reservation id on an on-demand pool", withValues(prod, { "llm-platform:nodePools": prodPool(1, { capacityReservationId: "cr-0123456789abcdef0" }) }), [
+    'llm-platform:nodePools[1].capacityReservationId: "cr-0123456789abcdef0" is only used with capacityType capacity-block or reserved (this pool\'s is on-demand)',
+  ]],
+  ["a misspelt capacity type", withValues(prod, { "llm-platform:nodePools": prodPool(1, { capacityType: "spott" }) }), [
+    'llm-platform:nodePools[1].capacityType: "spott" is not a capacity type (valid: on-demand, spot, capacity-block, reserved) (did you mean spot?)',
+  ]],
+  ["an on-prem pool without its bandwidth", withValues(onprem, { "llm-platform:nodePools": onpremPools.map((p, i) => (i === 0 ? { ...p, networkGbpsPerNode: undefined } : p)) }), [
+    "llm-platform:nodePools[0].networkGbpsPerNode: is required",
   ]],
   ["a structured key that is not a map", withValues(prod, { "llm-platform:gpuStack": "580/12.8" }), [
     'llm-platform:gpuStack: "580/12.8" is not a structured value (write it as a YAML map or list in the stack file)',
@@ -223,6 +241,14 @@ describe("stack config → spec", () => {
     expect(spec.cluster.publicAccessCidrs).toEqual([]);
     expect(spec.network.natGateways).toBe("perAz");
     expect(spec.region).toBe("us-east-1");
+    expect(h100.availabilityZones).toEqual(["us-east-1a"]); // EFA: one AZ, the first by default
+    expect(spec.nodePools.find((p) => p.name === "infer-l40s")!.availabilityZones).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
+    expect(h100.capacityType).toBe("on-demand");
+  });
+
+  it("accepts a capacity-block pool with its reservation id", () => {
+    const spec = parseSpec(withValues(prod, { "llm-platform:nodePools": prodPool(1, { capacityType: "capacity-block", capacityReservationId: "cr-0123456789abcdef0" }) })) as AwsPlatformSpec;
+    expect(spec.nodePools[1]).toMatchObject({ capacityType: "capacity-block", capacityReservationId: "cr-0123456789abcdef0" });
   });
 
   it("defaults AZs to the region's a, b, c and the VPC to 10.0.0.0/16", () => {

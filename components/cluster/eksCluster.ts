@@ -47,6 +47,8 @@ export class EksCluster extends pulumi.ComponentResource {
   public readonly provider: k8s.Provider;
   public readonly clusterName: pulumi.Output<string>;
   public readonly endpoint: pulumi.Output<string>;
+  /** The security group EKS creates for control-plane ↔ node traffic; every node joins it. */
+  public readonly clusterSecurityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:cluster:EksCluster", name, {}, opts);
@@ -122,6 +124,7 @@ export class EksCluster extends pulumi.ComponentResource {
 
     this.clusterName = this.cluster.name;
     this.endpoint = this.cluster.endpoint;
+    this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
     // The provider waits for the access entries: until they exist the deployer cannot call the API.
     this.provider = new k8s.Provider(`${name}-k8s`, {
       kubeconfig: kubeconfigFor(this.cluster, args.region),

@@ -19,6 +19,8 @@ export interface InstanceType {
   readonly networkCards: number;
   /** EFA interfaces the instance supports; 0 when EFA is not supported. */
   readonly efaInterfaces: number;
+  /** GPUDirect RDMA over EFA (FI_EFA_USE_DEVICE_RDMA=1): p4d and later P generations. */
+  readonly efaDeviceRdma?: boolean;
   /** GPUs, absent for CPU-only (system pool) types. */
   readonly gpu?: GpuSpec;
 }
@@ -26,20 +28,21 @@ export interface InstanceType {
 const gpu = (model: GpuModelName, count: number): GpuSpec => ({ model: GPU_MODELS[model], count });
 
 // Accelerated types: aws.amazon.com/ec2/instance-types/{p3,p4,p5,p6,g5,g6e} and the EC2 user guide
-// "Network specifications — accelerated computing" (network cards, EFA support), read 2026-11.
+// "Network specifications — accelerated computing" (network cards, EFA support), read 2026-11;
+// device RDMA: AWS EFA user guide, "Supported instance types" (RDMA read/write: p4d and later).
 const ACCELERATED: readonly InstanceType[] = [
   { name: "p3.2xlarge", vcpu: 8, memoryGiB: 61, networkGbps: 10, networkCards: 1, efaInterfaces: 0, gpu: gpu("V100-16GB", 1) },
   { name: "p3.8xlarge", vcpu: 32, memoryGiB: 244, networkGbps: 10, networkCards: 1, efaInterfaces: 0, gpu: gpu("V100-16GB", 4) },
   { name: "p3.16xlarge", vcpu: 64, memoryGiB: 488, networkGbps: 25, networkCards: 1, efaInterfaces: 0, gpu: gpu("V100-16GB", 8) },
   { name: "p3dn.24xlarge", vcpu: 96, memoryGiB: 768, networkGbps: 100, networkCards: 1, efaInterfaces: 1, gpu: gpu("V100", 8) },
-  { name: "p4d.24xlarge", vcpu: 96, memoryGiB: 1152, networkGbps: 400, networkCards: 4, efaInterfaces: 4, gpu: gpu("A100-40GB", 8) },
-  { name: "p4de.24xlarge", vcpu: 96, memoryGiB: 1152, networkGbps: 400, networkCards: 4, efaInterfaces: 4, gpu: gpu("A100", 8) },
-  { name: "p5.48xlarge", vcpu: 192, memoryGiB: 2048, networkGbps: 3200, networkCards: 32, efaInterfaces: 32, gpu: gpu("H100", 8) },
-  { name: "p5e.48xlarge", vcpu: 192, memoryGiB: 2048, networkGbps: 3200, networkCards: 32, efaInterfaces: 32, gpu: gpu("H200", 8) },
+  { name: "p4d.24xlarge", vcpu: 96, memoryGiB: 1152, networkGbps: 400, networkCards: 4, efaInterfaces: 4, efaDeviceRdma: true, gpu: gpu("A100-40GB", 8) },
+  { name: "p4de.24xlarge", vcpu: 96, memoryGiB: 1152, networkGbps: 400, networkCards: 4, efaInterfaces: 4, efaDeviceRdma: true, gpu: gpu("A100", 8) },
+  { name: "p5.48xlarge", vcpu: 192, memoryGiB: 2048, networkGbps: 3200, networkCards: 32, efaInterfaces: 32, efaDeviceRdma: true, gpu: gpu("H100", 8) },
+  { name: "p5e.48xlarge", vcpu: 192, memoryGiB: 2048, networkGbps: 3200, networkCards: 32, efaInterfaces: 32, efaDeviceRdma: true, gpu: gpu("H200", 8) },
   // p5en: EFAv3 on 16 cards of 200 Gbps each (same 3,200 Gbps with half the interfaces).
-  { name: "p5en.48xlarge", vcpu: 192, memoryGiB: 2048, networkGbps: 3200, networkCards: 16, efaInterfaces: 16, gpu: gpu("H200", 8) },
+  { name: "p5en.48xlarge", vcpu: 192, memoryGiB: 2048, networkGbps: 3200, networkCards: 16, efaInterfaces: 16, efaDeviceRdma: true, gpu: gpu("H200", 8) },
   // p6-b200: EFAv4, 8 cards of 400 Gbps.
-  { name: "p6-b200.48xlarge", vcpu: 192, memoryGiB: 2048, networkGbps: 3200, networkCards: 8, efaInterfaces: 8, gpu: gpu("B200", 8) },
+  { name: "p6-b200.48xlarge", vcpu: 192, memoryGiB: 2048, networkGbps: 3200, networkCards: 8, efaInterfaces: 8, efaDeviceRdma: true, gpu: gpu("B200", 8) },
   { name: "g5.xlarge", vcpu: 4, memoryGiB: 16, networkGbps: 10, networkCards: 1, efaInterfaces: 0, gpu: gpu("A10G", 1) },
   { name: "g5.2xlarge", vcpu: 8, memoryGiB: 32, networkGbps: 10, networkCards: 1, efaInterfaces: 0, gpu: gpu("A10G", 1) },
   { name: "g5.4xlarge", vcpu: 16, memoryGiB: 64, networkGbps: 25, networkCards: 1, efaInterfaces: 0, gpu: gpu("A10G", 1) },

@@ -17,6 +17,7 @@ export const PURPOSES = ["system", "training", "inference"] as const;
 export const AWS_FABRICS = ["efa", "tcp"] as const;
 export const ONPREM_FABRICS = ["infiniband", "tcp"] as const;
 export const NAT_MODES = ["single", "perAz"] as const;
+export const CAPACITY_TYPES = ["on-demand", "spot", "capacity-block", "reserved"] as const;
 
 // Kubernetes names (pools become node labels and resource names): RFC 1123 label, kept short
 // because AWS node group and launch template names derive from it.
@@ -48,6 +49,12 @@ export const awsNodePoolSchema = z
     instanceType,
     /** efa (default where the type supports it) or tcp. */
     fabric: z.enum(AWS_FABRICS, { error: (i) => `${show(i.input)} is not a fabric on AWS (valid: ${AWS_FABRICS.join(", ")}; InfiniBand exists only on-prem)` }).optional(),
+    /** AZs of the pool's subnets; an EFA pool has exactly one. */
+    availabilityZones: z.array(z.string({ error: (i) => `${show(i.input)} is not an availability zone name` }), { error: (i) => `${show(i.input)} is not a list of availability zones` }).min(1, { error: "lists no availability zone" }).optional(),
+    /** on-demand (default), spot, capacity-block (EC2 Capacity Blocks for ML) or reserved (an On-Demand Capacity Reservation). */
+    capacityType: z.enum(CAPACITY_TYPES, { error: (i) => `${show(i.input)} is not a capacity type (valid: ${CAPACITY_TYPES.join(", ")})${didYouMean(i.input, CAPACITY_TYPES)}` }).optional(),
+    /** The reservation (cr-…) a capacity-block or reserved pool launches into. */
+    capacityReservationId: z.string().regex(/^cr-[0-9a-f]{8,17}$/, { error: (i) => `${show(i.input)} is not a capacity reservation id (cr- followed by 8 or 17 hex digits)` }).optional(),
   })
   .superRefine((pool, ctx) => {
     const type = findInstanceType(pool.instanceType);
@@ -61,6 +68,13 @@ export const awsNodePoolSchema = z
     if (pool.fabric === "efa" && !supportsEfa(type)) {
       ctx.addIssue({ code: "custom", path: ["fabric"], input: pool.fabric, message: `"efa" is not supported by ${pool.instanceType} (use fabric tcp, or an EFA type such as p5.48xlarge or g6e.8xlarge)` });
     }
+    const reserved = pool.capacityType === "capacity-block" || pool.capacityType === "reserved";
+    if (reserved && !pool.capacityReservationId) {
+      ctx.addIssue({ code: "custom", path: ["capacityReservationId"], input: undefined, message: `is required with capacityType ${pool.capacityType} (the cr-… id of the reservation)` });
+    }
+    if (!reserved && pool.capacityReservationId) {
+      ctx.addIssue({ code: "custom", path: ["capacityReservationId"], input: pool.capacityReservationId, message: `${show(pool.capacityReservationId)} is only used with capacityType capacity-block or reserved (this pool's is ${pool.capacityType ?? "on-demand"})` });
+    }
   });
 
 export const existingNodePoolSchema = z.strictObject({
@@ -70,6 +84,8 @@ export const existingNodePoolSchema = z.strictObject({
   fabric: z.enum(ONPREM_FABRICS, {
     error: (i) => (i.input === "efa" ? `"efa" exists only on AWS; on-prem pools use infiniband or tcp` : `${show(i.input)} is not an on-prem fabric (valid: ${ONPREM_FABRICS.join(", ")})${didYouMean(i.input, ONPREM_FABRICS)}`),
   }),
+  /** Inter-node bandwidth of one node in Gbps (e.g. 4 × 200 Gb/s HDR = 800). */
+  networkGbpsPerNode: z.number({ error: (i) => `${show(i.input)} is not a bandwidth in Gbps (a number > 0, e.g. 800 for 4 × HDR 200)` }).positive({ error: (i) => `${show(i.input)} is not a bandwidth in Gbps (a number > 0, e.g. 800 for 4 × HDR 200)` }),
   /** Node labels that select this pool's nodes on the existing cluster; default `llm-platform/pool: <name>`. */
   nodeSelector: z.record(z.string(), z.string({ error: (i) => `${show(i.input)} is not a label value (strings only)` })).optional(),
 });

@@ -39,15 +39,22 @@ interface NodePoolCommon {
   readonly fabric: Fabric;
 }
 
+export type CapacityType = "on-demand" | "spot" | "capacity-block" | "reserved";
+
 export interface AwsNodePoolSpec extends NodePoolCommon {
   readonly kind: "aws";
   readonly instanceType: InstanceType;
+  /** AZs of the pool's subnets (one for EFA pools); a subset of network.availabilityZones. */
+  readonly availabilityZones: readonly string[];
+  readonly capacityType: CapacityType;
+  readonly capacityReservationId?: string;
 }
 
 export interface ExistingNodePoolSpec extends NodePoolCommon {
   readonly kind: "existing";
   readonly gpu: OnpremGpu;
   readonly gpusPerNode: number;
+  readonly networkGbpsPerNode: number;
   readonly nodeSelector: Readonly<Record<string, string>>;
 }
 
@@ -166,14 +173,16 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
     if (!region || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
       problems.push({ path: "aws:region", message: `${show(region)} is not an AWS region (e.g. "us-east-1")` });
     }
-    const zones = (decoded.network as { availabilityZones?: unknown } | undefined)?.availabilityZones;
-    if (region && Array.isArray(zones)) {
-      zones.forEach((zone, i) => {
+    const configured = (decoded.network as { availabilityZones?: unknown } | undefined)?.availabilityZones;
+    if (region && Array.isArray(configured)) {
+      configured.forEach((zone, i) => {
         if (typeof zone === "string" && !zone.startsWith(region)) {
           problems.push({ path: `${key("network")}.availabilityZones[${i}]`, message: `${show(zone)} is not in region ${region} (e.g. "${region}a")` });
         }
       });
     }
+    const zones = Array.isArray(configured) ? (configured as unknown[]) : defaultZones(region ?? "");
+    problems.push(...poolZoneProblems(pools, zones));
   } else if (decoded.kubeconfig === undefined && !problems.some((p) => p.path === key("kubeconfig"))) {
     problems.push({ path: key("kubeconfig"), message: `is required with target existing (set it with: pulumi config set --secret kubeconfig "$(cat ~/.kube/config)")` });
   }
@@ -204,13 +213,16 @@ function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape, regio
         fabric: p.fabric,
         gpu: p.gpu,
         gpusPerNode: p.gpusPerNode,
+        networkGbpsPerNode: p.networkGbpsPerNode,
         nodeSelector: p.nodeSelector ?? { [`${PROJECT}/pool`]: p.name },
       }),
     );
     return { ...common, target, nodePools, kubeconfigKey: key("kubeconfig") };
   }
+  const zones = data.network?.availabilityZones ?? defaultZones(region);
   const nodePools = (data.nodePools as z.infer<typeof awsNodePoolSchema>[]).map((p): AwsNodePoolSpec => {
     const instanceType = findInstanceType(p.instanceType)!;
+    const fabric = resolvedAwsFabric(p);
     return {
       kind: "aws",
       name: p.name,
@@ -218,10 +230,12 @@ function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape, regio
       minNodes: p.minNodes,
       maxNodes: p.maxNodes,
       desiredNodes: p.desiredNodes ?? p.minNodes,
-      // Training gets EFA where the type has it (the field notes' multi-node lesson); serving and
-      // system pods do not talk across nodes, so they stay on the VPC's TCP network.
-      fabric: p.fabric ?? (p.purpose === "training" && supportsEfa(instanceType) ? "efa" : "tcp"),
+      fabric,
       instanceType,
+      // EFA traffic does not cross AZs: an EFA pool lives in one subnet, by default the first AZ's.
+      availabilityZones: p.availabilityZones ?? (fabric === "efa" ? [zones[0]] : [...zones]),
+      capacityType: p.capacityType ?? "on-demand",
+      ...(p.capacityReservationId ? { capacityReservationId: p.capacityReservationId } : {}),
     };
   });
   const cluster = data.cluster!;
@@ -232,7 +246,7 @@ function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape, regio
     nodePools,
     network: {
       vpcCidr: data.network?.vpcCidr ?? DEFAULT_VPC_CIDR,
-      availabilityZones: data.network?.availabilityZones ?? ["a", "b", "c"].map((s) => `${region}${s}`),
+      availabilityZones: zones,
       natGateways: data.network?.natGateways ?? "single",
     },
     cluster: {
@@ -242,6 +256,15 @@ function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape, regio
       adminRoleArns: cluster.adminRoleArns ?? [],
     },
   };
+}
+
+const defaultZones = (region: string) => ["a", "b", "c"].map((suffix) => `${region}${suffix}`);
+
+/** Training gets EFA where the type has it (the field notes' multi-node lesson); serving and system
+ * pods do not talk across nodes, so they stay on the VPC's TCP network. */
+function resolvedAwsFabric(p: { fabric?: "efa" | "tcp"; purpose: Purpose; instanceType: string }): Fabric {
+  const type = findInstanceType(p.instanceType);
+  return p.fabric ?? (p.purpose === "training" && type && supportsEfa(type) ? "efa" : "tcp");
 }
 
 function decodeValue(fullKey: string, text: string, kind: KeyKind, isSecret: boolean, problems: ConfigProblem[]): unknown {
@@ -267,6 +290,27 @@ function decodeValue(fullKey: string, text: string, kind: KeyKind, isSecret: boo
         return undefined;
       }
   }
+}
+
+/** A pool's AZs must be the VPC's, and an EFA pool must sit in exactly one. */
+function poolZoneProblems(pools: unknown[], zones: unknown[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  pools.forEach((pool, i) => {
+    if (typeof pool !== "object" || pool === null) return;
+    const p = pool as Record<string, unknown>;
+    const at = `${key("nodePools")}[${i}].availabilityZones`;
+    if (!Array.isArray(p.availabilityZones)) return;
+    p.availabilityZones.forEach((zone, j) => {
+      if (typeof zone === "string" && !zones.includes(zone)) {
+        problems.push({ path: `${at}[${j}]`, message: `${show(zone)} is not one of the VPC's availability zones (${zones.join(", ")})` });
+      }
+    });
+    const efa = typeof p.instanceType === "string" && typeof p.purpose === "string" && resolvedAwsFabric(p as never) === "efa";
+    if (efa && p.availabilityZones.length > 1) {
+      problems.push({ path: at, message: `${show(p.availabilityZones)} spreads an EFA pool over ${p.availabilityZones.length} subnets; EFA traffic does not cross AZs and jobs that mix subnets fail (list one AZ)` });
+    }
+  });
+  return problems;
 }
 
 /** Rules across fields of a pool, and across pools: counts, names, the system pool. */

@@ -61,7 +61,13 @@ const monthlyFromHourly = (usdPerHour: number) => usdPerHour * HOURS_PER_MONTH;
 const flat = (usd: number): MonthlyRange => ({ min: usd, expected: usd, max: usd });
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-type Pricer = (r: PricedResourceInput) => { description: string; monthly: MonthlyRange } | undefined;
+/** What a pricer may look up among the other planned resources. */
+interface PricingContext {
+  /** Root-volume GB of each planned launch template, by template name. */
+  readonly launchTemplateVolumeGb: ReadonlyMap<string, number>;
+}
+
+type Pricer = (r: PricedResourceInput, context: PricingContext) => { description: string; monthly: MonthlyRange } | undefined;
 
 const PRICERS: Readonly<Record<string, Pricer>> = {
   "aws:eks/cluster:Cluster": () => ({
@@ -98,18 +104,21 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
 };
 
 /** Managed node group: instance hours plus root volumes, at min / desired / max nodes. */
-function priceNodeGroup(r: PricedResourceInput): { description: string; monthly: MonthlyRange } | undefined {
+function priceNodeGroup(r: PricedResourceInput, context: PricingContext): { description: string; monthly: MonthlyRange } | undefined {
   const instanceType = r.inputs.instanceTypes?.[0];
   const hourly = ON_DEMAND_USD_PER_HOUR[instanceType];
   const scaling = r.inputs.scalingConfig ?? {};
   const counts = [scaling.minSize, scaling.desiredSize, scaling.maxSize].map(Number);
   if (hourly === undefined || counts.some((n) => !Number.isFinite(n))) return undefined;
-  // Without a launch template the node group's diskSize (EKS default 20 GiB) is each node's gp3 root volume.
-  const diskGb = r.inputs.launchTemplate ? 0 : Number(r.inputs.diskSize ?? 20);
-  const perNode = monthlyFromHourly(hourly) + diskGb * SERVICE_RATES.ebsGp3UsdPerGbMonth;
+  // The root volume comes from the launch template; without one, from diskSize (EKS default 20 GiB).
+  const templateName = r.inputs.launchTemplate?.name;
+  const diskGb = r.inputs.launchTemplate ? context.launchTemplateVolumeGb.get(templateName) : Number(r.inputs.diskSize ?? 20);
+  const perNode = monthlyFromHourly(hourly) + (diskGb ?? 0) * SERVICE_RATES.ebsGp3UsdPerGbMonth;
   const [min, expected, max] = counts.map((n) => n * perNode);
+  const capacity = r.inputs.capacityType && r.inputs.capacityType !== "ON_DEMAND" ? ` (${r.inputs.capacityType}: priced at the on-demand rate, an upper bound)` : " on demand";
+  const volumes = diskGb === undefined ? ` (root volumes of launch template ${templateName ?? "?"} not priced: template not in the plan)` : ` + ${diskGb} GB gp3 each`;
   return {
-    description: `${instanceType} × ${counts[0]}/${counts[1]}/${counts[2]} nodes (min/expected/max) at $${hourly}/h on demand` + (diskGb ? ` + ${diskGb} GB gp3 each` : ""),
+    description: `${instanceType} × ${counts[0]}/${counts[1]}/${counts[2]} nodes (min/expected/max) at $${hourly}/h${capacity}${volumes}`,
     monthly: { min, expected, max },
   };
 }
@@ -122,10 +131,17 @@ function isNotBilled(type: string): boolean {
 export function priceResources(resources: readonly PricedResourceInput[]): CostReport {
   const lines: CostLine[] = [];
   const unpriced: string[] = [];
+  const context: PricingContext = {
+    launchTemplateVolumeGb: new Map(
+      resources
+        .filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate" && typeof r.inputs.name === "string")
+        .map((r) => [r.inputs.name as string, (r.inputs.blockDeviceMappings ?? []).reduce((gb: number, m: any) => gb + Number(m.ebs?.volumeSize ?? 0), 0)]),
+    ),
+  };
   for (const r of resources) {
     if (isNotBilled(r.type) && !(r.type in PRICERS)) continue;
     const pricer = PRICERS[r.type];
-    const priced = pricer?.(r);
+    const priced = pricer?.(r, context);
     if (priced) {
       lines.push({
         urn: r.urn,

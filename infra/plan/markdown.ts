@@ -3,7 +3,7 @@
  * policy results (mandatory first), cost at min / expected / max against the budget, resources
  * grouped by component, and a Mermaid diagram of the components.
  */
-import { networkGbpsPerGpu } from "../catalog/instances";
+import { fabricProfile } from "../fabric/profile";
 import { formatUsd as usd } from "../cost/model";
 import { gpuModelOf, gpusPerNode } from "../nodes/labels";
 import { StackPlan } from "./plan";
@@ -42,13 +42,20 @@ function renderStack(plan: StackPlan): string {
   const out: string[] = [`## ${status} ${plan.stack}`, "", `**${summaryLine(plan)}**`, ""];
 
   out.push("### Node pools", "", "| pool | purpose | node type | GPUs/node | fabric | network/node | per GPU | nodes min/desired/max |", "|---|---|---|---|---|---|---|---|");
-  for (const p of plan.spec.nodePools) {
+  const profiles = plan.spec.nodePools.map(fabricProfile);
+  plan.spec.nodePools.forEach((p, i) => {
     const type = p.kind === "aws" ? p.instanceType.name : "existing nodes";
     const gpu = gpuModelOf(p) ? `${gpusPerNode(p)} × ${gpuModelOf(p)}` : "—";
-    const perNode = p.kind === "aws" ? `${p.instanceType.networkGbps} Gbps` : "—";
-    const perGpu = p.kind === "aws" && networkGbpsPerGpu(p.instanceType) !== undefined ? `${networkGbpsPerGpu(p.instanceType)} Gbps` : "—";
-    out.push(`| ${p.name} | ${p.purpose} | ${type} | ${gpu} | ${p.fabric} | ${perNode} | ${perGpu} | ${p.minNodes}/${p.desiredNodes}/${p.maxNodes} |`);
+    const { gbpsPerNode, gbpsPerGpu } = profiles[i];
+    out.push(`| ${p.name} | ${p.purpose} | ${type} | ${gpu} | ${p.fabric} | ${gbpsPerNode ?? "—"} Gbps | ${gbpsPerGpu === undefined ? "—" : `${gbpsPerGpu} Gbps`} | ${p.minNodes}/${p.desiredNodes}/${p.maxNodes} |`);
+  });
+  out.push("", "<details><summary>Fabric profiles: what a multi-node worker on each pool requests and its NCCL / libfabric environment</summary>", "", "| pool | resources | environment |", "|---|---|---|");
+  for (const profile of profiles.filter((f) => f.podResources["nvidia.com/gpu"] !== undefined)) {
+    const resources = Object.entries(profile.podResources).map(([k, v]) => `\`${k}: ${v}\``).join(" ");
+    const env = Object.entries(profile.env).map(([k, v]) => `\`${k}=${v}\``).join(" ");
+    out.push(`| ${profile.pool} | ${resources}${profile.capabilities.length ? ` (+${profile.capabilities.join(", ")})` : ""} | ${env} |`);
   }
+  out.push("", "</details>");
   const s = plan.spec.gpuStack;
   out.push("", `GPU software: driver ${s.driverVersion} · CUDA ${s.cudaVersion} · PyTorch ${s.pytorchVersion} · DeepSpeed ${s.deepspeedVersion}`, "");
 

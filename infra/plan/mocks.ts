@@ -26,7 +26,12 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
         arn: arnOf("eks", `cluster/${physicalName}`),
         endpoint: `https://plan-${physicalName}.eks.amazonaws.invalid`,
         certificateAuthority: { data: Buffer.from(`plan CA for ${physicalName}`).toString("base64") },
+        vpcConfig: { ...inputs.vpcConfig, clusterSecurityGroupId: `plan-${name}-cluster-sg` },
       };
+    case "aws:ec2/launchTemplate:LaunchTemplate":
+      return { name: physicalName, arn: arnOf("ec2", `launch-template/plan-${name}`), latestVersion: 1 };
+    case "aws:ec2/placementGroup:PlacementGroup":
+      return { name: physicalName, arn: arnOf("ec2", `placement-group/${physicalName}`) };
     case "aws:kms/key:Key":
       return { arn: arnOf("kms", `key/plan-${name}`), keyId: `plan-${name}` };
     case "aws:iam/role:Role":

@@ -5,7 +5,7 @@
 import { allPolicies } from "../../policies/policies";
 import { PolicyViolation, runPolicies } from "../../policies/run";
 import { ConfigError } from "../config/errors";
-import { parseSpec, PlatformSpec } from "../config/spec";
+import { parseSpec, PlatformSpec, RawStackConfig } from "../config/spec";
 import { CostReport, priceResources } from "../cost/model";
 import main from "../index";
 import { recordProgram, RecordedResource } from "./record";
@@ -27,7 +27,7 @@ export async function planStack(projectDir: string, stack: string): Promise<Stac
   const started = Date.now();
   const project = readProject(projectDir);
   let spec: PlatformSpec;
-  let raw;
+  let raw: RawStackConfig;
   try {
     raw = readStackConfig(projectDir, stack);
     spec = parseSpec(raw);

@@ -1,0 +1,28 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { efaDevicePluginValues } from "../../infra/fabric/efaPluginValues";
+import { CHARTS } from "../../infra/versions";
+
+export interface EfaDevicePluginArgs {
+  /** The cluster's Kubernetes provider. */
+  provider: k8s.Provider;
+}
+
+/** The AWS EFA device plugin (advertises `vpc.amazonaws.com/efa`), on EFA pools only. */
+export class EfaDevicePlugin extends pulumi.ComponentResource {
+  public readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: EfaDevicePluginArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("llm-platform:fabric:EfaDevicePlugin", name, {}, opts);
+    const chart = CHARTS.efaDevicePlugin;
+    this.release = new k8s.helm.v3.Release(name, {
+      name: "aws-efa-k8s-device-plugin",
+      chart: chart.chart,
+      version: chart.version,
+      repositoryOpts: { repo: chart.repo },
+      namespace: "kube-system",
+      values: efaDevicePluginValues(),
+    }, { parent: this, provider: args.provider });
+    this.registerOutputs({ status: this.release.status });
+  }
+}

@@ -1,0 +1,48 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ExistingNodePoolSpec } from "../../infra/config/spec";
+import { networkOperatorValues, nicClusterPolicySpec } from "../../infra/fabric/networkOperatorValues";
+import { CHARTS } from "../../infra/versions";
+
+export const NETWORK_OPERATOR_NAMESPACE = "nvidia-network-operator";
+
+export interface NetworkOperatorArgs {
+  /** The on-prem pools whose fabric is InfiniBand. */
+  infinibandPools: readonly ExistingNodePoolSpec[];
+  /** The cluster's Kubernetes provider. */
+  provider: k8s.Provider;
+}
+
+/**
+ * The NVIDIA Network Operator and a NicClusterPolicy running the RDMA shared device plugin on the
+ * InfiniBand pools, which advertises the RDMA resource training pods request.
+ */
+export class NetworkOperator extends pulumi.ComponentResource {
+  public readonly release: k8s.helm.v3.Release;
+  public readonly nicClusterPolicy: k8s.apiextensions.CustomResource;
+
+  constructor(name: string, args: NetworkOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("llm-platform:fabric:NetworkOperator", name, {}, opts);
+    if (args.infinibandPools.length === 0) throw new Error(`NetworkOperator ${name}: no infiniband pool to serve (infinibandPools is empty)`);
+    const chart = CHARTS.networkOperator;
+    const namespace = new k8s.core.v1.Namespace(name, {
+      metadata: { name: NETWORK_OPERATOR_NAMESPACE, labels: { "pod-security.kubernetes.io/enforce": "privileged" } },
+    }, { parent: this, provider: args.provider });
+    this.release = new k8s.helm.v3.Release(name, {
+      name: "network-operator",
+      chart: chart.chart,
+      version: chart.version,
+      repositoryOpts: { repo: chart.repo },
+      namespace: namespace.metadata.name,
+      values: networkOperatorValues(),
+    }, { parent: this, provider: args.provider });
+    // The chart installs the NicClusterPolicy CRD, so the policy waits for the release.
+    this.nicClusterPolicy = new k8s.apiextensions.CustomResource(`${name}-nic-cluster-policy`, {
+      apiVersion: "mellanox.com/v1alpha1",
+      kind: "NicClusterPolicy",
+      metadata: { name: "nic-cluster-policy" },
+      spec: nicClusterPolicySpec(args.infinibandPools),
+    }, { parent: this, provider: args.provider, dependsOn: [this.release] });
+    this.registerOutputs({ status: this.release.status });
+  }
+}

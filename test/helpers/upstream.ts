@@ -1,0 +1,36 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+
+/** The pinned upstream copies (charts, CRDs, prices) CI has beside the repo; see its PROVENANCE.md. */
+export const SHARED_UPSTREAM = path.resolve(__dirname, "..", "..", "..", "shared", "upstream");
+
+/** `describe` when ../shared/upstream exists, else a skipped describe and a printed reason. */
+export function describeWithUpstream(name: string, fn: () => void): void {
+  if (fs.existsSync(SHARED_UPSTREAM)) {
+    describe(name, fn);
+  } else {
+    console.log(`skipping contract tests "${name}": ${SHARED_UPSTREAM} not found (CI has ../shared)`);
+    describe.skip(name, fn);
+  }
+}
+
+export function readUpstreamYaml(relative: string): any {
+  return parse(fs.readFileSync(path.join(SHARED_UPSTREAM, relative), "utf8"));
+}
+
+/**
+ * Every key path of `values` that the chart's own values.yaml does not define. Under a key whose
+ * default is an empty map, a list or null (free-form: nodeSelector, tolerations, …) anything goes.
+ */
+export function unknownValueKeys(values: unknown, defaults: unknown, at = ""): string[] {
+  if (values === null || typeof values !== "object" || Array.isArray(values)) return [];
+  if (defaults === null || defaults === undefined || Array.isArray(defaults)) return [];
+  if (typeof defaults !== "object") return [at];
+  if (Object.keys(defaults as object).length === 0) return [];
+  return Object.entries(values as Record<string, unknown>).flatMap(([key, value]) => {
+    const path = at ? `${at}.${key}` : key;
+    if (!(key in (defaults as Record<string, unknown>))) return [path];
+    return unknownValueKeys(value, (defaults as Record<string, unknown>)[key], path);
+  });
+}
