@@ -85,7 +85,7 @@ describe("fabric profile", () => {
 
 describe("scale from zero", () => {
   it("tags a GPU pool's template with its labels, taint, GPU, EFA and huge-page counts", () => {
-    expect(scaleFromZeroTags(pool(prod, "train-h100"))).toEqual({
+    expect(scaleFromZeroTags(prod.nodePools.find((p) => p.name === "train-h100")!)).toEqual({
       "k8s.io/cluster-autoscaler/node-template/label/llm-platform/pool": "train-h100",
       "k8s.io/cluster-autoscaler/node-template/label/llm-platform/purpose": "training",
       "k8s.io/cluster-autoscaler/node-template/label/llm-platform/fabric": "efa",
