@@ -7,6 +7,10 @@ import { platformManifest, PLATFORM_TYPE } from "../infra/manifest";
 import { EksCluster } from "./cluster/eksCluster";
 import { ExistingCluster } from "./cluster/existingCluster";
 import { EfaDevicePlugin } from "./fabric/efaDevicePlugin";
+import { GpuOperator } from "./gpu/gpuOperator";
+import { PlatformImages } from "./k8s/platformImages";
+import { platformImages } from "../infra/images";
+import { isGpuPool } from "../infra/nodes/labels";
 import { NetworkOperator } from "./fabric/networkOperator";
 import { SystemNamespace } from "./k8s/systemNamespace";
 import { Vpc } from "./network/vpc";
@@ -41,7 +45,9 @@ export class Platform extends pulumi.ComponentResource {
     } else {
       this.provider = this.connectExisting(name, spec, args.kubeconfig).provider;
     }
-    new SystemNamespace(`${name}-system`, { name: SYSTEM_NAMESPACE, podSecurity: "baseline", provider: this.provider }, { parent: this });
+    const system = new SystemNamespace(`${name}-system`, { name: SYSTEM_NAMESPACE, podSecurity: "baseline", provider: this.provider }, { parent: this });
+    new PlatformImages(`${name}-images`, { images: platformImages(spec.gpuStack, spec.images), namespace: system.namespace.metadata.name, provider: this.provider }, { parent: this });
+    if (spec.nodePools.some(isGpuPool)) new GpuOperator(`${name}-gpu-operator`, { spec, provider: this.provider }, { parent: this });
     if (spec.nodePools.some((p) => p.fabric === "efa")) {
       new EfaDevicePlugin(`${name}-efa-device-plugin`, { provider: this.provider }, { parent: this });
     }

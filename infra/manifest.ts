@@ -27,6 +27,7 @@ export interface PlatformManifest {
   readonly target: string;
   readonly budgetUsdPerMonth: number;
   readonly gpuStack: PlatformSpec["gpuStack"];
+  readonly images: PlatformSpec["images"];
   readonly nodePools: readonly PoolManifest[];
 }
 
@@ -36,6 +37,7 @@ export function platformManifest(spec: PlatformSpec): PlatformManifest {
     target: spec.target,
     budgetUsdPerMonth: spec.budgetUsdPerMonth,
     gpuStack: { ...spec.gpuStack },
+    images: { registry: spec.images.registry, digests: { ...spec.images.digests } },
     nodePools: spec.nodePools.map((p) => ({
       name: p.name,
       purpose: p.purpose,

@@ -13,6 +13,9 @@ export interface ChartPin {
 export const CHARTS = {
   // aws/eks-charts stable/aws-efa-k8s-device-plugin at commit 5239609 (tag v0.0.242): chart v0.5.30, app v0.5.20.
   efaDevicePlugin: { chart: "aws-efa-k8s-device-plugin", version: "v0.5.30", repo: "https://aws.github.io/eks-charts" },
+  // NVIDIA/gpu-operator v26.7.0 (the supported line; 25.10.x reached end of support). The chart at the
+  // git tag says v1.0.0-devel; NVIDIA publishes it as v26.7.0.
+  gpuOperator: { chart: "gpu-operator", version: "v26.7.0", repo: "https://helm.ngc.nvidia.com/nvidia" },
   // Mellanox/network-operator v26.4.1 deployment/network-operator/Chart.yaml.
   networkOperator: { chart: "network-operator", version: "26.4.1", repo: "https://helm.ngc.nvidia.com/nvidia" },
 } as const satisfies Record<string, ChartPin>;

@@ -3,6 +3,7 @@ import { costAtMaxWithinBudget, costFullyPriced, costWithinBudget } from "./cost
 import { eksEndpointNotPublic } from "./eksEndpoint";
 import { eksSecretsEncrypted } from "./eksSecretsEncryption";
 import { efaPoolSingleSubnet, multinodeBandwidthPerGpu, multinodeTrainingFabric } from "./fabric";
+import { gpuOperatorMatchesStack, gpuSoftwareAligned, gpuSoftwareMinorVersionCompat, platformImagesMatchStack } from "./gpuSoftware";
 import { gpuPoolTainted, nodeImdsv2Required, nodeNoPublicIp } from "./nodeSecurity";
 
 export const POLICY_PACK_NAME = "llm-platform";
@@ -20,4 +21,8 @@ export const allPolicies: Policies = [
   nodeImdsv2Required,
   nodeNoPublicIp,
   gpuPoolTainted,
+  gpuSoftwareAligned,
+  gpuSoftwareMinorVersionCompat,
+  gpuOperatorMatchesStack,
+  platformImagesMatchStack,
 ];

@@ -184,6 +184,18 @@ const corpus: [string, RawStackConfig, string[]][] = [
   ["an on-prem pool without its bandwidth", withValues(onprem, { "llm-platform:nodePools": onpremPools.map((p, i) => (i === 0 ? { ...p, networkGbpsPerNode: undefined } : p)) }), [
     "llm-platform:nodePools[0].networkGbpsPerNode: is required",
   ]],
+  ["a misspelt driver manager", withValues(prod, { "llm-platform:gpuStack": { ...JSON.parse(prod.values["llm-platform:gpuStack"]), driverManagedBy: "operater" } }), [
+    'llm-platform:gpuStack.driverManagedBy: "operater" is not a driver manager (valid: operator, node-image) (did you mean operator?)',
+  ]],
+  ["an image registry with a tag", withValues(prod, { "llm-platform:images": { registry: "ghcr.io/acme/llm:latest" } }), [
+    'llm-platform:images.registry: "ghcr.io/acme/llm:latest" is not a registry path (host[:port]/path, lowercase, no tag)',
+  ]],
+  ["a malformed image digest", withValues(prod, { "llm-platform:images": { registry: "ghcr.io/acme", digests: { "ghcr.io/acme/llm-train:x": "sha256:abc" } } }), [
+    'llm-platform:images.digests.ghcr.io/acme/llm-train:x: "sha256:abc" is not an image digest (sha256: followed by 64 hex digits)',
+  ]],
+  ["no images block", withValues(prod, { "llm-platform:images": undefined }), [
+    'llm-platform:images: is required ({ registry: "<host>/<path>" } where the aligned images are pushed)',
+  ]],
   ["a structured key that is not a map", withValues(prod, { "llm-platform:gpuStack": "580/12.8" }), [
     'llm-platform:gpuStack: "580/12.8" is not a structured value (write it as a YAML map or list in the stack file)',
   ]],

@@ -94,11 +94,25 @@ export const existingNodePoolSchema = z.strictObject({
 const version = (what: string, pattern: RegExp, example: string) =>
   z.string({ error: (i) => `${show(i.input)} is not a ${what} version string (write it quoted, e.g. "${example}")` }).regex(pattern, { error: (i) => `${show(i.input)} is not a ${what} version (e.g. "${example}")` });
 
+export const DRIVER_MANAGERS = ["operator", "node-image"] as const;
+export const MIG_STRATEGIES = ["none", "single", "mixed"] as const;
+
 export const gpuStackSchema = z.strictObject({
   driverVersion: version("driver", /^\d{3}(\.\d{1,3}){1,2}$/, "580.105.08"),
   cudaVersion: version("CUDA", /^\d{2}\.\d{1,2}$/, "12.8"),
   pytorchVersion: version("PyTorch", /^\d+\.\d+\.\d+$/, "2.7.1"),
   deepspeedVersion: version("DeepSpeed", /^\d+\.\d+\.\d+$/, "0.17.1"),
+  /** Who installs the driver: the GPU operator (pinned to driverVersion) or the node image (which ships driverVersion). */
+  driverManagedBy: z.enum(DRIVER_MANAGERS, { error: (i) => `${show(i.input)} is not a driver manager (valid: ${DRIVER_MANAGERS.join(", ")})${didYouMean(i.input, DRIVER_MANAGERS)}` }).optional(),
+  /** The GPU operator's MIG strategy. */
+  migStrategy: z.enum(MIG_STRATEGIES, { error: (i) => `${show(i.input)} is not a MIG strategy (valid: ${MIG_STRATEGIES.join(", ")})` }).optional(),
+});
+
+export const imagesSchema = z.strictObject({
+  /** Registry path the platform's aligned images are pushed to, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/llm-platform. */
+  registry: z.string({ error: (i) => `${show(i.input)} is not a registry path` }).regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/, { error: (i) => `${show(i.input)} is not a registry path (host[:port]/path, lowercase, no tag)` }),
+  /** Known digests by image reference without digest ("<registry>/llm-train:<tag>" → "sha256:…"), so pods pull by digest. */
+  digests: z.record(z.string(), z.string().regex(/^sha256:[0-9a-f]{64}$/, { error: (i) => `${show(i.input)} is not an image digest (sha256: followed by 64 hex digits)` })).optional(),
 });
 
 const cidr = z.string({ error: (i) => `${show(i.input)} is not a CIDR block` }).refine(isIpv4Cidr, { error: (i) => `${show(i.input)} is not an IPv4 CIDR block (e.g. "203.0.113.0/24")` });

@@ -12,6 +12,7 @@ import {
   clusterSchema,
   existingNodePoolSchema,
   gpuStackSchema,
+  imagesSchema,
   networkSchema,
   PROJECT,
   TARGETS,
@@ -27,6 +28,14 @@ export interface GpuStackSpec {
   readonly cudaVersion: string;
   readonly pytorchVersion: string;
   readonly deepspeedVersion: string;
+  /** operator: the GPU operator installs driverVersion; node-image: the nodes ship it (EKS accelerated AMI, on-prem hosts). */
+  readonly driverManagedBy: "operator" | "node-image";
+  readonly migStrategy: "none" | "single" | "mixed";
+}
+
+export interface ImagesSpec {
+  readonly registry: string;
+  readonly digests: Readonly<Record<string, string>>;
 }
 
 interface NodePoolCommon {
@@ -65,6 +74,7 @@ interface SpecCommon {
   readonly stack: string;
   readonly budgetUsdPerMonth: number;
   readonly gpuStack: GpuStackSpec;
+  readonly images: ImagesSpec;
 }
 
 export interface AwsPlatformSpec extends SpecCommon {
@@ -108,6 +118,7 @@ export const CONFIG_KEYS: Readonly<Record<string, { kind: KeyKind; targets: read
   target: { kind: "string", targets: ["aws", "existing"] },
   budgetUsdPerMonth: { kind: "number", targets: ["aws", "existing"] },
   gpuStack: { kind: "json", targets: ["aws", "existing"] },
+  images: { kind: "json", targets: ["aws", "existing"] },
   nodePools: { kind: "json", targets: ["aws", "existing"] },
   cluster: { kind: "json", targets: ["aws"] },
   network: { kind: "json", targets: ["aws"] },
@@ -152,6 +163,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
   const common = z.object({
     budgetUsdPerMonth: z.number({ error: (i) => `${show(i.input)} is not a monthly budget in USD (a number > 0)` }).positive({ error: (i) => `${show(i.input)} is not a monthly budget in USD (a number > 0)` }),
     gpuStack: gpuStackSchema,
+    images: imagesSchema,
   });
   const poolSchema = target === "aws" ? awsNodePoolSchema : existingNodePoolSchema;
   const shape = common.extend({
@@ -193,14 +205,22 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
 
 type ParsedShape = {
   budgetUsdPerMonth: number;
-  gpuStack: GpuStackSpec;
+  gpuStack: z.infer<typeof gpuStackSchema>;
+  images: z.infer<typeof imagesSchema>;
   nodePools: (z.infer<typeof awsNodePoolSchema> | z.infer<typeof existingNodePoolSchema>)[];
   cluster?: z.infer<typeof clusterSchema>;
   network?: z.infer<typeof networkSchema>;
 };
 
 function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape, region: string): PlatformSpec {
-  const common = { project: PROJECT, stack: raw.stack, budgetUsdPerMonth: data.budgetUsdPerMonth, gpuStack: { ...data.gpuStack } } as const;
+  const gpuStack: GpuStackSpec = {
+    ...data.gpuStack,
+    // The EKS accelerated AMI ships the driver and container toolkit; on-prem the operator installs them unless told otherwise.
+    driverManagedBy: data.gpuStack.driverManagedBy ?? (target === "aws" ? "node-image" : "operator"),
+    migStrategy: data.gpuStack.migStrategy ?? "single",
+  };
+  const images: ImagesSpec = { registry: data.images.registry, digests: { ...(data.images.digests ?? {}) } };
+  const common = { project: PROJECT, stack: raw.stack, budgetUsdPerMonth: data.budgetUsdPerMonth, gpuStack, images } as const;
   if (target === "existing") {
     const nodePools = (data.nodePools as z.infer<typeof existingNodePoolSchema>[]).map(
       (p): ExistingNodePoolSpec => ({
@@ -369,6 +389,7 @@ function toProblem(issue: z.core.$ZodIssue, input: Record<string, unknown>, targ
 
 const KEYS_BY_PATH: Record<string, readonly string[]> = {
   gpuStack: Object.keys(gpuStackSchema.shape),
+  images: Object.keys(imagesSchema.shape),
   cluster: Object.keys(clusterSchema.shape),
   network: Object.keys(networkSchema.shape),
 };
@@ -382,6 +403,7 @@ function requiredHint(path: readonly PropertyKey[]): string {
   const hints: Record<string, string> = {
     budgetUsdPerMonth: " (the monthly USD budget the cost policy enforces, e.g. 5000)",
     gpuStack: " ({ driverVersion, cudaVersion, pytorchVersion, deepspeedVersion })",
+    images: ' ({ registry: "<host>/<path>" } where the aligned images are pushed)',
     nodePools: " (a list of node pools)",
     cluster: " ({ kubernetesVersion: \"1.33\", ... })",
     kubernetesVersion: ' (e.g. "1.33")',

@@ -3,7 +3,11 @@
  * policy results (mandatory first), cost at min / expected / max against the budget, resources
  * grouped by component, and a Mermaid diagram of the components.
  */
+import { GpuModelName } from "../catalog/gpus";
+import { checkAlignment } from "../compat/alignment";
+import { GPU_OPERATOR_VERSION } from "../compat/gpuOperator";
 import { fabricProfile } from "../fabric/profile";
+import { platformImages } from "../images";
 import { formatUsd as usd } from "../cost/model";
 import { gpuModelOf, gpusPerNode } from "../nodes/labels";
 import { StackPlan } from "./plan";
@@ -57,7 +61,16 @@ function renderStack(plan: StackPlan): string {
   }
   out.push("", "</details>");
   const s = plan.spec.gpuStack;
-  out.push("", `GPU software: driver ${s.driverVersion} · CUDA ${s.cudaVersion} · PyTorch ${s.pytorchVersion} · DeepSpeed ${s.deepspeedVersion}`, "");
+  out.push("", "### GPU software", "", `Driver ${s.driverVersion} ${s.driverManagedBy === "operator" ? `installed by the GPU operator ${GPU_OPERATOR_VERSION}` : `shipped by the node image (GPU operator ${GPU_OPERATOR_VERSION} without its driver)`}.`, "");
+  for (const p of plan.spec.nodePools) {
+    const gpu = gpuModelOf(p);
+    if (!gpu) continue;
+    const findings = checkAlignment(gpu as GpuModelName, s).findings;
+    const verdict = findings.some((f) => f.severity === "mandatory") ? " ❌ misaligned" : findings.length ? " ⚠️ minor-version compatibility" : " ✅";
+    out.push(`- ${p.name}: ${gpu} · driver ${s.driverVersion} · CUDA ${s.cudaVersion} · PyTorch ${s.pytorchVersion} · DeepSpeed ${s.deepspeedVersion}${verdict}`);
+  }
+  const images = platformImages(s, plan.spec.images);
+  out.push("", "Images: " + Object.entries(images).map(([role, image]) => `${role} \`${image.ref}\``).join(", "), "");
 
   out.push("### Policies", "");
   if (plan.policies.length === 0) {

@@ -1,0 +1,13 @@
+import { CHARTS } from "../versions";
+
+/**
+ * The pinned NVIDIA GPU operator and the driver branches it validates (part of the matrix: a
+ * driver the operator installs must be on one of them).
+ */
+
+// GPU operator v26.7.0 platform support (as quoted in NVIDIA/gpu-operator issue #2883):
+// 595.91.07 (default), 610.57.04, 580.173.02, 535.309.01. v26.7.x is the supported line since
+// 25.10.x reached end of support (NVIDIA cloud-native docs, GPU operator life-cycle policy).
+export const GPU_OPERATOR_VERSION = CHARTS.gpuOperator.version;
+export const GPU_OPERATOR_DRIVER_BRANCHES: readonly number[] = [535, 580, 595, 610];
+export const GPU_OPERATOR_DEFAULT_DRIVER = "595.91.07";

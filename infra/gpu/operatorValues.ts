@@ -1,0 +1,37 @@
+/**
+ * Helm values for the NVIDIA GPU operator (pure, so the contract test can check every key against
+ * the pinned chart's values.yaml).
+ */
+import { PlatformSpec } from "../config/spec";
+import { GPU_TAINT } from "../nodes/labels";
+
+export function gpuOperatorValues(spec: PlatformSpec) {
+  const { gpuStack } = spec;
+  const operatorDriver = gpuStack.driverManagedBy === "operator";
+  // The EKS accelerated AMI ships the container toolkit with its driver; elsewhere the operator installs it.
+  const nodeImageHasToolkit = spec.target === "aws" && !operatorDriver;
+  // On-prem with InfiniBand the Network Operator already runs Node Feature Discovery; one NFD per cluster.
+  const networkOperatorRunsNfd = spec.target === "existing" && spec.nodePools.some((p) => p.fabric === "infiniband");
+  return {
+    nfd: { enabled: !networkOperatorRunsNfd },
+    daemonsets: { tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect }] },
+    driver: {
+      enabled: operatorDriver,
+      // Pinned from gpuStack; the operator's own default is never used.
+      version: gpuStack.driverVersion,
+      upgradePolicy: {
+        autoUpgrade: true,
+        maxParallelUpgrades: 1,
+        maxUnavailable: 1,
+        // Drain one node at a time so running jobs are evicted (and resume from checkpoints) rather than losing their GPUs mid-step.
+        drain: { enable: true, force: false, deleteEmptyDir: true, timeoutSeconds: 900 },
+      },
+    },
+    toolkit: { enabled: !nodeImageHasToolkit },
+    devicePlugin: { enabled: true },
+    gfd: { enabled: true },
+    dcgmExporter: { enabled: true },
+    mig: { strategy: gpuStack.migStrategy },
+    migManager: { enabled: gpuStack.migStrategy !== "none" },
+  };
+}

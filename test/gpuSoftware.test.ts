@@ -1,0 +1,191 @@
+import { PLATFORM_TYPE } from "../infra/manifest";
+import { gpuOperatorValues } from "../infra/gpu/operatorValues";
+import { parseSpec } from "../infra/config/spec";
+import { platformImages, parseImageRef, stackTag } from "../infra/images";
+import { EXIT_CLEAN, EXIT_POLICY, runCli } from "../infra/plan/cli";
+import { CHARTS } from "../infra/versions";
+import { gpuOperatorMatchesStack, gpuSoftwareAligned, gpuSoftwareMinorVersionCompat, platformImagesMatchStack } from "../policies/gpuSoftware";
+import { runPolicies } from "../policies/run";
+import { named, referencePlan } from "./helpers/plan";
+import { recorded } from "./helpers/resources";
+import { referenceConfig, referenceStackDoc, tempProject, withValues } from "./helpers/stacks";
+import { describeWithUpstream, readUpstreamYaml, unknownValueKeys } from "./helpers/upstream";
+
+const REGISTRY = "registry.example.com/llm-platform";
+const gpuStack = { driverVersion: "580.105.08", cudaVersion: "12.8", pytorchVersion: "2.7.1", deepspeedVersion: "0.17.1", driverManagedBy: "node-image", migStrategy: "single" };
+const manifest = (stack: Record<string, unknown>, pools: Record<string, unknown>[]) =>
+  recorded(PLATFORM_TYPE, "test", { stack: "test", target: "aws", budgetUsdPerMonth: 1, gpuStack: { ...gpuStack, ...stack }, images: { registry: REGISTRY, digests: {} }, nodePools: pools });
+const pool = (name: string, gpu: string) => ({ name, purpose: "training", fabric: "efa", gpu, gpusPerNode: 8, networkGbpsPerNode: 3200, minNodes: 0, desiredNodes: 0, maxNodes: 2 });
+const operator = (values: Record<string, unknown>, version: string = CHARTS.gpuOperator.version) => recorded("kubernetes:helm.sh/v3:Release", "gpu-operator", { chart: "gpu-operator", version, values });
+const messages = async (policy: Parameters<typeof runPolicies>[0][number], resources: ReturnType<typeof recorded>[]) =>
+  (await runPolicies([policy], resources)).violations.map((v) => `${v.enforcement}: ${v.message}`);
+
+describe("policy gpu-software-aligned (mandatory)", () => {
+  it("passes H100 and L40S pools on the prod stack", async () => {
+    expect(await messages(gpuSoftwareAligned, [manifest({}, [pool("train-h100", "H100"), pool("infer-l40s", "L40S")])])).toEqual([]);
+  });
+
+  it("names the pool, GPU, versions, rule and a working combination", async () => {
+    expect(await messages(gpuSoftwareAligned, [manifest({ cudaVersion: "11.3" }, [pool("train-h100", "H100")])])).toEqual([
+      "mandatory: pool train-h100 (H100, sm90): CUDA 11.3 predates sm90 (first supported in 11.8); PyTorch 2.7.1 has no CUDA 11.3 wheel (its wheels: CUDA 11.8, 12.6, 12.8); " +
+        "PyTorch 2.7.1 with CUDA 12.8 on the nodes' driver 580.105.08 and DeepSpeed 0.17.1 would work " +
+        "[stack: driver 580.105.08 (shipped by the node image), CUDA 11.3, PyTorch 2.7.1, DeepSpeed 0.17.1]",
+    ]);
+  });
+
+  it("fails only the pool whose GPU the stack cannot drive (V100 beside H100 on PyTorch 2.7's CUDA 12.8 wheel)", async () => {
+    const found = await messages(gpuSoftwareAligned, [manifest({}, [pool("train-h100", "H100"), pool("old-v100", "V100")])]);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^mandatory: pool old-v100 \(V100, sm70\): PyTorch 2\.7\.1's CUDA 12\.8 wheel is not built for sm70/);
+  });
+});
+
+describe("policy gpu-software-minor-version-compat (advisory)", () => {
+  it("warns once for all pools when the driver relies on minor-version compatibility", async () => {
+    expect(await messages(gpuSoftwareMinorVersionCompat, [manifest({ driverVersion: "535.230.02" }, [pool("a", "A100"), pool("b", "A100")])])).toEqual([
+      "advisory: pools a, b: driver 535.230.02 is below CUDA 12.8's full-compatibility minimum 570.26; it runs under minor-version compatibility (≥ 525.60.13) without JIT of newer PTX, so kernels shipped only as newer PTX fail",
+    ]);
+    expect(await messages(gpuSoftwareMinorVersionCompat, [manifest({}, [pool("a", "A100")])])).toEqual([]);
+  });
+});
+
+describe("policy gpu-operator-matches-stack (mandatory)", () => {
+  const gpuPools = [pool("train-h100", "H100")];
+  it("passes an operator that leaves the driver to the node image", async () => {
+    expect(await messages(gpuOperatorMatchesStack, [manifest({}, gpuPools), operator({ driver: { enabled: false, version: "580.105.08" } })])).toEqual([]);
+  });
+  it("passes an operator that installs exactly gpuStack.driverVersion", async () => {
+    expect(await messages(gpuOperatorMatchesStack, [manifest({ driverManagedBy: "operator" }, gpuPools), operator({ driver: { enabled: true, version: "580.105.08" } })])).toEqual([]);
+  });
+  it("fails an operator installing a driver the node image already ships, a different driver, or an unpinned chart", async () => {
+    expect(await messages(gpuOperatorMatchesStack, [manifest({}, gpuPools), operator({ driver: { version: "595.91.07" } }, "v25.10.1")])).toEqual([
+      "mandatory: GPU operator chart v25.10.1 is not the pinned v26.7.0 whose driver branches the matrix knows",
+      "mandatory: GPU operator driver.enabled is true, but gpuStack.driverManagedBy is node-image: two drivers would fight over the nodes",
+      "mandatory: GPU operator installs driver 595.91.07, but gpuStack.driverVersion is 580.105.08",
+    ]);
+  });
+  it("fails a stack with GPU pools and no GPU operator", async () => {
+    expect(await messages(gpuOperatorMatchesStack, [manifest({}, gpuPools)])).toEqual(["mandatory: the stack has GPU pools but no GPU operator release (chart gpu-operator v26.7.0)"]);
+  });
+});
+
+describe("policy platform-images-match-stack (mandatory)", () => {
+  const configMap = (data: Record<string, string>) => recorded("kubernetes:core/v1:ConfigMap", "images", { data });
+  it("passes images carrying the stack's tag and ignores other registries", async () => {
+    expect(await messages(platformImagesMatchStack, [manifest({}, []), configMap({ training: `${REGISTRY}/llm-train:torch2.7.1-cu128-ds0.17.1`, other: "nvcr.io/nvidia/pytorch:25.01-py3" })])).toEqual([]);
+  });
+  it("fails an image whose tag disagrees with gpuStack, and an unknown platform repository", async () => {
+    const job = recorded("kubernetes:batch/v1:Job", "train", { spec: { template: { spec: { containers: [{ name: "t", image: `${REGISTRY}/llm-train:torch2.6.0-cu124-ds0.16.0` }, { name: "x", image: `${REGISTRY}/homemade:latest` }] } } } });
+    expect(await messages(platformImagesMatchStack, [manifest({}, []), job])).toEqual([
+      `mandatory: spec.template.spec.containers[0].image uses ${REGISTRY}/llm-train:torch2.6.0-cu124-ds0.16.0, but gpuStack derives ${REGISTRY}/llm-train:torch2.7.1-cu128-ds0.17.1`,
+      `mandatory: spec.template.spec.containers[1].image uses ${REGISTRY}/homemade:latest, which is not a platform image (${REGISTRY}/llm-train, ${REGISTRY}/llm-dataprep, ${REGISTRY}/llm-serve)`,
+    ]);
+  });
+});
+
+describe("image pins", () => {
+  it("derives every image from gpuStack, by digest where one is known", () => {
+    const spec = parseSpec(withValues(referenceConfig("prod"), {
+      "llm-platform:images": { registry: REGISTRY, digests: { [`${REGISTRY}/llm-train:torch2.7.1-cu128-ds0.17.1`]: `sha256:${"a".repeat(64)}` } },
+    }));
+    const images = platformImages(spec.gpuStack, spec.images);
+    expect(stackTag(spec.gpuStack)).toBe("torch2.7.1-cu128-ds0.17.1");
+    expect(images.training.ref).toBe(`${REGISTRY}/llm-train:torch2.7.1-cu128-ds0.17.1@sha256:${"a".repeat(64)}`);
+    expect(images.dataPrep.ref).toBe(`${REGISTRY}/llm-dataprep:torch2.7.1-cu128-ds0.17.1`);
+    expect(parseImageRef("host:5000/a/b:t@sha256:x")).toEqual({ repository: "host:5000/a/b", tag: "t", digest: "sha256:x" });
+  });
+
+  it("publishes the images in a ConfigMap in the platform namespace", async () => {
+    const cm = named(await referencePlan("prod"), "kubernetes:core/v1:ConfigMap", "prod-images");
+    expect(cm.inputs).toEqual({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "llm-platform-images", namespace: "llm-platform" },
+      data: {
+        training: "444455556666.dkr.ecr.us-east-1.amazonaws.com/llm-platform/llm-train:torch2.7.1-cu128-ds0.17.1",
+        dataPrep: "444455556666.dkr.ecr.us-east-1.amazonaws.com/llm-platform/llm-dataprep:torch2.7.1-cu128-ds0.17.1",
+        inference: "444455556666.dkr.ecr.us-east-1.amazonaws.com/llm-platform/llm-serve:torch2.7.1-cu128-ds0.17.1",
+      },
+    });
+  });
+});
+
+describe("GPU operator", () => {
+  it("on EKS leaves driver and toolkit to the accelerated AMI and runs plugin, GFD, DCGM exporter", async () => {
+    const release = named(await referencePlan("prod"), "kubernetes:helm.sh/v3:Release", "prod-gpu-operator");
+    expect(release.inputs).toMatchObject({ chart: "gpu-operator", version: "v26.7.0", namespace: "gpu-operator", repositoryOpts: { repo: "https://helm.ngc.nvidia.com/nvidia" } });
+    expect(release.inputs.values).toMatchObject({
+      driver: { enabled: false, version: "580.105.08" },
+      toolkit: { enabled: false },
+      devicePlugin: { enabled: true },
+      gfd: { enabled: true },
+      dcgmExporter: { enabled: true },
+      mig: { strategy: "single" },
+      nfd: { enabled: true },
+      daemonsets: { tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] },
+    });
+  });
+
+  it("installs the pinned driver and drains one node at a time when it manages the driver", () => {
+    const spec = parseSpec(withValues(referenceConfig("onprem"), {
+      "llm-platform:gpuStack": { driverVersion: "580.105.08", cudaVersion: "12.8", pytorchVersion: "2.8.0", deepspeedVersion: "0.17.1", driverManagedBy: "operator", migStrategy: "none" },
+    }));
+    expect(gpuOperatorValues(spec)).toMatchObject({
+      driver: { enabled: true, version: "580.105.08", upgradePolicy: { autoUpgrade: true, maxParallelUpgrades: 1, maxUnavailable: 1, drain: { enable: true, force: false } } },
+      toolkit: { enabled: true },
+      mig: { strategy: "none" },
+      migManager: { enabled: false },
+      // the Network Operator runs NFD on InfiniBand clusters
+      nfd: { enabled: false },
+    });
+  });
+});
+
+describe("alignment through the plan", () => {
+  const project = tempProject({
+    misaligned: { ...referenceStackDoc("prod").config, "llm-platform:gpuStack": { driverVersion: "580.105.08", cudaVersion: "11.3", pytorchVersion: "2.7.1", deepspeedVersion: "0.17.1" } },
+    // The field notes' setting: A100 servers whose hosts ship an R470 driver, PyTorch 1.12.1 built for CUDA 11.3.
+    fieldnotes: {
+      ...referenceStackDoc("onprem").config,
+      "llm-platform:gpuStack": { driverVersion: "470.82.01", cudaVersion: "11.3", pytorchVersion: "1.12.1", deepspeedVersion: "0.8.3", driverManagedBy: "node-image" },
+      "llm-platform:nodePools": [
+        { name: "train-a100", gpu: "A100", gpusPerNode: 8, fabric: "infiniband", networkGbpsPerNode: 800, purpose: "training", minNodes: 4, maxNodes: 4 },
+      ],
+    },
+  });
+  const cli = async (...args: string[]) => {
+    const out: string[] = [];
+    const code = await runCli(args, (l) => out.push(l), () => undefined);
+    return { code, out: out.join("\n") };
+  };
+
+  it("fails a misaligned stack with exit 1 and the pool's message", async () => {
+    const run = await cli("--project", project, "--stack", "misaligned");
+    expect(run.code).toBe(EXIT_POLICY);
+    expect(run.out).toContain("mandatory gpu-software-aligned: pool train-h100 (H100, sm90): CUDA 11.3 predates sm90 (first supported in 11.8)");
+    expect(run.out).toContain("mandatory gpu-software-aligned: pool infer-l40s (L40S, sm89): CUDA 11.3 predates sm89 (first supported in 11.8)");
+  });
+
+  it("accepts the field notes' A100 + R470 + PyTorch 1.12.1 (CUDA 11.3) on-prem stack", async () => {
+    const run = await cli("--project", project, "--stack", "fieldnotes");
+    expect(run.code).toBe(EXIT_CLEAN);
+    expect(run.out).toMatch(/^fieldnotes: \d+ resources, 0 mandatory \/ 0 advisory/);
+  });
+});
+
+describeWithUpstream("GPU operator chart contract (../shared/upstream/charts/gpu-operator/v26.7.0)", () => {
+  it("sets only keys the pinned chart defines, for every reference stack", () => {
+    const defaults = readUpstreamYaml("charts/gpu-operator/v26.7.0/values.yaml");
+    for (const stack of ["dev", "staging", "prod", "onprem"] as const) {
+      expect([stack, unknownValueKeys(gpuOperatorValues(parseSpec(referenceConfig(stack))), defaults)]).toEqual([stack, []]);
+    }
+  });
+
+  it("pins the operator whose default driver the matrix knows", () => {
+    const defaults = readUpstreamYaml("charts/gpu-operator/v26.7.0/values.yaml");
+    const { GPU_OPERATOR_DEFAULT_DRIVER, GPU_OPERATOR_DRIVER_BRANCHES } = require("../infra/compat/gpuOperator") as typeof import("../infra/compat/gpuOperator");
+    expect(defaults.driver.version).toBe(GPU_OPERATOR_DEFAULT_DRIVER);
+    expect(GPU_OPERATOR_DRIVER_BRANCHES).toContain(Number(String(defaults.driver.version).split(".")[0]));
+    expect(defaults.driver.upgradePolicy).toHaveProperty("drain");
+  });
+});
