@@ -13,6 +13,12 @@ import { platformImages } from "../infra/images";
 import { isGpuPool } from "../infra/nodes/labels";
 import { NetworkOperator } from "./fabric/networkOperator";
 import { SystemNamespace } from "./k8s/systemNamespace";
+import { TeamNamespaces } from "./k8s/teamNamespaces";
+import { ExistingSharedStorage } from "./storage/existingSharedStorage";
+import { SharedStorage } from "./storage/sharedStorage";
+import { TokeniseJob } from "./data/tokeniseJob";
+import { tokeniseJobConfig } from "../infra/data/tokenise";
+import { FileSystemIdentity, fileSystemIdentity } from "../infra/storage/fileSystem";
 import { Vpc } from "./network/vpc";
 import { NodePool } from "./nodes/nodePool";
 
@@ -33,20 +39,56 @@ export class Platform extends pulumi.ComponentResource {
   public readonly provider: k8s.Provider;
   public readonly clusterName?: pulumi.Output<string>;
   public readonly vpcId?: pulumi.Output<string>;
+  /** Exported: the next plan compares its file system against this one. */
+  public readonly fileSystemIdentity?: FileSystemIdentity;
+  public readonly bucketName?: pulumi.Output<string>;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super(PLATFORM_TYPE, name, platformManifest(args.spec), opts);
     const { spec } = args;
+    let awsBase: ReturnType<Platform["createAwsBase"]> | undefined;
     if (spec.target === "aws") {
-      const base = this.createAwsBase(name, spec);
-      this.provider = base.cluster.provider;
-      this.clusterName = base.cluster.clusterName;
-      this.vpcId = base.vpc.vpcId;
+      awsBase = this.createAwsBase(name, spec);
+      this.provider = awsBase.cluster.provider;
+      this.clusterName = awsBase.cluster.clusterName;
+      this.vpcId = awsBase.vpc.vpcId;
     } else {
       this.provider = this.connectExisting(name, spec, args.kubeconfig).provider;
     }
+    const teams = new TeamNamespaces(`${name}-teams`, { teams: spec.teams, provider: this.provider }, { parent: this });
+    if (spec.target === "aws" && spec.storage && awsBase) {
+      const identity = fileSystemIdentity(spec)!;
+      // The identity the last `pulumi up` deployed (a stack reads its own outputs), so the
+      // file-system-not-replaced policy can compare before anything is destroyed.
+      const self = new pulumi.StackReference(`${name}-deployed`, { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` }, { parent: this });
+      const storage = new SharedStorage(`${name}-storage`, {
+        storage: spec.storage,
+        identity,
+        previousIdentity: self.getOutput("fileSystemIdentity") as pulumi.Output<FileSystemIdentity | undefined>,
+        vpcId: awsBase.vpc.vpcId,
+        subnetId: awsBase.vpc.privateSubnetIds[spec.network.availabilityZones.indexOf(spec.storage.fsx.availabilityZone)],
+        nodeSecurityGroupId: awsBase.cluster.clusterSecurityGroupId,
+        teamNamespaces: teams.namespaces,
+        provider: this.provider,
+        tags: awsBase.tags,
+      }, { parent: this });
+      this.fileSystemIdentity = identity;
+      this.bucketName = storage.bucket.bucket;
+    } else if (spec.target === "existing" && spec.storage) {
+      new ExistingSharedStorage(`${name}-storage`, { storage: spec.storage, teamNamespaces: teams.namespaces, provider: this.provider }, { parent: this });
+    }
+    const images = platformImages(spec.gpuStack, spec.images);
+    for (const dataset of spec.datasets) {
+      new TokeniseJob(`${name}-tokenise-${dataset.name}`, {
+        dataset,
+        config: tokeniseJobConfig(spec, dataset),
+        image: images.dataPrep.ref,
+        namespace: teams.namespaces[dataset.team],
+        provider: this.provider,
+      }, { parent: this });
+    }
     const system = new SystemNamespace(`${name}-system`, { name: SYSTEM_NAMESPACE, podSecurity: "baseline", provider: this.provider }, { parent: this });
-    new PlatformImages(`${name}-images`, { images: platformImages(spec.gpuStack, spec.images), namespace: system.namespace.metadata.name, provider: this.provider }, { parent: this });
+    new PlatformImages(`${name}-images`, { images, namespace: system.namespace.metadata.name, provider: this.provider }, { parent: this });
     if (spec.nodePools.some(isGpuPool)) new GpuOperator(`${name}-gpu-operator`, { spec, provider: this.provider }, { parent: this });
     if (spec.nodePools.some((p) => p.fabric === "efa")) {
       new EfaDevicePlugin(`${name}-efa-device-plugin`, { provider: this.provider }, { parent: this });
@@ -93,7 +135,7 @@ export class Platform extends pulumi.ComponentResource {
         tags,
       }, { parent: this });
     }
-    return { vpc, cluster };
+    return { vpc, cluster, tags };
   }
 
   private connectExisting(name: string, spec: ExistingPlatformSpec, kubeconfig: pulumi.Input<string> | undefined) {

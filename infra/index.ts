@@ -15,5 +15,6 @@ export default async function main() {
     target: spec.target,
     nodePools: spec.nodePools.map((p) => p.name),
     ...(platform.clusterName ? { clusterName: platform.clusterName, vpcId: platform.vpcId } : {}),
+    ...(platform.fileSystemIdentity ? { fileSystemIdentity: platform.fileSystemIdentity, dataBucket: platform.bucketName } : {}),
   };
 }

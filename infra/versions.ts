@@ -18,9 +18,13 @@ export const CHARTS = {
   gpuOperator: { chart: "gpu-operator", version: "v26.7.0", repo: "https://helm.ngc.nvidia.com/nvidia" },
   // Mellanox/network-operator v26.4.1 deployment/network-operator/Chart.yaml.
   networkOperator: { chart: "network-operator", version: "26.4.1", repo: "https://helm.ngc.nvidia.com/nvidia" },
+  // kubernetes-sigs/aws-fsx-csi-driver v1.9.0 = chart 1.17.0 (charts/aws-fsx-csi-driver/Chart.yaml).
+  fsxCsiDriver: { chart: "aws-fsx-csi-driver", version: "1.17.0", repo: "https://kubernetes-sigs.github.io/aws-fsx-csi-driver" },
 } as const satisfies Record<string, ChartPin>;
 
 export const IMAGES = {
+  // aws-fsx-csi-driver chart 1.17.0 values.yaml image.
+  fsxCsiDriver: { repository: "public.ecr.aws/fsx-csi-driver/aws-fsx-csi-driver", tag: "v1.9.0" },
   // Chart appVersion v0.5.20 (values.yaml image.tag); pinned here so a chart bump cannot move it silently.
   efaDevicePlugin: { repository: "602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/aws-efa-k8s-device-plugin", tag: "v0.5.20" },
   // The network operator publishes its components under nvcr.io/nvidia/mellanox with the

@@ -5,6 +5,7 @@ import { eksSecretsEncrypted } from "./eksSecretsEncryption";
 import { efaPoolSingleSubnet, multinodeBandwidthPerGpu, multinodeTrainingFabric } from "./fabric";
 import { gpuOperatorMatchesStack, gpuSoftwareAligned, gpuSoftwareMinorVersionCompat, platformImagesMatchStack } from "./gpuSoftware";
 import { gpuPoolTainted, nodeImdsv2Required, nodeNoPublicIp } from "./nodeSecurity";
+import { fileSystemNotReplaced, sharedStorageProtected } from "./storage";
 
 export const POLICY_PACK_NAME = "llm-platform";
 
@@ -25,4 +26,6 @@ export const allPolicies: Policies = [
   gpuSoftwareMinorVersionCompat,
   gpuOperatorMatchesStack,
   platformImagesMatchStack,
+  fileSystemNotReplaced,
+  sharedStorageProtected,
 ];

@@ -8,6 +8,9 @@ const onprem = referenceConfig("onprem");
 const prodPools = JSON.parse(prod.values["llm-platform:nodePools"]) as Record<string, unknown>[];
 const onpremPools = JSON.parse(onprem.values["llm-platform:nodePools"]) as Record<string, unknown>[];
 const prodCluster = JSON.parse(prod.values["llm-platform:cluster"]) as Record<string, unknown>;
+const prodStorage = JSON.parse(prod.values["llm-platform:storage"]) as { fsx: Record<string, unknown>; s3: Record<string, unknown> };
+const prodDatasets = JSON.parse(prod.values["llm-platform:datasets"]) as Record<string, unknown>[];
+const prodDataset = (change: Record<string, unknown>) => [{ ...prodDatasets[0], ...change }];
 
 /** prod's pools with pool `index` changed. */
 const prodPool = (index: number, change: Record<string, unknown>) => prodPools.map((p, i) => (i === index ? { ...p, ...change } : p));
@@ -195,6 +198,39 @@ const corpus: [string, RawStackConfig, string[]][] = [
   ]],
   ["no images block", withValues(prod, { "llm-platform:images": undefined }), [
     'llm-platform:images: is required ({ registry: "<host>/<path>" } where the aligned images are pushed)',
+  ]],
+  ["an FSx capacity off the PERSISTENT_2 increments", withValues(prod, { "llm-platform:storage": { ...prodStorage, fsx: { ...prodStorage.fsx, storageCapacityGiB: 3000 } } }), [
+    "llm-platform:storage.fsx.storageCapacityGiB: 3000 is not a PERSISTENT_2 capacity (1200, 2400, or a multiple of 2400 GiB, e.g. 4800)",
+  ]],
+  ["an FSx throughput tier that does not exist", withValues(prod, { "llm-platform:storage": { ...prodStorage, fsx: { ...prodStorage.fsx, throughputPerTiB: 200 } } }), [
+    "llm-platform:storage.fsx.throughputPerTiB: 200 is not a PERSISTENT_2 throughput tier (valid: 125, 250, 500, 1000 MB/s per TiB)",
+  ]],
+  ["a shard memory budget that cannot hold one shard", withValues(prod, { "llm-platform:datasets": prodDataset({ memoryBudgetMiB: 0.001 }) }), [
+    "llm-platform:datasets[0].memoryBudgetMiB: 0.001: a 1.0 KiB budget cannot hold one shard of one sample plus 1 prefetched (3.5 KiB per sample); the smallest budget that works is 7.1 KiB (memoryBudgetMiB ≥ 1)",
+  ]],
+  ["a training pool in another AZ than the file system", withValues(prod, { "llm-platform:nodePools": prodPool(2, { availabilityZones: ["us-east-1b"] }) }), [
+    'llm-platform:nodePools[2].availabilityZones: ["us-east-1b"] puts training pool train-h200 outside the file system\'s AZ us-east-1a; shards would cross AZs (set ["us-east-1a"] or move storage.fsx.availabilityZone)',
+  ]],
+  ["on-prem storage without a StorageClass", withValues(onprem, { "llm-platform:storage": { claimSizeGiB: 100 } }), [
+    "llm-platform:storage.storageClassName: is required on an existing cluster (the name of a ReadWriteMany StorageClass the cluster has, e.g. cephfs or nfs-client)",
+  ]],
+  ["FSx settings on an existing cluster", withValues(onprem, { "llm-platform:storage": { storageClassName: "cephfs", fsx: { storageCapacityGiB: 1200, throughputPerTiB: 125 } } }), [
+    "llm-platform:storage.fsx: is only used with target aws (an existing cluster uses storage.storageClassName)",
+  ]],
+  ["AWS storage without a file system", withValues(prod, { "llm-platform:storage": { s3: { expectedDataGiB: 10 } } }), [
+    "llm-platform:storage.fsx: is required on AWS ({ storageCapacityGiB, throughputPerTiB }: the FSx for Lustre file system for the shards)",
+  ]],
+  ["a data set cut for a pool that does not exist", withValues(prod, { "llm-platform:datasets": prodDataset({ shardFor: { pool: "train-h10", nodes: 2 } }) }), [
+    'llm-platform:datasets[0].shardFor.pool: "train-h10" is not a node pool (did you mean train-h100?)',
+  ]],
+  ["a data set cut for more nodes than its pool has", withValues(prod, { "llm-platform:datasets": prodDataset({ shardFor: { pool: "train-h100", nodes: 9 } }) }), [
+    "llm-platform:datasets[0].shardFor.nodes: 9 is more than pool train-h100's maxNodes 8",
+  ]],
+  ["a data set of a team that does not exist", withValues(prod, { "llm-platform:datasets": prodDataset({ team: "sales" }) }), [
+    'llm-platform:datasets[0].team: "sales" is not a team of llm-platform:teams (did you mean sales-dialogue?)',
+  ]],
+  ["a banned pattern that is not a regular expression", withValues(prod, { "llm-platform:datasets": prodDataset({ bannedPatterns: ["transfer (to"] }) }), [
+    'llm-platform:datasets[0].bannedPatterns[0]: "transfer (to" is not a valid regular expression',
   ]],
   ["a structured key that is not a map", withValues(prod, { "llm-platform:gpuStack": "580/12.8" }), [
     'llm-platform:gpuStack: "580/12.8" is not a structured value (write it as a YAML map or list in the stack file)',

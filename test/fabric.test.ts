@@ -48,6 +48,7 @@ describe("fabric profile", () => {
         { name: "system", instanceType: "m6i.large", purpose: "system", minNodes: 2, maxNodes: 2 },
         { name: "train-l40s", instanceType: "g6e.48xlarge", purpose: "training", minNodes: 0, maxNodes: 2 },
       ],
+      "llm-platform:datasets": undefined,
     })) as AwsPlatformSpec;
     const profile = fabricProfile(pool(spec, "train-l40s"));
     expect(profile.env.FI_PROVIDER).toBe("efa");

@@ -12,6 +12,9 @@ import { describeWithUpstream, readUpstreamYaml, unknownValueKeys } from "./help
 async function planPools(pools: Record<string, unknown>[]): Promise<RecordedStack> {
   const config = withValues(referenceConfig("prod"), {
     "llm-platform:nodePools": [{ name: "system", instanceType: "m6i.large", purpose: "system", minNodes: 2, maxNodes: 2 }, ...pools],
+    // prod's data set is cut for its own pools; these tests are about other pools
+    "llm-platform:datasets": undefined,
+    "llm-platform:storage": undefined,
   });
   return recordProgram("llm-platform", { ...config, stack: "fabric" }, main);
 }

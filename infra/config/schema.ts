@@ -156,3 +156,74 @@ export function prefixLength(value: string): number {
 export function isOpenToInternet(value: string): boolean {
   return value.trim() === "::/0" || (isIpv4Cidr(value) && prefixLength(value) === 0);
 }
+
+const positiveInt = (what: string) => z.number({ error: (i) => `${show(i.input)} is not ${what}` }).int({ error: (i) => `${show(i.input)} is not ${what}` }).positive({ error: (i) => `${show(i.input)} is not ${what}` });
+
+// FSx for Lustre PERSISTENT_2 (SSD): 125, 250, 500 or 1000 MB/s per TiB; capacity 1,200 GiB,
+// 2,400 GiB or a multiple of 2,400 GiB (docs.aws.amazon.com/fsx/latest/LustreGuide/managing-storage-capacity.html).
+export const FSX_THROUGHPUT_TIERS = [125, 250, 500, 1000] as const;
+export const isFsxPersistent2Capacity = (gib: number) => gib === 1200 || (gib > 0 && gib % 2400 === 0);
+
+export const storageSchema = z.strictObject({
+  /** AWS: the FSx for Lustre file system the tokenised shards live on. */
+  fsx: z
+    .strictObject({
+      storageCapacityGiB: positiveInt("a capacity in GiB").refine(isFsxPersistent2Capacity, {
+        error: (i) => `${show(i.input)} is not a PERSISTENT_2 capacity (1200, 2400, or a multiple of 2400 GiB, e.g. ${Math.max(2400, Math.ceil(Number(i.input) / 2400) * 2400)})`,
+      }),
+      throughputPerTiB: z.number({ error: (i) => `${show(i.input)} is not a throughput tier` }).refine((t) => (FSX_THROUGHPUT_TIERS as readonly number[]).includes(t), {
+        error: (i) => `${show(i.input)} is not a PERSISTENT_2 throughput tier (valid: ${FSX_THROUGHPUT_TIERS.join(", ")} MB/s per TiB)`,
+      }),
+      /** The file system's AZ; default the AZ of the EFA training pools. Training pools must share it. */
+      availabilityZone: z.string().optional(),
+    })
+    .optional(),
+  /** AWS: the S3 bucket behind the file system (raw data, shards, checkpoints). */
+  s3: z.strictObject({ expectedDataGiB: z.number({ error: (i) => `${show(i.input)} is not a size in GiB` }).min(0, { error: (i) => `${show(i.input)} is not a size in GiB ≥ 0` }) }).optional(),
+  /** Existing clusters: a ReadWriteMany StorageClass (NFS, Lustre, CephFS, …) the cluster already has. */
+  storageClassName: z.string({ error: (i) => `${show(i.input)} is not a StorageClass name` }).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: (i) => `${show(i.input)} is not a StorageClass name` }).optional(),
+  /** Existing clusters: the size each team's shared-data claim requests. */
+  claimSizeGiB: positiveInt("a size in GiB").optional(),
+});
+
+export const teamSchema = z.strictObject({
+  /** Team name; also its namespace. */
+  name: poolName,
+});
+
+export const datasetSchema = z.strictObject({
+  name: poolName,
+  /** The data set's version: part of the tokenised shards' identity. */
+  version: z.string({ error: (i) => `${show(i.input)} is not a version string` }).min(1, { error: "is empty" }),
+  /** The team whose namespace runs the tokenise job. */
+  team: z.string({ error: (i) => `${show(i.input)} is not a team name` }),
+  /** Path of the raw JSONL files under the shared volume; default raw/<name>/<version>. */
+  rawPath: z.string().regex(/^[^/].*$/, { error: (i) => `${show(i.input)} must be relative to the shared volume (no leading /)` }).optional(),
+  samples: positiveInt("a sample count (a whole number > 0)"),
+  meanTokensPerSample: z.number({ error: (i) => `${show(i.input)} is not a token count` }).positive({ error: (i) => `${show(i.input)} is not a token count > 0` }),
+  /** Tokenizer name or path, as the tokenisation image loads it. */
+  tokenizer: z.string({ error: (i) => `${show(i.input)} is not a tokenizer name` }).min(1, { error: "is empty" }),
+  maxSourceLength: positiveInt("a token count (a whole number > 0)"),
+  maxTargetLength: positiveInt("a token count (a whole number > 0)"),
+  fillerWords: z.array(z.string()).optional(),
+  bannedPatterns: z.array(z.string().refine(isRegex, { error: (i) => `${show(i.input)} is not a valid regular expression` })).optional(),
+  featureTags: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { error: (i) => `${show(i.input)} is not a feature field name` })).optional(),
+  /** The training topology the shards are cut for: world size = nodes × the pool's GPUs per node. */
+  shardFor: z.strictObject({ pool: z.string({ error: (i) => `${show(i.input)} is not a pool name` }), nodes: positiveInt("a node count (a whole number > 0)") }),
+  /** Per-process memory for shards (the one in use plus one prefetched), MiB. */
+  memoryBudgetMiB: z.number({ error: (i) => `${show(i.input)} is not a size in MiB` }).positive({ error: (i) => `${show(i.input)} is not a size in MiB > 0` }).optional(),
+  /** Tokenise workers (indexed Job completions); default the world size. */
+  tokeniseParallelism: positiveInt("a worker count (a whole number > 0)").optional(),
+  /** Bytes per token id: 2 for vocabularies under 65,536 tokens, else 4. */
+  tokenBytes: z.union([z.literal(2), z.literal(4)], { error: (i) => `${show(i.input)} is not 2 or 4` }).optional(),
+  seed: z.number().int().optional(),
+});
+
+function isRegex(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -11,12 +11,16 @@ import {
   awsNodePoolSchema,
   clusterSchema,
   existingNodePoolSchema,
+  datasetSchema,
   gpuStackSchema,
   imagesSchema,
   networkSchema,
+  storageSchema,
+  teamSchema,
   PROJECT,
   TARGETS,
 } from "./schema";
+import { storageAndDataProblems } from "./dataChecks";
 import { didYouMean } from "./suggest";
 
 export type Target = (typeof TARGETS)[number];
@@ -69,17 +73,57 @@ export interface ExistingNodePoolSpec extends NodePoolCommon {
 
 export type NodePoolSpec = AwsNodePoolSpec | ExistingNodePoolSpec;
 
+export interface TeamSpec {
+  readonly name: string;
+}
+
+export interface DatasetSpec {
+  readonly name: string;
+  readonly version: string;
+  readonly team: string;
+  readonly rawPath: string;
+  readonly samples: number;
+  readonly meanTokensPerSample: number;
+  readonly tokenizer: string;
+  readonly maxSourceLength: number;
+  readonly maxTargetLength: number;
+  readonly fillerWords: readonly string[];
+  readonly bannedPatterns: readonly string[];
+  readonly featureTags: readonly string[];
+  readonly shardFor: { readonly pool: string; readonly nodes: number };
+  readonly memoryBudgetMiB: number;
+  /** Undefined: the world size. */
+  readonly tokeniseParallelism?: number;
+  readonly tokenBytes: 2 | 4;
+  readonly seed: number;
+}
+
+export interface AwsStorageSpec {
+  readonly kind: "aws";
+  readonly fsx: { readonly storageCapacityGiB: number; readonly throughputPerTiB: number; readonly availabilityZone: string };
+  readonly s3: { readonly expectedDataGiB: number };
+}
+
+export interface ExistingStorageSpec {
+  readonly kind: "existing";
+  readonly storageClassName: string;
+  readonly claimSizeGiB: number;
+}
+
 interface SpecCommon {
   readonly project: typeof PROJECT;
   readonly stack: string;
   readonly budgetUsdPerMonth: number;
   readonly gpuStack: GpuStackSpec;
   readonly images: ImagesSpec;
+  readonly teams: readonly TeamSpec[];
+  readonly datasets: readonly DatasetSpec[];
 }
 
 export interface AwsPlatformSpec extends SpecCommon {
   readonly target: "aws";
   readonly region: string;
+  readonly storage?: AwsStorageSpec;
   readonly nodePools: readonly AwsNodePoolSpec[];
   readonly network: {
     readonly vpcCidr: string;
@@ -97,6 +141,7 @@ export interface AwsPlatformSpec extends SpecCommon {
 
 export interface ExistingPlatformSpec extends SpecCommon {
   readonly target: "existing";
+  readonly storage?: ExistingStorageSpec;
   readonly nodePools: readonly ExistingNodePoolSpec[];
   /** The config key holding the (secret) kubeconfig; the program reads it as a secret. */
   readonly kubeconfigKey: string;
@@ -123,9 +168,14 @@ export const CONFIG_KEYS: Readonly<Record<string, { kind: KeyKind; targets: read
   cluster: { kind: "json", targets: ["aws"] },
   network: { kind: "json", targets: ["aws"] },
   kubeconfig: { kind: "secret", targets: ["existing"] },
+  storage: { kind: "json", targets: ["aws", "existing"] },
+  teams: { kind: "json", targets: ["aws", "existing"] },
+  datasets: { kind: "json", targets: ["aws", "existing"] },
 };
 
 const DEFAULT_VPC_CIDR = "10.0.0.0/16";
+const DEFAULT_SHARD_MEMORY_MIB = 2048;
+const DEFAULT_CLAIM_GIB = 1000;
 const key = (k: string) => `${PROJECT}:${k}`;
 
 export function parseSpec(raw: RawStackConfig): PlatformSpec {
@@ -169,6 +219,9 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
   const shape = common.extend({
     nodePools: z.array(poolSchema, { error: (i) => `${show(i.input)} is not a list of node pools` }).min(1, { error: "lists no node pool (at least one GPU pool is needed)" }),
     ...(target === "aws" ? { cluster: clusterSchema, network: networkSchema.optional() } : {}),
+    storage: storageSchema.optional(),
+    teams: z.array(teamSchema, { error: (i) => `${show(i.input)} is not a list of teams` }).optional(),
+    datasets: z.array(datasetSchema, { error: (i) => `${show(i.input)} is not a list of data sets` }).optional(),
   });
   const parsed = shape.safeParse(decoded);
   if (!parsed.success) {
@@ -200,7 +253,11 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
   }
 
   if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, sortByPath(problems));
-  return deepFreeze(buildSpec(raw, target, parsed.data as ParsedShape, region ?? ""));
+  const spec = buildSpec(raw, target, parsed.data as ParsedShape, region ?? "");
+  // Rules that need the resolved spec (pool topologies, AZs, shard plans) run once it is whole.
+  const dataProblems = storageAndDataProblems(spec, decoded);
+  if (dataProblems.length > 0) throw new ConfigError(raw.stack, sortByPath(dataProblems));
+  return deepFreeze(spec);
 }
 
 type ParsedShape = {
@@ -210,6 +267,9 @@ type ParsedShape = {
   nodePools: (z.infer<typeof awsNodePoolSchema> | z.infer<typeof existingNodePoolSchema>)[];
   cluster?: z.infer<typeof clusterSchema>;
   network?: z.infer<typeof networkSchema>;
+  storage?: z.infer<typeof storageSchema>;
+  teams?: z.infer<typeof teamSchema>[];
+  datasets?: z.infer<typeof datasetSchema>[];
 };
 
 function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape, region: string): PlatformSpec {
@@ -220,7 +280,27 @@ function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape, regio
     migStrategy: data.gpuStack.migStrategy ?? "single",
   };
   const images: ImagesSpec = { registry: data.images.registry, digests: { ...(data.images.digests ?? {}) } };
-  const common = { project: PROJECT, stack: raw.stack, budgetUsdPerMonth: data.budgetUsdPerMonth, gpuStack, images } as const;
+  const teams = (data.teams ?? []).map((t) => ({ name: t.name }));
+  const datasets = (data.datasets ?? []).map((d): DatasetSpec => ({
+    name: d.name,
+    version: d.version,
+    team: d.team,
+    rawPath: d.rawPath ?? `raw/${d.name}/${d.version}`,
+    samples: d.samples,
+    meanTokensPerSample: d.meanTokensPerSample,
+    tokenizer: d.tokenizer,
+    maxSourceLength: d.maxSourceLength,
+    maxTargetLength: d.maxTargetLength,
+    fillerWords: d.fillerWords ?? [],
+    bannedPatterns: d.bannedPatterns ?? [],
+    featureTags: d.featureTags ?? [],
+    shardFor: { pool: d.shardFor.pool, nodes: d.shardFor.nodes },
+    memoryBudgetMiB: d.memoryBudgetMiB ?? DEFAULT_SHARD_MEMORY_MIB,
+    ...(d.tokeniseParallelism ? { tokeniseParallelism: d.tokeniseParallelism } : {}),
+    tokenBytes: d.tokenBytes ?? 4,
+    seed: d.seed ?? 1234,
+  }));
+  const common = { project: PROJECT, stack: raw.stack, budgetUsdPerMonth: data.budgetUsdPerMonth, gpuStack, images, teams, datasets } as const;
   if (target === "existing") {
     const nodePools = (data.nodePools as z.infer<typeof existingNodePoolSchema>[]).map(
       (p): ExistingNodePoolSpec => ({
@@ -237,7 +317,10 @@ function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape, regio
         nodeSelector: p.nodeSelector ?? { [`${PROJECT}/pool`]: p.name },
       }),
     );
-    return { ...common, target, nodePools, kubeconfigKey: key("kubeconfig") };
+    const storage: ExistingStorageSpec | undefined = data.storage?.storageClassName
+      ? { kind: "existing", storageClassName: data.storage.storageClassName, claimSizeGiB: data.storage.claimSizeGiB ?? DEFAULT_CLAIM_GIB }
+      : undefined;
+    return { ...common, target, nodePools, kubeconfigKey: key("kubeconfig"), ...(storage ? { storage } : {}) };
   }
   const zones = data.network?.availabilityZones ?? defaultZones(region);
   const nodePools = (data.nodePools as z.infer<typeof awsNodePoolSchema>[]).map((p): AwsNodePoolSpec => {
@@ -259,10 +342,20 @@ function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape, regio
     };
   });
   const cluster = data.cluster!;
+  const fsx = data.storage?.fsx;
+  const efaTrainingZone = nodePools.find((p) => p.purpose === "training" && p.fabric === "efa")?.availabilityZones[0];
+  const storage: AwsStorageSpec | undefined = fsx
+    ? {
+        kind: "aws",
+        fsx: { storageCapacityGiB: fsx.storageCapacityGiB, throughputPerTiB: fsx.throughputPerTiB, availabilityZone: fsx.availabilityZone ?? efaTrainingZone ?? zones[0] },
+        s3: { expectedDataGiB: data.storage?.s3?.expectedDataGiB ?? 0 },
+      }
+    : undefined;
   return {
     ...common,
     target,
     region,
+    ...(storage ? { storage } : {}),
     nodePools,
     network: {
       vpcCidr: data.network?.vpcCidr ?? DEFAULT_VPC_CIDR,

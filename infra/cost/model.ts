@@ -52,7 +52,16 @@ export const FREE_TYPES: ReadonlySet<string> = new Set([
   "aws:eks/accessEntry:AccessEntry",
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
   "aws:autoscaling/tag:Tag",
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "aws:s3/bucketVersioning:BucketVersioning",
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  "aws:s3/bucketPolicy:BucketPolicy",
+  "aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation",
 ]);
+
+/** Tag on an S3 bucket giving the GiB the cost model should expect it to hold (S3 bills bytes stored). */
+export const EXPECTED_DATA_TAG = "llm-platform/expected-data-gib";
 
 /** "$1,234.56" — how every report and policy message writes money. */
 export const formatUsd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -92,6 +101,11 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     return { description: `EBS gp3 ${size} GB × $${SERVICE_RATES.ebsGp3UsdPerGbMonth}/GB-month`, monthly: flat(size * SERVICE_RATES.ebsGp3UsdPerGbMonth) };
   },
   "aws:eks/nodeGroup:NodeGroup": priceNodeGroup,
+  "aws:s3/bucket:Bucket": (r) => {
+    const gib = Number(r.inputs.tags?.[EXPECTED_DATA_TAG]);
+    if (!Number.isFinite(gib)) return undefined;
+    return { description: `S3 Standard ${gib} GiB expected × $${SERVICE_RATES.s3StandardUsdPerGbMonth}/GB-month (requests and transfer not priced)`, monthly: flat(gib * SERVICE_RATES.s3StandardUsdPerGbMonth) };
+  },
   "aws:fsx/lustreFileSystem:LustreFileSystem": (r) => {
     const capacityGiB = Number(r.inputs.storageCapacity);
     const rate = SERVICE_RATES.fsxLustrePersistent2UsdPerGbMonth[Number(r.inputs.perUnitStorageThroughput)];

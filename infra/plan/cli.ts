@@ -23,6 +23,7 @@ export async function runCli(argv: readonly string[], out: (line: string) => voi
     .option("--json <file>", "write the machine-readable plan (public contract) to FILE")
     .option("--markdown <file>", "write the reviewer's report (PR comment) to FILE")
     .option("--project <dir>", "project directory holding Pulumi.yaml", process.cwd())
+    .option("--deployed-outputs <file>", "the stack's outputs from its last deploy (`pulumi stack output --json`), to catch changes that would replace stateful resources")
     .exitOverride()
     .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => err(s.trimEnd()) });
   try {
@@ -31,7 +32,7 @@ export async function runCli(argv: readonly string[], out: (line: string) => voi
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_CLEAN : EXIT_CONFIG;
     throw e;
   }
-  const opts = program.opts<{ stack: string; all?: boolean; json?: string; markdown?: string; project: string }>();
+  const opts = program.opts<{ stack: string; all?: boolean; json?: string; markdown?: string; project: string; deployedOutputs?: string }>();
   const projectDir = path.resolve(opts.project);
   if (!fs.existsSync(path.join(projectDir, "Pulumi.yaml"))) {
     err(`--project ${opts.project}: no Pulumi.yaml there`);
@@ -49,11 +50,24 @@ export async function runCli(argv: readonly string[], out: (line: string) => voi
     return EXIT_CONFIG;
   }
 
+  let deployedOutputs: Record<string, unknown> | undefined;
+  if (opts.deployedOutputs) {
+    if (opts.all) {
+      err("--deployed-outputs belongs to one stack: use it with --stack, not --all");
+      return EXIT_CONFIG;
+    }
+    try {
+      deployedOutputs = JSON.parse(fs.readFileSync(opts.deployedOutputs, "utf8"));
+    } catch (e) {
+      err(`--deployed-outputs ${opts.deployedOutputs}: ${(e as Error).message.split("\n")[0]} (expected the JSON of \`pulumi stack output --json\`)`);
+      return EXIT_CONFIG;
+    }
+  }
   const started = Date.now();
   const plans: StackPlan[] = [];
   const failures: { stack: string; message: string }[] = [];
   for (const stack of stacks) {
-    const result = await planStack(projectDir, stack);
+    const result = await planStack(projectDir, stack, { deployedOutputs });
     if (!result.ok) {
       failures.push({ stack, message: result.error.message });
       err(result.error.message);

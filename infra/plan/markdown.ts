@@ -7,7 +7,11 @@ import { GpuModelName } from "../catalog/gpus";
 import { checkAlignment } from "../compat/alignment";
 import { GPU_OPERATOR_VERSION } from "../compat/gpuOperator";
 import { fabricProfile } from "../fabric/profile";
+import { datasetShardPlan, datasetWorldSize } from "../data/datasets";
+import { formatBytes } from "../data/shardPlan";
+import { tokeniseJobConfig } from "../data/tokenise";
 import { platformImages } from "../images";
+import { SHARED_DATA_CLAIM } from "../storage/values";
 import { formatUsd as usd } from "../cost/model";
 import { gpuModelOf, gpusPerNode } from "../nodes/labels";
 import { StackPlan } from "./plan";
@@ -72,6 +76,8 @@ function renderStack(plan: StackPlan): string {
   const images = platformImages(s, plan.spec.images);
   out.push("", "Images: " + Object.entries(images).map(([role, image]) => `${role} \`${image.ref}\``).join(", "), "");
 
+  out.push(...storageSection(plan));
+
   out.push("### Policies", "");
   if (plan.policies.length === 0) {
     out.push(`All ${plan.policyCount} policies pass.`, "");
@@ -103,6 +109,29 @@ function renderStack(plan: StackPlan): string {
 
   out.push("### Components", "", "```mermaid", "flowchart TD", ...mermaidLines(plan.resources), "```", "");
   return out.join("\n");
+}
+
+function storageSection(plan: StackPlan): string[] {
+  const { spec } = plan;
+  if (!spec.storage && spec.datasets.length === 0) return [];
+  const out = ["### Shared storage and data sets", ""];
+  if (spec.storage?.kind === "aws") {
+    const { fsx, s3 } = spec.storage;
+    out.push(`FSx for Lustre PERSISTENT_2, ${fsx.storageCapacityGiB} GiB at ${fsx.throughputPerTiB} MB/s/TiB in ${fsx.availabilityZone}, linked both ways to an S3 bucket (${s3.expectedDataGiB} GiB expected); a ReadWriteMany claim \`${SHARED_DATA_CLAIM}\` in every team namespace.`, "");
+  } else if (spec.storage?.kind === "existing") {
+    out.push(`StorageClass \`${spec.storage.storageClassName}\` (ReadWriteMany), a ${spec.storage.claimSizeGiB} GiB claim \`${SHARED_DATA_CLAIM}\` in every team namespace.`, "");
+  }
+  if (spec.datasets.length > 0) {
+    out.push("| data set | samples | world size | shards | per rank | samples per rank | shard | peak per process | manifest |", "|---|---:|---:|---:|---:|---:|---:|---:|---|");
+    for (const dataset of spec.datasets) {
+      const shardPlan = datasetShardPlan(spec, dataset);
+      const job = tokeniseJobConfig(spec, dataset);
+      const perRank = shardPlan.samplesPerRank.min === shardPlan.samplesPerRank.max ? `${shardPlan.samplesPerRank.min}` : `${shardPlan.samplesPerRank.min}–${shardPlan.samplesPerRank.max}`;
+      out.push(`| ${dataset.name}@${dataset.version} | ${dataset.samples.toLocaleString("en-US")} | ${datasetWorldSize(spec, dataset)} | ${shardPlan.shardCount} | ${shardPlan.shardsPerRank} | ${perRank} | ${shardPlan.samplesPerShard.toLocaleString("en-US")} samples, ${formatBytes(shardPlan.shardBytes)} | ${formatBytes(shardPlan.peakBytesPerProcess)} | \`${job.manifestKey.slice(0, 12)}\` |`);
+    }
+    out.push("");
+  }
+  return out;
 }
 
 function optionFlags(r: RecordedResource): string {

@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 export const PLAN_ACCOUNT = "000000000000";
+export const PLAN_ORGANIZATION = "organization";
 export const PLAN_DEPLOYER_ROLE = `arn:aws:iam::${PLAN_ACCOUNT}:role/plan-deployer`;
 
 export interface MockCall {
@@ -30,6 +31,10 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
       };
     case "aws:ec2/launchTemplate:LaunchTemplate":
       return { name: physicalName, arn: arnOf("ec2", `launch-template/plan-${name}`), latestVersion: 1 };
+    case "aws:s3/bucket:Bucket":
+      return { bucket: `plan-${name}`, arn: `arn:aws:s3:::plan-${name}` };
+    case "aws:fsx/lustreFileSystem:LustreFileSystem":
+      return { arn: arnOf("fsx", `file-system/plan-${name}`), dnsName: `plan-${name}.fsx.us-east-1.amazonaws.invalid`, mountName: "plan0mnt" };
     case "aws:ec2/placementGroup:PlacementGroup":
       return { name: physicalName, arn: arnOf("ec2", `placement-group/${physicalName}`) };
     case "aws:kms/key:Key":
@@ -47,8 +52,14 @@ export class PlanMocks implements pulumi.runtime.Mocks {
   /** Every registration the engine saw, in order (inputs as the program sent them, resolved). */
   public readonly calls: MockCall[] = [];
 
+  /** @param deployedOutputs the stack's outputs from its last `pulumi up` (none: a new stack). */
+  constructor(private readonly deployedOutputs: Record<string, unknown> = {}) {}
+
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
     this.calls.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? false });
+    if (args.type === "pulumi:pulumi:StackReference") {
+      return { id: args.inputs.name, state: { name: args.inputs.name, outputs: this.deployedOutputs, secretOutputNames: [] } };
+    }
     return {
       id: args.custom ? `plan-${args.name}-id` : undefined,
       state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) },

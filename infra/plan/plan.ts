@@ -23,7 +23,12 @@ export interface StackPlan {
 
 export type StackPlanResult = { ok: true; plan: StackPlan } | { ok: false; stack: string; error: ConfigError };
 
-export async function planStack(projectDir: string, stack: string): Promise<StackPlanResult> {
+export interface PlanOptions {
+  /** The stack's outputs from its last `pulumi up` (`pulumi stack output --json`); none: a new stack. */
+  readonly deployedOutputs?: Record<string, unknown>;
+}
+
+export async function planStack(projectDir: string, stack: string, options: PlanOptions = {}): Promise<StackPlanResult> {
   const started = Date.now();
   const project = readProject(projectDir);
   let spec: PlatformSpec;
@@ -35,7 +40,7 @@ export async function planStack(projectDir: string, stack: string): Promise<Stac
     if (e instanceof ConfigError) return { ok: false, stack, error: e };
     throw e;
   }
-  const recorded = await recordProgram(project.name, raw, main);
+  const recorded = await recordProgram(project.name, raw, main, options.deployedOutputs);
   const stackResource: RecordedResource = {
     urn: `urn:pulumi:${stack}::${project.name}::pulumi:pulumi:Stack::${project.name}-${stack}`,
     type: "pulumi:pulumi:Stack",

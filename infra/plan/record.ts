@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { RawStackConfig } from "../config/spec";
-import { PlanMocks } from "./mocks";
+import { PlanMocks, PLAN_ORGANIZATION } from "./mocks";
 
 export interface RecordedOptions {
   readonly protect: boolean;
@@ -53,9 +53,11 @@ export async function recordProgram(
   project: string,
   config: RawStackConfig,
   program: () => Promise<Record<string, unknown>>,
+  deployedOutputs: Record<string, unknown> = {},
 ): Promise<RecordedStack> {
-  const mocks = new PlanMocks();
-  await pulumi.runtime.setMocks(mocks, project, config.stack, false);
+  const mocks = new PlanMocks(deployedOutputs);
+  // "organization" is what the Pulumi CLI reports for DIY (self-managed) backends.
+  await pulumi.runtime.setMocks(mocks, project, config.stack, false, PLAN_ORGANIZATION);
   pulumi.runtime.setAllConfig({ ...config.values }, [...config.secretKeys]);
 
   const seen: Seen[] = [];

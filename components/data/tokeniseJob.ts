@@ -1,0 +1,88 @@
+import * as fs from "fs";
+import * as k8s from "@pulumi/kubernetes";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { DatasetSpec } from "../../infra/config/spec";
+import { TokeniseJobConfig } from "../../infra/data/tokenise";
+import { SHARED_DATA_CLAIM } from "../../infra/storage/values";
+
+/** The job's Python sources, shipped to the pod as a ConfigMap: the code that runs is the code that was tested. */
+export const TOKENISE_SOURCES = ["tokenise.py", "hygiene.py", "shards.py", "manifest.py"] as const;
+const SOURCE_DIR = path.resolve(__dirname, "..", "..", "jobs", "tokenise");
+/** Tokeniser, Python and file buffers on top of the shard being built. */
+const WORKER_OVERHEAD_MIB = 2048;
+
+export interface TokeniseJobArgs {
+  dataset: DatasetSpec;
+  config: TokeniseJobConfig;
+  /** The data-prep image derived from gpuStack. */
+  image: string;
+  /** The team namespace (it holds the shared-data claim). */
+  namespace: pulumi.Input<string>;
+  provider: k8s.Provider;
+}
+
+/**
+ * An indexed Job that tokenises a data set once into shards on the shared volume. Its name carries
+ * the manifest key, so a change of data, tokenizer, hygiene or shard plan is a new job, and an
+ * unchanged one finds its manifest and exits at once.
+ */
+export class TokeniseJob extends pulumi.ComponentResource {
+  public readonly job: k8s.batch.v1.Job;
+
+  constructor(name: string, args: TokeniseJobArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("llm-platform:data:TokeniseJob", name, {}, opts);
+    const { dataset, config } = args;
+    const jobName = `tokenise-${dataset.name}-${config.manifestKey.slice(0, 10)}`.slice(0, 63);
+    const labels = { "app.kubernetes.io/name": "tokenise", "llm-platform/dataset": dataset.name };
+    const sources = new k8s.core.v1.ConfigMap(`${name}-code`, {
+      metadata: { name: `${jobName}-code`, namespace: args.namespace, labels },
+      data: Object.fromEntries(TOKENISE_SOURCES.map((f) => [f, fs.readFileSync(path.join(SOURCE_DIR, f), "utf8")])),
+    }, { parent: this, provider: args.provider });
+    const settings = new k8s.core.v1.ConfigMap(`${name}-config`, {
+      metadata: { name: `${jobName}-config`, namespace: args.namespace, labels },
+      data: { "dataset.json": JSON.stringify(config, null, 2) },
+    }, { parent: this, provider: args.provider });
+
+    const memory = `${Math.ceil(dataset.memoryBudgetMiB + WORKER_OVERHEAD_MIB)}Mi`;
+    this.job = new k8s.batch.v1.Job(name, {
+      metadata: { name: jobName, namespace: args.namespace, labels },
+      spec: {
+        completionMode: "Indexed",
+        completions: config.parallelism,
+        parallelism: config.parallelism,
+        // A failed worker retries its own index; shards it already wrote are skipped.
+        backoffLimitPerIndex: 3,
+        template: {
+          metadata: { labels },
+          spec: {
+            restartPolicy: "Never",
+            securityContext: { runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 },
+            containers: [{
+              name: "tokenise",
+              image: args.image,
+              command: ["python3", "/opt/llm-platform/tokenise.py", "--config", "/etc/llm-platform/dataset.json"],
+              env: [
+                // No downloads at run time other than the tokenizer; the data is on the volume.
+                { name: "HF_HOME", value: `${config.dataRoot}/cache/huggingface` },
+              ],
+              resources: { requests: { cpu: "1", memory }, limits: { memory } },
+              volumeMounts: [
+                { name: "data", mountPath: config.dataRoot },
+                { name: "code", mountPath: "/opt/llm-platform", readOnly: true },
+                { name: "config", mountPath: "/etc/llm-platform", readOnly: true },
+              ],
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+            }],
+            volumes: [
+              { name: "data", persistentVolumeClaim: { claimName: SHARED_DATA_CLAIM } },
+              { name: "code", configMap: { name: sources.metadata.name } },
+              { name: "config", configMap: { name: settings.metadata.name } },
+            ],
+          },
+        },
+      },
+    }, { parent: this, provider: args.provider });
+    this.registerOutputs({ jobName: this.job.metadata.name });
+  }
+}

@@ -1,0 +1,146 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsStorageSpec } from "../../infra/config/spec";
+import { FileSystemIdentity, FSX_DEPLOYMENT_TYPE, LUSTRE_VERSION } from "../../infra/storage/fileSystem";
+import { EXPECTED_DATA_TAG } from "../../infra/cost/model";
+import { FSX_CSI_DRIVER, fsxCsiDriverValues, SHARED_DATA_CLAIM } from "../../infra/storage/values";
+import { CHARTS } from "../../infra/versions";
+
+// Lustre client ↔ server ports (docs.aws.amazon.com/fsx/latest/LustreGuide/limit-access-security-groups.html).
+export const LUSTRE_PORTS = [{ from: 988, to: 988 }, { from: 1018, to: 1023 }] as const;
+
+export interface SharedStorageArgs {
+  storage: AwsStorageSpec;
+  /** The file system's settings that force replacement, and the deployed ones (from the last stack outputs). */
+  identity: FileSystemIdentity;
+  previousIdentity?: pulumi.Input<FileSystemIdentity | undefined>;
+  vpcId: pulumi.Input<string>;
+  /** The private subnet of the file system's AZ (the EFA training pools' subnet). */
+  subnetId: pulumi.Input<string>;
+  /** The security group every node joins; Lustre clients connect from it. */
+  nodeSecurityGroupId: pulumi.Input<string>;
+  /** Team namespaces that get a ReadWriteMany claim on the file system. */
+  teamNamespaces: Record<string, pulumi.Input<string>>;
+  provider: k8s.Provider;
+  tags: Record<string, string>;
+}
+
+/**
+ * Shared storage for raw data, tokenised shards and checkpoints on AWS: an S3 bucket (SSE-KMS,
+ * versioned, private, TLS-only), an FSx for Lustre PERSISTENT_2 file system linked to it both ways
+ * (shards written once are visible to every worker and outlive the file system), the FSx CSI driver
+ * and a ReadWriteMany claim in every team namespace. Bucket and file system are protected and
+ * retained on delete.
+ */
+export class SharedStorage extends pulumi.ComponentResource {
+  public readonly bucket: aws.s3.Bucket;
+  public readonly fileSystem: aws.fsx.LustreFileSystem;
+  public readonly dataKey: aws.kms.Key;
+
+  constructor(name: string, args: SharedStorageArgs, opts?: pulumi.ComponentResourceOptions) {
+    // The identities are the component's inputs so the replacement policy sees both at preview.
+    super("llm-platform:storage:SharedStorage", name, { identity: args.identity, previousIdentity: args.previousIdentity }, opts);
+    const parent = { parent: this };
+    const keep = { parent: this, protect: true, retainOnDelete: true };
+    const tags = args.tags;
+
+    this.dataKey = new aws.kms.Key(`${name}-data`, { description: "llm-platform shared data (S3 bucket, FSx for Lustre)", enableKeyRotation: true, deletionWindowInDays: 30, tags }, { parent: this, protect: true });
+    new aws.kms.Alias(`${name}-data`, { name: args.identity.kmsKeyAlias, targetKeyId: this.dataKey.keyId }, parent);
+
+    this.bucket = new aws.s3.Bucket(`${name}-data`, { forceDestroy: false, tags: { ...tags, [EXPECTED_DATA_TAG]: String(args.storage.s3.expectedDataGiB) } }, keep);
+    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-data`, {
+      bucket: this.bucket.id,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.dataKey.arn }, bucketKeyEnabled: true }],
+    }, parent);
+    new aws.s3.BucketVersioning(`${name}-data`, { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
+    new aws.s3.BucketPublicAccessBlock(`${name}-data`, { bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, parent);
+    new aws.s3.BucketLifecycleConfiguration(`${name}-data`, {
+      bucket: this.bucket.id,
+      rules: [
+        { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+        // Re-tokenising rewrites shards; keep superseded versions a month, not forever.
+        { id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 30 } },
+      ],
+    }, parent);
+    new aws.s3.BucketPolicy(`${name}-data`, {
+      bucket: this.bucket.id,
+      policy: this.bucket.arn.apply((arn) => JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+      })),
+    }, parent);
+
+    const fsxSecurityGroup = new aws.ec2.SecurityGroup(`${name}-lustre`, { vpcId: args.vpcId, description: "FSx for Lustre: Lustre ports from the cluster's nodes only", tags }, parent);
+    for (const { from, to } of LUSTRE_PORTS) {
+      const ports = from === to ? `${from}` : `${from}-${to}`;
+      new aws.vpc.SecurityGroupIngressRule(`${name}-lustre-nodes-${ports}`, { securityGroupId: fsxSecurityGroup.id, referencedSecurityGroupId: args.nodeSecurityGroupId, ipProtocol: "tcp", fromPort: from, toPort: to, description: `Lustre ${ports} from nodes`, tags }, parent);
+      // File servers talk to each other on the same ports.
+      new aws.vpc.SecurityGroupIngressRule(`${name}-lustre-self-${ports}`, { securityGroupId: fsxSecurityGroup.id, referencedSecurityGroupId: fsxSecurityGroup.id, ipProtocol: "tcp", fromPort: from, toPort: to, description: `Lustre ${ports} between file servers`, tags }, parent);
+      new aws.vpc.SecurityGroupEgressRule(`${name}-lustre-out-${ports}`, { securityGroupId: fsxSecurityGroup.id, referencedSecurityGroupId: fsxSecurityGroup.id, ipProtocol: "tcp", fromPort: from, toPort: to, description: `Lustre ${ports} between file servers`, tags }, parent);
+    }
+
+    this.fileSystem = new aws.fsx.LustreFileSystem(`${name}-shards`, {
+      deploymentType: FSX_DEPLOYMENT_TYPE,
+      storageType: args.identity.storageType,
+      storageCapacity: args.storage.fsx.storageCapacityGiB,
+      perUnitStorageThroughput: args.storage.fsx.throughputPerTiB,
+      fileSystemTypeVersion: LUSTRE_VERSION,
+      subnetIds: args.subnetId, // one subnet: PERSISTENT_2 file systems live in one AZ
+      securityGroupIds: [fsxSecurityGroup.id],
+      kmsKeyId: this.dataKey.arn,
+      dataCompressionType: "LZ4",
+      // The bucket is the durable copy (automatic export); FSx backups would pay twice for it.
+      automaticBackupRetentionDays: 0,
+      tags,
+    }, keep);
+
+    new aws.fsx.DataRepositoryAssociation(`${name}-shards`, {
+      fileSystemId: this.fileSystem.id,
+      fileSystemPath: "/",
+      dataRepositoryPath: pulumi.interpolate`s3://${this.bucket.bucket}/`,
+      batchImportMetaDataOnCreate: true,
+      s3: {
+        autoImportPolicy: { events: ["NEW", "CHANGED", "DELETED"] },
+        autoExportPolicy: { events: ["NEW", "CHANGED", "DELETED"] },
+      },
+      tags,
+    }, parent);
+
+    const chart = CHARTS.fsxCsiDriver;
+    const driver = new k8s.helm.v3.Release(`${name}-fsx-csi`, {
+      name: "aws-fsx-csi-driver",
+      chart: chart.chart,
+      version: chart.version,
+      repositoryOpts: { repo: chart.repo },
+      namespace: "kube-system",
+      values: fsxCsiDriverValues(),
+    }, { parent: this, provider: args.provider });
+
+    const capacity = `${args.storage.fsx.storageCapacityGiB}Gi`;
+    for (const [team, namespace] of Object.entries(args.teamNamespaces)) {
+      // A PersistentVolume binds one claim: one static volume per team, all on the same file system.
+      const volume = new k8s.core.v1.PersistentVolume(`${name}-${team}`, {
+        metadata: { name: `llm-shared-data-${team}` },
+        spec: {
+          capacity: { storage: capacity },
+          accessModes: ["ReadWriteMany"],
+          persistentVolumeReclaimPolicy: "Retain",
+          storageClassName: "",
+          mountOptions: ["flock"],
+          claimRef: { namespace: team, name: SHARED_DATA_CLAIM },
+          csi: {
+            driver: FSX_CSI_DRIVER,
+            volumeHandle: this.fileSystem.id,
+            volumeAttributes: { dnsname: this.fileSystem.dnsName, mountname: this.fileSystem.mountName },
+          },
+        },
+      }, { parent: this, provider: args.provider, dependsOn: [driver] });
+      new k8s.core.v1.PersistentVolumeClaim(`${name}-${team}`, {
+        metadata: { name: SHARED_DATA_CLAIM, namespace },
+        spec: { accessModes: ["ReadWriteMany"], storageClassName: "", volumeName: volume.metadata.name, resources: { requests: { storage: capacity } } },
+      }, { parent: this, provider: args.provider });
+    }
+    this.registerOutputs({ bucket: this.bucket.bucket, fileSystemId: this.fileSystem.id });
+  }
+}

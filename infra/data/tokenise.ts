@@ -1,0 +1,73 @@
+/**
+ * The tokenise-once job's configuration (pure): the shards' identity, its manifest key (the same
+ * sha256-over-canonical-JSON that jobs/tokenise/manifest.py computes), and where shards go.
+ */
+import { createHash } from "crypto";
+import { DatasetSpec, PlatformSpec } from "../config/spec";
+import { datasetShardPlan, datasetWorldSize } from "./datasets";
+
+/** Where the shared volume is mounted in every data and training pod. */
+export const DATA_ROOT = "/data";
+
+export interface TokeniseIdentity {
+  readonly dataset: string;
+  readonly version: string;
+  readonly tokenizer: string;
+  readonly hygiene: {
+    readonly maxSourceLength: number;
+    readonly maxTargetLength: number;
+    readonly fillerWords: readonly string[];
+    readonly bannedPatterns: readonly string[];
+    readonly featureTags: readonly string[];
+  };
+  readonly shardPlan: { readonly shardCount: number; readonly worldSize: number; readonly tokenBytes: number };
+}
+
+export interface TokeniseJobConfig {
+  readonly identity: TokeniseIdentity;
+  readonly manifestKey: string;
+  readonly dataRoot: string;
+  readonly rawPath: string;
+  readonly shardDir: string;
+  readonly parallelism: number;
+}
+
+/** JSON with object keys sorted and no whitespace (Python: json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function manifestKey(identity: TokeniseIdentity): string {
+  return createHash("sha256").update(canonicalJson(identity), "utf8").digest("hex");
+}
+
+export function tokeniseJobConfig(spec: Pick<PlatformSpec, "nodePools">, dataset: DatasetSpec): TokeniseJobConfig {
+  const plan = datasetShardPlan(spec, dataset);
+  const worldSize = datasetWorldSize(spec, dataset);
+  const identity: TokeniseIdentity = {
+    dataset: dataset.name,
+    version: dataset.version,
+    tokenizer: dataset.tokenizer,
+    hygiene: {
+      maxSourceLength: dataset.maxSourceLength,
+      maxTargetLength: dataset.maxTargetLength,
+      fillerWords: [...dataset.fillerWords],
+      bannedPatterns: [...dataset.bannedPatterns],
+      featureTags: [...dataset.featureTags],
+    },
+    shardPlan: { shardCount: plan.shardCount, worldSize, tokenBytes: dataset.tokenBytes },
+  };
+  const key = manifestKey(identity);
+  return {
+    identity,
+    manifestKey: key,
+    dataRoot: DATA_ROOT,
+    rawPath: dataset.rawPath,
+    shardDir: `shards/${dataset.name}/${key}`,
+    parallelism: dataset.tokeniseParallelism ?? worldSize,
+  };
+}

@@ -1,0 +1,146 @@
+"""Tokenise once: one worker of the platform's indexed tokenise Job.
+
+Reads the raw JSONL data set from the shared volume, applies sample hygiene, tokenises, and
+writes this worker's shards (one shard in memory at a time) plus, once every shard exists, the
+manifest. When the manifest for this identity already exists, it does nothing: a retrain reuses
+the shards.
+
+    python3 tokenise.py --config /etc/llm-platform/dataset.json
+Worker index: JOB_COMPLETION_INDEX (set by Kubernetes for indexed Jobs).
+"""
+import argparse
+import glob
+import json
+import os
+import sys
+from array import array
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from hygiene import build_sample, compile_banned, compile_filler, keep_sample  # noqa: E402
+from manifest import manifest_key, read_manifest, write_atomically, write_manifest  # noqa: E402
+from shards import owned_shards, shard_ranges  # noqa: E402
+
+Encode = Callable[[str], List[int]]
+
+
+def load_tokenizer(name: str) -> Encode:
+    """The image's tokenizer (Hugging Face); imported only here, so tests inject their own."""
+    from transformers import AutoTokenizer  # type: ignore
+
+    tokenizer = AutoTokenizer.from_pretrained(name)
+    return lambda text: tokenizer.encode(text, add_special_tokens=False)
+
+
+def raw_samples(raw_dir: str) -> Iterator[Dict[str, object]]:
+    files = sorted(glob.glob(os.path.join(raw_dir, "**", "*.jsonl"), recursive=True))
+    if not files:
+        raise FileNotFoundError("no *.jsonl files under %s" % raw_dir)
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    yield json.loads(line)
+
+
+def shard_name(index: int) -> str:
+    return "shard-%05d" % index
+
+
+def write_shard(shard_dir: str, index: int, samples: Sequence[Tuple[List[int], List[int]]], token_bytes: int) -> None:
+    tokens = array("H" if token_bytes == 2 else "i")
+    entries = []
+    for source, target in samples:
+        entries.append([len(tokens), len(source), len(target)])
+        try:
+            tokens.extend(source)
+            tokens.extend(target)
+        except OverflowError:
+            raise ValueError("token id does not fit in %d bytes; set tokenBytes: 4 for this tokenizer" % token_bytes)
+    if sys.byteorder != "little":
+        tokens.byteswap()
+    base = os.path.join(shard_dir, shard_name(index))
+    write_atomically(base + ".bin", tokens.tobytes())
+    write_atomically(base + ".idx.json", json.dumps({"samples": entries}).encode("utf-8"))
+
+
+def shard_done(shard_dir: str, index: int) -> bool:
+    return os.path.exists(os.path.join(shard_dir, shard_name(index) + ".idx.json"))
+
+
+def run(config: Dict[str, object], worker: int, encode_loader: Callable[[str], Encode] = load_tokenizer,
+        log: Callable[[str], None] = print) -> int:
+    identity = config["identity"]  # type: ignore[assignment]
+    key = manifest_key(identity)  # type: ignore[arg-type]
+    if key != config["manifestKey"]:
+        log("manifest key mismatch: the platform computed %s, this script %s; refusing to write shards" % (config["manifestKey"], key))
+        return 2
+    shard_dir = os.path.join(str(config["dataRoot"]), str(config["shardDir"]))
+    existing = read_manifest(shard_dir)
+    if existing is not None and existing.get("key") == key:
+        log("shards for %s already tokenised (manifest %s): nothing to do" % (identity["dataset"], key[:12]))  # type: ignore[index]
+        return 0
+    os.makedirs(shard_dir, exist_ok=True)
+    hygiene = identity["hygiene"]  # type: ignore[index]
+    plan = identity["shardPlan"]  # type: ignore[index]
+    filler = compile_filler(hygiene["fillerWords"])
+    banned = compile_banned(hygiene["bannedPatterns"])
+    raw_dir = os.path.join(str(config["dataRoot"]), str(config["rawPath"]))
+    workers = int(config["parallelism"])  # type: ignore[arg-type]
+    shard_count = int(plan["shardCount"])
+
+    # Pass 1 (no tokeniser): which samples survive hygiene, so shards split the kept ones evenly.
+    kept_count = sum(1 for raw in raw_samples(raw_dir) if keep_sample(raw, filler, banned))
+    ranges = shard_ranges(kept_count, shard_count)
+    mine = set(owned_shards(worker, workers, shard_count))
+    todo = {s for s in mine if not shard_done(shard_dir, s)}
+    log("worker %d/%d: %d kept samples, %d shards, writing %d (%d already written)" % (worker, workers, kept_count, shard_count, len(todo), len(mine) - len(todo)))
+
+    # Pass 2: tokenise this worker's shards, holding one shard in memory at a time.
+    encode = encode_loader(str(identity["tokenizer"])) if todo else None  # type: ignore[index]
+    current: Optional[int] = None
+    buffer: List[Tuple[List[int], List[int]]] = []
+    shard = 0
+    kept_index = 0
+    for raw in raw_samples(raw_dir):
+        if not todo or not keep_sample(raw, filler, banned):
+            continue
+        while kept_index >= ranges[shard][1]:
+            shard += 1
+        if shard in todo:
+            sample = build_sample(raw, hygiene, encode, filler, banned)  # type: ignore[arg-type]
+            assert sample is not None  # keep_sample agreed
+            current = shard
+            buffer.append(sample)
+            if kept_index == ranges[shard][1] - 1:
+                write_shard(shard_dir, shard, buffer, int(plan["tokenBytes"]))
+                todo.discard(shard)
+                buffer, current = [], None
+        kept_index += 1
+    for s in sorted(todo):  # shards left empty (fewer kept samples than shards)
+        write_shard(shard_dir, s, [], int(plan["tokenBytes"]))
+    assert current is None
+
+    if all(shard_done(shard_dir, s) for s in range(shard_count)):
+        write_manifest(shard_dir, {
+            "key": key,
+            "identity": identity,
+            "keptSamples": kept_count,
+            "shards": [{"name": shard_name(s), "samples": ranges[s][1] - ranges[s][0]} for s in range(shard_count)],
+        })
+        log("all %d shards written: manifest %s" % (shard_count, key[:12]))
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", required=True, help="the data set's job config (JSON), rendered by the platform")
+    args = parser.parse_args(argv)
+    with open(args.config, encoding="utf-8") as f:
+        config = json.load(f)
+    return run(config, int(os.environ.get("JOB_COMPLETION_INDEX", "0")))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
