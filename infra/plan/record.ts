@@ -55,6 +55,24 @@ export async function recordProgram(
   program: () => Promise<Record<string, unknown>>,
   deployedOutputs: Record<string, unknown> = {},
 ): Promise<RecordedStack> {
+  // The SDK captures a stack trace for every promise and resource it creates (debuggablePromise,
+  // Resource source positions): a third of an offline plan's time. The plan keeps one frame —
+  // errors still carry their message and throw site; LLM_PLATFORM_PLAN_FULL_STACKS=1 keeps all.
+  const stackTraceLimit = Error.stackTraceLimit;
+  if (!process.env.LLM_PLATFORM_PLAN_FULL_STACKS) Error.stackTraceLimit = 1;
+  try {
+    return await recordUnderMocks(project, config, program, deployedOutputs);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+async function recordUnderMocks(
+  project: string,
+  config: RawStackConfig,
+  program: () => Promise<Record<string, unknown>>,
+  deployedOutputs: Record<string, unknown>,
+): Promise<RecordedStack> {
   const mocks = new PlanMocks(deployedOutputs);
   // "organization" is what the Pulumi CLI reports for DIY (self-managed) backends.
   await pulumi.runtime.setMocks(mocks, project, config.stack, false, PLAN_ORGANIZATION);
