@@ -17,6 +17,12 @@ import { TeamNamespaces } from "./k8s/teamNamespaces";
 import { ExistingSharedStorage } from "./storage/existingSharedStorage";
 import { SharedStorage } from "./storage/sharedStorage";
 import { TokeniseJob } from "./data/tokeniseJob";
+import { Pipelines } from "./pipelines/pipelines";
+import { Kueue } from "./queues/kueue";
+import { KubeflowTrainer } from "./training/kubeflowTrainer";
+import { TrainingJobs } from "./training/trainingJobs";
+import { TrainingRuntimes } from "./training/trainingRuntimes";
+import { gpuPools } from "../infra/queues/kueue";
 import { tokeniseJobConfig } from "../infra/data/tokenise";
 import { FileSystemIdentity, fileSystemIdentity } from "../infra/storage/fileSystem";
 import { Vpc } from "./network/vpc";
@@ -87,6 +93,7 @@ export class Platform extends pulumi.ComponentResource {
         provider: this.provider,
       }, { parent: this });
     }
+    this.createTraining(name, spec, teams, images.training.ref);
     const system = new SystemNamespace(`${name}-system`, { name: SYSTEM_NAMESPACE, podSecurity: "baseline", provider: this.provider }, { parent: this });
     new PlatformImages(`${name}-images`, { images, namespace: system.namespace.metadata.name, provider: this.provider }, { parent: this });
     if (spec.nodePools.some(isGpuPool)) new GpuOperator(`${name}-gpu-operator`, { spec, provider: this.provider }, { parent: this });
@@ -98,6 +105,27 @@ export class Platform extends pulumi.ComponentResource {
       if (infinibandPools.length > 0) new NetworkOperator(`${name}-network-operator`, { infinibandPools, provider: this.provider }, { parent: this });
     }
     this.registerOutputs({ clusterName: this.clusterName, vpcId: this.vpcId });
+  }
+
+  /** Kubeflow Trainer, a runtime per training pool, Kueue queues, declared jobs, Kubeflow Pipelines. */
+  private createTraining(name: string, spec: PlatformSpec, teams: TeamNamespaces, trainingImage: string) {
+    const pools = gpuPools(spec);
+    if (pools.length === 0) return;
+    const trainer = new KubeflowTrainer(`${name}-trainer`, { provider: this.provider }, { parent: this });
+    const runtimes = new TrainingRuntimes(`${name}-runtimes`, { pools, image: trainingImage, teamNamespaces: teams.namespaces, provider: this.provider, trainer: trainer.release }, { parent: this });
+    if (spec.teams.length > 0) {
+      const kueue = new Kueue(`${name}-kueue`, { spec, teamNamespaces: teams.namespaces, provider: this.provider }, { parent: this });
+      if (spec.trainingRuns.length > 0) {
+        new TrainingJobs(`${name}-jobs`, {
+          spec,
+          image: trainingImage,
+          teamNamespaces: teams.namespaces,
+          dependsOn: [...Object.values(runtimes.runtimes), ...Object.values(kueue.localQueues)],
+          provider: this.provider,
+        }, { parent: this });
+      }
+    }
+    if (spec.pipelines.enabled) new Pipelines(`${name}-pipelines`, { provider: this.provider }, { parent: this });
   }
 
   private createAwsBase(name: string, spec: AwsPlatformSpec) {

@@ -20,9 +20,19 @@ export const CHARTS = {
   networkOperator: { chart: "network-operator", version: "26.4.1", repo: "https://helm.ngc.nvidia.com/nvidia" },
   // kubernetes-sigs/aws-fsx-csi-driver v1.9.0 = chart 1.17.0 (charts/aws-fsx-csi-driver/Chart.yaml).
   fsxCsiDriver: { chart: "aws-fsx-csi-driver", version: "1.17.0", repo: "https://kubernetes-sigs.github.io/aws-fsx-csi-driver" },
+  // kubeflow/trainer v2.3.0 charts/kubeflow-trainer/Chart.yaml (depends on jobset 0.12.0), published as an OCI chart.
+  kubeflowTrainer: { chart: "oci://ghcr.io/kubeflow/charts/kubeflow-trainer", version: "2.3.0", repo: "" },
+  // kubernetes-sigs/kueue v0.19.2 charts/kueue/Chart.yaml, published as an OCI chart.
+  kueue: { chart: "oci://registry.k8s.io/kueue/charts/kueue", version: "0.19.2", repo: "" },
 } as const satisfies Record<string, ChartPin>;
 
+// Kubeflow Pipelines standalone: the release the kubeflow.org installation guide pins (kustomize
+// manifests manifests/kustomize/{cluster-scoped-resources,env/platform-agnostic} at this tag).
+export const KUBEFLOW_PIPELINES_VERSION = "2.14.3";
+
 export const IMAGES = {
+  // The installer the Kubeflow Trainer chart itself uses for its runtimes (values.yaml runtimes.installer.image).
+  manifestInstaller: { repository: "docker.io/alpine", tag: "3.21" },
   // aws-fsx-csi-driver chart 1.17.0 values.yaml image.
   fsxCsiDriver: { repository: "public.ecr.aws/fsx-csi-driver/aws-fsx-csi-driver", tag: "v1.9.0" },
   // Chart appVersion v0.5.20 (values.yaml image.tag); pinned here so a chart bump cannot move it silently.

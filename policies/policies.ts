@@ -6,6 +6,7 @@ import { efaPoolSingleSubnet, multinodeBandwidthPerGpu, multinodeTrainingFabric 
 import { gpuOperatorMatchesStack, gpuSoftwareAligned, gpuSoftwareMinorVersionCompat, platformImagesMatchStack } from "./gpuSoftware";
 import { gpuPoolTainted, nodeImdsv2Required, nodeNoPublicIp } from "./nodeSecurity";
 import { fileSystemNotReplaced, sharedStorageProtected } from "./storage";
+import { jobNcclEnvMatchesFabric, multinodeJobFabric, trainingJobFits, trainingJobQueued, trainingJobWithinOwnQuota, zeroStage3WhereStage2Fits } from "./training";
 
 export const POLICY_PACK_NAME = "llm-platform";
 
@@ -28,4 +29,10 @@ export const allPolicies: Policies = [
   platformImagesMatchStack,
   fileSystemNotReplaced,
   sharedStorageProtected,
+  trainingJobQueued,
+  trainingJobFits,
+  trainingJobWithinOwnQuota,
+  multinodeJobFabric,
+  jobNcclEnvMatchesFabric,
+  zeroStage3WhereStage2Fits,
 ];

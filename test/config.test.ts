@@ -11,6 +11,9 @@ const prodCluster = JSON.parse(prod.values["llm-platform:cluster"]) as Record<st
 const prodStorage = JSON.parse(prod.values["llm-platform:storage"]) as { fsx: Record<string, unknown>; s3: Record<string, unknown> };
 const prodDatasets = JSON.parse(prod.values["llm-platform:datasets"]) as Record<string, unknown>[];
 const prodDataset = (change: Record<string, unknown>) => [{ ...prodDatasets[0], ...change }];
+const prodJobs = JSON.parse(prod.values["llm-platform:trainingJobs"]) as Record<string, unknown>[];
+const prodJob = (change: Record<string, unknown>) => [{ ...prodJobs[0], ...change }];
+const prodTeams = JSON.parse(prod.values["llm-platform:teams"]) as Record<string, unknown>[];
 
 /** prod's pools with pool `index` changed. */
 const prodPool = (index: number, change: Record<string, unknown>) => prodPools.map((p, i) => (i === index ? { ...p, ...change } : p));
@@ -77,7 +80,7 @@ const corpus: [string, RawStackConfig, string[]][] = [
     'llm-platform:nodePools[1]: unknown key "maxNode" (did you mean maxNodes?)',
   ]],
   ["on-prem keys in an AWS pool", withValues(prod, { "llm-platform:nodePools": prodPool(1, { gpu: "H100" }) }), [
-    'llm-platform:nodePools[1]: unknown key "gpu" (valid keys: name, minNodes, maxNodes, desiredNodes, purpose, instanceType, fabric, availabilityZones, capacityType, capacityReservationId)',
+    'llm-platform:nodePools[1]: unknown key "gpu" (valid keys: name, ncclBusBandwidthFloorGBps, minNodes, maxNodes, desiredNodes, purpose, instanceType, fabric, availabilityZones, capacityType, capacityReservationId)',
   ]],
   ["no system pool on AWS", withValues(prod, { "llm-platform:nodePools": prodPools.slice(1) }), [
     "llm-platform:nodePools: has 0 pools with purpose system; an AWS stack needs exactly one (it runs CoreDNS, operators and controllers)",
@@ -167,7 +170,7 @@ const corpus: [string, RawStackConfig, string[]][] = [
     "llm-platform:nodePools[1].gpusPerNode: 6 is not a GPU count (1, 2, 4, 8 or 16)",
   ]],
   ["an instance type on-prem", withValues(onprem, { "llm-platform:nodePools": onpremPool(0, { instanceType: "p4d.24xlarge" }) }), [
-    'llm-platform:nodePools[0]: unknown key "instanceType" (valid keys: name, minNodes, maxNodes, desiredNodes, purpose, gpu, gpusPerNode, fabric, networkGbpsPerNode, nodeSelector)',
+    'llm-platform:nodePools[0]: unknown key "instanceType" (valid keys: name, ncclBusBandwidthFloorGBps, minNodes, maxNodes, desiredNodes, purpose, gpu, gpusPerNode, fabric, networkGbpsPerNode, nodeSelector)',
   ]],
   ["an EFA pool spread over several subnets", withValues(prod, { "llm-platform:nodePools": prodPool(1, { availabilityZones: ["us-east-1a", "us-east-1b"] }) }), [
     'llm-platform:nodePools[1].availabilityZones: ["us-east-1a","us-east-1b"] spreads an EFA pool over 2 subnets; EFA traffic does not cross AZs and jobs that mix subnets fail (list one AZ)',
@@ -231,6 +234,27 @@ const corpus: [string, RawStackConfig, string[]][] = [
   ]],
   ["a banned pattern that is not a regular expression", withValues(prod, { "llm-platform:datasets": prodDataset({ bannedPatterns: ["transfer (to"] }) }), [
     'llm-platform:datasets[0].bannedPatterns[0]: "transfer (to" is not a valid regular expression',
+  ]],
+  ["a training job on a pool that does not exist", withValues(prod, { "llm-platform:trainingJobs": prodJob({ pool: "train-h1000" }) }), [
+    'llm-platform:trainingJobs[0].pool: "train-h1000" is not a node pool (did you mean train-h100?)',
+  ]],
+  ["a global batch the ranks cannot share", withValues(prod, { "llm-platform:trainingJobs": prodJob({ globalBatchSize: 100 }) }), [
+    "llm-platform:trainingJobs[0].globalBatchSize: 100 is not a multiple of microBatchSize × world size (2 × 16); e.g. 96",
+  ]],
+  ["a job whose ranks do not divide the shards", withValues(prod, { "llm-platform:trainingJobs": prodJob({ nodes: 3, globalBatchSize: 96 }) }), [
+    "llm-platform:trainingJobs[0].nodes: 3 nodes make 24 ranks, which do not divide data set sales-dialogue's 16 shards (cut for 2 nodes of train-h100); match its shardFor",
+  ]],
+  ["a model too large for its GPUs", withValues(prod, { "llm-platform:trainingJobs": prodJob({ model: { name: "big", parameters: 400e9, hiddenSize: 16384, layers: 126 } }) }), [
+    "llm-platform:trainingJobs[0].nodes: big does not fit: nothing fits on 2 × 8 GPUs of 80 GiB (68.0 GiB usable each): stage 2 needs 1876.1 GiB, stage 3 462.3 GiB per GPU (activations 13.4 GiB). Add nodes, use a pool with more GPU memory, shorten sequences, or set allowOffload.",
+  ]],
+  ["a queue that is not a team's", withValues(prod, { "llm-platform:trainingJobs": prodJob({ queue: "gpu-queue" }) }), [
+    'llm-platform:trainingJobs[0].queue: "gpu-queue" is not a queue: each team has one LocalQueue named after it (sales-dialogue, research)',
+  ]],
+  ["quotas that add up to more GPUs than the pool has", withValues(prod, { "llm-platform:teams": prodTeams.map((t) => ({ ...t, gpuQuota: { "train-h100": 40 } })) }), [
+    "llm-platform:teams: nominal GPU quotas on pool train-h100 add up to 80, more than its 64 GPUs (maxNodes × GPUs per node); guaranteed quota must exist",
+  ]],
+  ["a variant asking for longer sources than the shards hold", withValues(prod, { "llm-platform:trainingJobs": prodJob({ variants: [{ name: "src2048", maxSourceLength: 2048 }] }) }), [
+    "llm-platform:trainingJobs[0].variants[src2048].maxSourceLength: 2048/1024 exceeds data set sales-dialogue's tokenised lengths 1024/1024; shards hold no longer samples (raise the data set's lengths to re-tokenise)",
   ]],
   ["a structured key that is not a map", withValues(prod, { "llm-platform:gpuStack": "580/12.8" }), [
     'llm-platform:gpuStack: "580/12.8" is not a structured value (write it as a YAML map or list in the stack file)',

@@ -49,6 +49,8 @@ describe("fabric profile", () => {
         { name: "train-l40s", instanceType: "g6e.48xlarge", purpose: "training", minNodes: 0, maxNodes: 2 },
       ],
       "llm-platform:datasets": undefined,
+      "llm-platform:trainingJobs": undefined,
+      "llm-platform:teams": undefined,
     })) as AwsPlatformSpec;
     const profile = fabricProfile(pool(spec, "train-l40s"));
     expect(profile.env.FI_PROVIDER).toBe("efa");

@@ -151,6 +151,10 @@ describe("alignment through the plan", () => {
       "llm-platform:nodePools": [
         { name: "train-a100", gpu: "A100", gpusPerNode: 8, fabric: "infiniband", networkGbpsPerNode: 800, purpose: "training", minNodes: 4, maxNodes: 4 },
       ],
+      "llm-platform:teams": [{ name: "sales-dialogue", gpuQuota: { "train-a100": 32 } }],
+      "llm-platform:trainingJobs": [
+        { name: "sales-glm6b", team: "sales-dialogue", model: { name: "/data/models/chatglm2-6b", parameters: 6.24e9, hiddenSize: 4096, layers: 28 }, pool: "train-a100", nodes: 4, dataset: "sales-dialogue", globalBatchSize: 128 },
+      ],
     },
   });
   const cli = async (...args: string[]) => {

@@ -46,7 +46,8 @@ export class TokeniseJob extends pulumi.ComponentResource {
 
     const memory = `${Math.ceil(dataset.memoryBudgetMiB + WORKER_OVERHEAD_MIB)}Mi`;
     this.job = new k8s.batch.v1.Job(name, {
-      metadata: { name: jobName, namespace: args.namespace, labels },
+      // Tokenising millions of samples outlasts any sensible `pulumi up`; training waits for the manifest instead.
+      metadata: { name: jobName, namespace: args.namespace, labels, annotations: { "pulumi.com/skipAwait": "true" } },
       spec: {
         completionMode: "Indexed",
         completions: config.parallelism,

@@ -4,7 +4,8 @@
  */
 import { datasetShardPlan, MIB, shardPool } from "../data/datasets";
 import { ShardPlanError } from "../data/shardPlan";
-import { isGpuPool } from "../nodes/labels";
+import { gpusPerNode, isGpuPool } from "../nodes/labels";
+import { planTrainingRun } from "../training/runtime";
 import { ConfigProblem, show } from "./errors";
 import { PROJECT } from "./schema";
 import type { PlatformSpec } from "./spec";
@@ -81,5 +82,70 @@ export function storageAndDataProblems(spec: PlatformSpec, decoded: Record<strin
       problems.push({ path: `${at}.memoryBudgetMiB`, message: `${dataset.memoryBudgetMiB}: ${e.message} (memoryBudgetMiB ≥ ${Math.ceil(e.smallestBudgetBytes / MIB)})` });
     }
   });
+  problems.push(...queueAndJobProblems(spec));
   return problems;
+}
+
+function queueAndJobProblems(spec: PlatformSpec): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const poolNames = spec.nodePools.map((p) => p.name);
+  spec.teams.forEach((team, i) => {
+    for (const [poolName, gpus] of Object.entries(team.gpuQuota)) {
+      const pool = spec.nodePools.find((p) => p.name === poolName);
+      const at = `${key("teams")}[${i}].gpuQuota.${poolName}`;
+      if (!pool) problems.push({ path: at, message: `${show(poolName)} is not a node pool${didYouMean(poolName, poolNames)}` });
+      else if (pool.purpose !== "training" || !isGpuPool(pool)) problems.push({ path: at, message: `${show(poolName)} is a ${pool.purpose} pool; quotas are for GPU training pools` });
+      else if (gpus > pool.maxNodes * gpusPerNode(pool)) problems.push({ path: at, message: `${gpus} GPUs is more than pool ${poolName} can ever hold (${pool.maxNodes} nodes × ${gpusPerNode(pool)} GPUs)` });
+    }
+  });
+  for (const pool of spec.nodePools) {
+    const total = spec.teams.reduce((sum, t) => sum + (t.gpuQuota[pool.name] ?? 0), 0);
+    const capacity = pool.maxNodes * gpusPerNode(pool);
+    if (total > capacity) problems.push({ path: key("teams"), message: `nominal GPU quotas on pool ${pool.name} add up to ${total}, more than its ${capacity} GPUs (maxNodes × GPUs per node); guaranteed quota must exist` });
+  }
+
+  const teamNames = spec.teams.map((t) => t.name);
+  const runNames = spec.trainingRuns.map((r) => r.name);
+  spec.trainingRuns.forEach((run, r) => {
+    const at = `${key("trainingJobs")}[${jobIndex(spec, run.job)}]`;
+    if (runNames.indexOf(run.name) !== r) problems.push({ path: `${at}.name`, message: `${show(run.name)} is already the name of another training job or variant` });
+    if (!teamNames.includes(run.team)) problems.push({ path: `${at}.team`, message: `${show(run.team)} is not a team of ${key("teams")}${didYouMean(run.team, teamNames)}` });
+    if (!teamNames.includes(run.queue)) problems.push({ path: `${at}.queue`, message: `${show(run.queue)} is not a queue: each team has one LocalQueue named after it (${teamNames.join(", ") || "no teams"})` });
+    const pool = spec.nodePools.find((p) => p.name === run.pool);
+    if (!pool) {
+      problems.push({ path: `${at}.pool`, message: `${show(run.pool)} is not a node pool${didYouMean(run.pool, poolNames)}` });
+      return;
+    }
+    if (pool.purpose !== "training" || !isGpuPool(pool)) {
+      problems.push({ path: `${at}.pool`, message: `${show(run.pool)} is a ${pool.purpose} pool; training jobs run on GPU training pools` });
+      return;
+    }
+    if (run.nodes > pool.maxNodes) problems.push({ path: `${at}.nodes`, message: `${run.nodes} is more than pool ${pool.name}'s maxNodes ${pool.maxNodes}` });
+    const dataset = spec.datasets.find((d) => d.name === run.dataset);
+    if (!dataset) {
+      problems.push({ path: `${at}.dataset`, message: `${show(run.dataset)} is not a data set${didYouMean(run.dataset, spec.datasets.map((d) => d.name))}` });
+      return;
+    }
+    if (run.maxSourceLength > dataset.maxSourceLength || run.maxTargetLength > dataset.maxTargetLength) {
+      problems.push({ path: `${at}${run.variant ? `.variants[${run.variant}]` : ""}.maxSourceLength`, message: `${run.maxSourceLength}/${run.maxTargetLength} exceeds data set ${dataset.name}'s tokenised lengths ${dataset.maxSourceLength}/${dataset.maxTargetLength}; shards hold no longer samples (raise the data set's lengths to re-tokenise)` });
+    }
+    const world = run.nodes * gpusPerNode(pool);
+    if (run.globalBatchSize % (run.microBatchSize * world) !== 0) {
+      problems.push({ path: `${at}.globalBatchSize`, message: `${run.globalBatchSize} is not a multiple of microBatchSize × world size (${run.microBatchSize} × ${world}); e.g. ${Math.max(1, Math.round(run.globalBatchSize / (run.microBatchSize * world))) * run.microBatchSize * world}` });
+    }
+    let shardCount: number;
+    try {
+      shardCount = datasetShardPlan(spec, dataset).shardCount;
+    } catch {
+      return; // the data set's own problem is reported at datasets[…]
+    }
+    if (shardCount % world !== 0) problems.push({ path: `${at}.nodes`, message: `${run.nodes} nodes make ${world} ranks, which do not divide data set ${dataset.name}'s ${shardCount} shards (cut for ${dataset.shardFor.nodes} nodes of ${dataset.shardFor.pool}); match its shardFor` });
+    const plan = planTrainingRun(spec, run);
+    if (!plan.zero.fits) problems.push({ path: `${at}.nodes`, message: `${run.model.name} does not fit: ${plan.zero.explanation}` });
+  });
+  return problems;
+}
+
+function jobIndex(spec: PlatformSpec, job: string): number {
+  return [...new Set(spec.trainingRuns.map((r) => r.job))].indexOf(job);
 }

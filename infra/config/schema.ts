@@ -32,6 +32,8 @@ const purpose = z.enum(PURPOSES, { error: (i) => `${show(i.input)} is not a pool
 
 const poolCommon = {
   name: poolName,
+  /** Override of the NCCL all-reduce bus bandwidth (GB/s) the fabric acceptance test demands of this pool. */
+  ncclBusBandwidthFloorGBps: z.number({ error: (i) => `${show(i.input)} is not a bandwidth in GB/s` }).positive({ error: (i) => `${show(i.input)} is not a bandwidth in GB/s > 0` }).optional(),
   minNodes: nodeCount,
   maxNodes: nodeCount.refine((n) => n >= 1, { error: (i) => `${show(i.input)} must be at least 1 (a pool that can never have a node is not a pool)` }),
   /** Nodes the pool starts with, and the count the cost model calls "expected"; default minNodes. */
@@ -189,6 +191,54 @@ export const storageSchema = z.strictObject({
 export const teamSchema = z.strictObject({
   /** Team name; also its namespace. */
   name: poolName,
+  /** Guaranteed GPUs per pool (Kueue nominal quota); idle quota is lent within the cohort. */
+  gpuQuota: z.record(z.string(), z.number({ error: (i) => `${show(i.input)} is not a GPU count` }).int({ error: (i) => `${show(i.input)} is not a whole GPU count` }).min(0, { error: (i) => `${show(i.input)} is not a GPU count ≥ 0` })).optional(),
+});
+
+export const PRIORITIES = ["high", "normal", "low"] as const;
+export const PRECISIONS = ["bf16", "fp16"] as const;
+export const OPTIMIZERS = ["adamw", "adam", "sgd"] as const;
+
+const jobTuning = {
+  maxSourceLength: positiveInt("a token count (a whole number > 0)").optional(),
+  maxTargetLength: positiveInt("a token count (a whole number > 0)").optional(),
+  microBatchSize: positiveInt("a batch size (a whole number > 0)").optional(),
+  globalBatchSize: positiveInt("a batch size (a whole number > 0)").optional(),
+  learningRate: z.number().positive().optional(),
+  epochs: positiveInt("an epoch count").optional(),
+  /** Force a ZeRO stage (1, 2 or 3) instead of the advisor's choice. */
+  zeroStage: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: (i) => `${show(i.input)} is not a ZeRO stage (1, 2 or 3)` }).optional(),
+  /** Extra environment for the trainer; NCCL settings that contradict the pool's fabric are rejected by policy. */
+  env: z.record(z.string(), z.string()).optional(),
+};
+
+export const trainingJobSchema = z.strictObject({
+  name: poolName,
+  team: z.string({ error: (i) => `${show(i.input)} is not a team name` }),
+  model: z.strictObject({
+    /** Hugging Face name or a path on the shared volume. */
+    name: z.string().min(1),
+    parameters: z.number({ error: (i) => `${show(i.input)} is not a parameter count` }).positive({ error: (i) => `${show(i.input)} is not a parameter count > 0` }),
+    hiddenSize: positiveInt("a hidden size"),
+    layers: positiveInt("a layer count"),
+    /** Parameters of the largest layer (ZeRO-3 gathers one at a time); default the embedding-sized 2 % of the model. */
+    largestLayerParameters: z.number().positive().optional(),
+  }),
+  pool: z.string({ error: (i) => `${show(i.input)} is not a pool name` }),
+  nodes: positiveInt("a node count (a whole number > 0)"),
+  dataset: z.string({ error: (i) => `${show(i.input)} is not a data set name` }),
+  queue: z.string().optional(),
+  priority: z.enum(PRIORITIES, { error: (i) => `${show(i.input)} is not a priority (valid: ${PRIORITIES.join(", ")})` }).optional(),
+  precision: z.enum(PRECISIONS, { error: (i) => `${show(i.input)} is not a training precision (valid: ${PRECISIONS.join(", ")}: mixed precision)` }).optional(),
+  optimizer: z.enum(OPTIMIZERS, { error: (i) => `${show(i.input)} is not an optimizer (valid: ${OPTIMIZERS.join(", ")})` }).optional(),
+  /** Offload optimizer state to CPU memory when even ZeRO-3 does not fit (slower; only when asked). */
+  allowOffload: z.boolean().optional(),
+  checkpointIntervalSteps: positiveInt("a step count (a whole number > 0)").optional(),
+  /** The trainer's command in the training image; default the image's `llm-train` entry point. */
+  command: z.array(z.string()).min(1).optional(),
+  ...jobTuning,
+  /** Runs that differ from the job only in what they override (e.g. the 512 vs 1024 experiment). */
+  variants: z.array(z.strictObject({ name: poolName, ...jobTuning })).optional(),
 });
 
 export const datasetSchema = z.strictObject({

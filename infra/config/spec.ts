@@ -17,6 +17,7 @@ import {
   networkSchema,
   storageSchema,
   teamSchema,
+  trainingJobSchema,
   PROJECT,
   TARGETS,
 } from "./schema";
@@ -50,6 +51,8 @@ interface NodePoolCommon {
   /** Nodes at creation and the "expected" count for cost; between minNodes and maxNodes. */
   readonly desiredNodes: number;
   readonly fabric: Fabric;
+  /** Override of the fabric acceptance test's bus-bandwidth floor, GB/s. */
+  readonly ncclBusBandwidthFloorGBps?: number;
 }
 
 export type CapacityType = "on-demand" | "spot" | "capacity-block" | "reserved";
@@ -75,6 +78,39 @@ export type NodePoolSpec = AwsNodePoolSpec | ExistingNodePoolSpec;
 
 export interface TeamSpec {
   readonly name: string;
+  /** Nominal GPUs per pool name. */
+  readonly gpuQuota: Readonly<Record<string, number>>;
+}
+
+export interface JobTuning {
+  readonly maxSourceLength: number;
+  readonly maxTargetLength: number;
+  readonly microBatchSize: number;
+  readonly globalBatchSize: number;
+  readonly learningRate: number;
+  readonly epochs: number;
+  readonly zeroStage?: 1 | 2 | 3;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** One TrainJob to render: a declared job, or one of its variants with its overrides applied. */
+export interface TrainingRunSpec extends JobTuning {
+  /** `<job>` or `<job>-<variant>` */
+  readonly name: string;
+  readonly job: string;
+  readonly variant?: string;
+  readonly team: string;
+  readonly queue: string;
+  readonly priority: "high" | "normal" | "low";
+  readonly model: { readonly name: string; readonly parameters: number; readonly hiddenSize: number; readonly layers: number; readonly largestLayerParameters: number };
+  readonly pool: string;
+  readonly nodes: number;
+  readonly dataset: string;
+  readonly precision: "bf16" | "fp16";
+  readonly optimizer: "adamw" | "adam" | "sgd";
+  readonly allowOffload: boolean;
+  readonly checkpointIntervalSteps: number;
+  readonly command: readonly string[];
 }
 
 export interface DatasetSpec {
@@ -118,6 +154,9 @@ interface SpecCommon {
   readonly images: ImagesSpec;
   readonly teams: readonly TeamSpec[];
   readonly datasets: readonly DatasetSpec[];
+  /** Every declared training job and variant, resolved. */
+  readonly trainingRuns: readonly TrainingRunSpec[];
+  readonly pipelines: { readonly enabled: boolean };
 }
 
 export interface AwsPlatformSpec extends SpecCommon {
@@ -171,6 +210,8 @@ export const CONFIG_KEYS: Readonly<Record<string, { kind: KeyKind; targets: read
   storage: { kind: "json", targets: ["aws", "existing"] },
   teams: { kind: "json", targets: ["aws", "existing"] },
   datasets: { kind: "json", targets: ["aws", "existing"] },
+  trainingJobs: { kind: "json", targets: ["aws", "existing"] },
+  pipelines: { kind: "json", targets: ["aws", "existing"] },
 };
 
 const DEFAULT_VPC_CIDR = "10.0.0.0/16";
@@ -222,6 +263,8 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
     storage: storageSchema.optional(),
     teams: z.array(teamSchema, { error: (i) => `${show(i.input)} is not a list of teams` }).optional(),
     datasets: z.array(datasetSchema, { error: (i) => `${show(i.input)} is not a list of data sets` }).optional(),
+    trainingJobs: z.array(trainingJobSchema, { error: (i) => `${show(i.input)} is not a list of training jobs` }).optional(),
+    pipelines: z.strictObject({ enabled: z.boolean({ error: (i) => `${show(i.input)} is not true or false` }) }).optional(),
   });
   const parsed = shape.safeParse(decoded);
   if (!parsed.success) {
@@ -270,6 +313,8 @@ type ParsedShape = {
   storage?: z.infer<typeof storageSchema>;
   teams?: z.infer<typeof teamSchema>[];
   datasets?: z.infer<typeof datasetSchema>[];
+  trainingJobs?: z.infer<typeof trainingJobSchema>[];
+  pipelines?: { enabled: boolean };
 };
 
 function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape, region: string): PlatformSpec {
@@ -280,7 +325,7 @@ function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape, regio
     migStrategy: data.gpuStack.migStrategy ?? "single",
   };
   const images: ImagesSpec = { registry: data.images.registry, digests: { ...(data.images.digests ?? {}) } };
-  const teams = (data.teams ?? []).map((t) => ({ name: t.name }));
+  const teams = (data.teams ?? []).map((t) => ({ name: t.name, gpuQuota: { ...(t.gpuQuota ?? {}) } }));
   const datasets = (data.datasets ?? []).map((d): DatasetSpec => ({
     name: d.name,
     version: d.version,
@@ -300,7 +345,9 @@ function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape, regio
     tokenBytes: d.tokenBytes ?? 4,
     seed: d.seed ?? 1234,
   }));
-  const common = { project: PROJECT, stack: raw.stack, budgetUsdPerMonth: data.budgetUsdPerMonth, gpuStack, images, teams, datasets } as const;
+  const trainingRuns = (data.trainingJobs ?? []).flatMap((job) => resolveTrainingRuns(job, datasets));
+  const pipelines = { enabled: data.pipelines?.enabled ?? true };
+  const common = { project: PROJECT, stack: raw.stack, budgetUsdPerMonth: data.budgetUsdPerMonth, gpuStack, images, teams, datasets, trainingRuns, pipelines } as const;
   if (target === "existing") {
     const nodePools = (data.nodePools as z.infer<typeof existingNodePoolSchema>[]).map(
       (p): ExistingNodePoolSpec => ({
@@ -311,6 +358,7 @@ function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape, regio
         maxNodes: p.maxNodes,
         desiredNodes: p.desiredNodes ?? p.minNodes,
         fabric: p.fabric,
+        ...(p.ncclBusBandwidthFloorGBps ? { ncclBusBandwidthFloorGBps: p.ncclBusBandwidthFloorGBps } : {}),
         gpu: p.gpu,
         gpusPerNode: p.gpusPerNode,
         networkGbpsPerNode: p.networkGbpsPerNode,
@@ -334,6 +382,7 @@ function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape, regio
       maxNodes: p.maxNodes,
       desiredNodes: p.desiredNodes ?? p.minNodes,
       fabric,
+      ...(p.ncclBusBandwidthFloorGBps ? { ncclBusBandwidthFloorGBps: p.ncclBusBandwidthFloorGBps } : {}),
       instanceType,
       // EFA traffic does not cross AZs: an EFA pool lives in one subnet, by default the first AZ's.
       availabilityZones: p.availabilityZones ?? (fabric === "efa" ? [zones[0]] : [...zones]),
@@ -369,6 +418,41 @@ function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape, regio
       adminRoleArns: cluster.adminRoleArns ?? [],
     },
   };
+}
+
+/** The trainer entry point the platform's training image provides (see README, "Images"). */
+export const DEFAULT_TRAIN_COMMAND = ["llm-train"] as const;
+
+/** A declared job and each of its variants, with defaults and the variant's overrides applied. */
+function resolveTrainingRuns(job: z.infer<typeof trainingJobSchema>, datasets: readonly DatasetSpec[]): TrainingRunSpec[] {
+  const dataset = datasets.find((d) => d.name === job.dataset);
+  const tuning = (over: Partial<z.infer<typeof trainingJobSchema>>): JobTuning => ({
+    maxSourceLength: over.maxSourceLength ?? job.maxSourceLength ?? dataset?.maxSourceLength ?? 1024,
+    maxTargetLength: over.maxTargetLength ?? job.maxTargetLength ?? dataset?.maxTargetLength ?? 1024,
+    microBatchSize: over.microBatchSize ?? job.microBatchSize ?? 1,
+    globalBatchSize: over.globalBatchSize ?? job.globalBatchSize ?? 128,
+    learningRate: over.learningRate ?? job.learningRate ?? 2e-5,
+    epochs: over.epochs ?? job.epochs ?? 3,
+    ...((over.zeroStage ?? job.zeroStage) ? { zeroStage: over.zeroStage ?? job.zeroStage } : {}),
+    env: { ...(job.env ?? {}), ...(over.env ?? {}) },
+  });
+  const base = {
+    job: job.name,
+    team: job.team,
+    queue: job.queue ?? job.team,
+    priority: job.priority ?? "normal",
+    model: { ...job.model, largestLayerParameters: job.model.largestLayerParameters ?? Math.round(job.model.parameters * 0.02) },
+    pool: job.pool,
+    nodes: job.nodes,
+    dataset: job.dataset,
+    precision: job.precision ?? "bf16",
+    optimizer: job.optimizer ?? "adamw",
+    allowOffload: job.allowOffload ?? false,
+    checkpointIntervalSteps: job.checkpointIntervalSteps ?? 500,
+    command: [...(job.command ?? DEFAULT_TRAIN_COMMAND)],
+  } as const;
+  if (!job.variants || job.variants.length === 0) return [{ ...base, name: job.name, ...tuning({}) }];
+  return job.variants.map((v) => ({ ...base, name: `${job.name}-${v.name}`, variant: v.name, ...tuning(v) }));
 }
 
 const defaultZones = (region: string) => ["a", "b", "c"].map((suffix) => `${region}${suffix}`);

@@ -82,10 +82,13 @@ export function fabricProfile(pool: NodePoolSpec): FabricProfile {
  * Settings a job's own environment must not override on this pool, each with the reason — the
  * contradictions the field notes' hand-written `.deepspeed_env` could carry.
  */
-export function fabricContradictions(profile: FabricProfile, env: Readonly<Record<string, string>>): string[] {
+export function fabricContradictions(profile: Pick<FabricProfile, "pool" | "fabric">, env: Readonly<Record<string, string>>): string[] {
   const problems: string[] = [];
-  if (env.NCCL_IB_DISABLE === "1" && profile.fabric === "infiniband") {
-    problems.push(`NCCL_IB_DISABLE=1 on pool ${profile.pool}, whose fabric is infiniband: NCCL would fall back to TCP sockets`);
+  if (env.NCCL_IB_DISABLE === "1" && profile.fabric !== "tcp") {
+    problems.push(`NCCL_IB_DISABLE=1 on pool ${profile.pool}, whose fabric is ${profile.fabric}: NCCL would fall back to TCP sockets`);
+  }
+  if (profile.fabric !== "tcp" && env.NCCL_NET !== undefined && /^socket$/i.test(env.NCCL_NET)) {
+    problems.push(`NCCL_NET=${env.NCCL_NET} on pool ${profile.pool}, whose fabric is ${profile.fabric}: forces TCP sockets over the RDMA fabric`);
   }
   if (profile.fabric === "efa" && env.FI_PROVIDER !== undefined && env.FI_PROVIDER !== "efa") {
     problems.push(`FI_PROVIDER=${env.FI_PROVIDER} on pool ${profile.pool}, whose fabric is efa: libfabric would not use the EFA devices`);

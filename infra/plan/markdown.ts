@@ -11,6 +11,9 @@ import { datasetShardPlan, datasetWorldSize } from "../data/datasets";
 import { formatBytes } from "../data/shardPlan";
 import { tokeniseJobConfig } from "../data/tokenise";
 import { platformImages } from "../images";
+import { gpuPools } from "../queues/kueue";
+import { poolBusBandwidthFloorGBps } from "../training/ncclAcceptance";
+import { planTrainingRun, runtimeName } from "../training/runtime";
 import { SHARED_DATA_CLAIM } from "../storage/values";
 import { formatUsd as usd } from "../cost/model";
 import { gpuModelOf, gpusPerNode } from "../nodes/labels";
@@ -77,6 +80,7 @@ function renderStack(plan: StackPlan): string {
   out.push("", "Images: " + Object.entries(images).map(([role, image]) => `${role} \`${image.ref}\``).join(", "), "");
 
   out.push(...storageSection(plan));
+  out.push(...trainingSection(plan));
 
   out.push("### Policies", "");
   if (plan.policies.length === 0) {
@@ -131,6 +135,27 @@ function storageSection(plan: StackPlan): string[] {
     }
     out.push("");
   }
+  return out;
+}
+
+function trainingSection(plan: StackPlan): string[] {
+  const { spec } = plan;
+  const pools = gpuPools(spec);
+  if (pools.length === 0) return [];
+  const out = ["### Training", ""];
+  out.push("| pool | runtime | fabric test floor |", "|---|---|---:|");
+  for (const pool of pools) out.push(`| ${pool.name} | \`${runtimeName(pool.name)}\` (${pool.fabric}) | ${pool.maxNodes >= 2 ? `${poolBusBandwidthFloorGBps(pool)} GB/s` : "— (single node)"} |`);
+  out.push("");
+  if (spec.teams.length > 0) {
+    out.push("| team (queue) | guaranteed GPUs |", "|---|---|");
+    for (const team of spec.teams) out.push(`| ${team.name} | ${Object.entries(team.gpuQuota).map(([pool, gpus]) => `${pool}: ${gpus}`).join(", ") || "none (borrows only)"} |`);
+    out.push("");
+  }
+  for (const run of spec.trainingRuns) {
+    const runPlan = planTrainingRun(spec, run);
+    out.push(`- **${run.team}/${run.name}**: ${run.model.name} on ${run.nodes} × ${run.pool} (${runPlan.worldSize} ranks), source/target ${run.maxSourceLength}/${run.maxTargetLength}, batch ${run.microBatchSize} × ${runPlan.gradientAccumulationSteps} × ${runPlan.worldSize} = ${run.microBatchSize * runPlan.gradientAccumulationSteps * runPlan.worldSize}; ZeRO stage ${runPlan.stage}${run.zeroStage ? " (forced)" : ""} — ${runPlan.zero.explanation} Shards: ${runPlan.shardDir}`);
+  }
+  if (spec.trainingRuns.length > 0) out.push("");
   return out;
 }
 

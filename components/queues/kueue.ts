@@ -1,0 +1,48 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { PlatformSpec } from "../../infra/config/spec";
+import { clusterQueue, gpuPools, kueueManagerConfig, localQueue, resourceFlavor, workloadPriorityClasses } from "../../infra/queues/kueue";
+import { CHARTS } from "../../infra/versions";
+
+export const KUEUE_NAMESPACE = "kueue-system";
+
+/** Values for the Kueue chart (pure; checked against the pinned values.yaml). */
+export function kueueValues() {
+  return { managerConfig: { controllerManagerConfigYaml: kueueManagerConfig() } };
+}
+
+export interface KueueArgs {
+  spec: PlatformSpec;
+  teamNamespaces: Record<string, pulumi.Input<string>>;
+  provider: k8s.Provider;
+}
+
+/** Kueue with a flavor per GPU pool, a ClusterQueue per team in one cohort, LocalQueues and priorities. */
+export class Kueue extends pulumi.ComponentResource {
+  public readonly release: k8s.helm.v3.Release;
+  public readonly localQueues: Record<string, k8s.apiextensions.CustomResource> = {};
+
+  constructor(name: string, args: KueueArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("llm-platform:queues:Kueue", name, {}, opts);
+    const provider = args.provider;
+    const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: KUEUE_NAMESPACE } }, { parent: this, provider });
+    this.release = new k8s.helm.v3.Release(name, {
+      name: "kueue",
+      chart: CHARTS.kueue.chart,
+      version: CHARTS.kueue.version,
+      namespace: namespace.metadata.name,
+      values: kueueValues(),
+    }, { parent: this, provider });
+    const after = { parent: this, provider, dependsOn: [this.release] };
+    const custom = (resourceName: string, obj: { apiVersion: string; kind: string; metadata: object }, extra: pulumi.CustomResourceOptions = {}) =>
+      new k8s.apiextensions.CustomResource(resourceName, obj as k8s.apiextensions.CustomResourceArgs, { ...after, ...extra });
+    const flavors = gpuPools(args.spec).map((pool) => custom(`${name}-flavor-${pool.name}`, resourceFlavor(pool)));
+    for (const priority of workloadPriorityClasses()) custom(`${name}-priority-${priority.metadata.name}`, priority);
+    for (const team of args.spec.teams) {
+      const queue = custom(`${name}-cq-${team.name}`, clusterQueue(args.spec, team), { dependsOn: [this.release, ...flavors] });
+      const lq = localQueue(team.name);
+      this.localQueues[team.name] = custom(`${name}-lq-${team.name}`, { ...lq, metadata: { ...lq.metadata, namespace: args.teamNamespaces[team.name] as never } }, { dependsOn: [queue] });
+    }
+    this.registerOutputs({});
+  }
+}

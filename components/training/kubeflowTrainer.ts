@@ -1,0 +1,37 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { CHARTS } from "../../infra/versions";
+
+export const TRAINER_NAMESPACE = "kubeflow-system";
+
+/** Values for the Kubeflow Trainer chart (pure; checked against the pinned values.yaml). */
+export function kubeflowTrainerValues() {
+  return {
+    // JobSet (0.12.0) comes with the chart: the trainer's runtimes are JobSets.
+    jobset: { install: true },
+    // The platform builds its own runtime per training pool; the upstream ones stay off.
+    runtimes: { defaultEnabled: false },
+  };
+}
+
+export interface KubeflowTrainerArgs {
+  provider: k8s.Provider;
+}
+
+/** Kubeflow Trainer v2 (TrainJob, ClusterTrainingRuntime) with its JobSet dependency. */
+export class KubeflowTrainer extends pulumi.ComponentResource {
+  public readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: KubeflowTrainerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("llm-platform:training:KubeflowTrainer", name, {}, opts);
+    const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: TRAINER_NAMESPACE } }, { parent: this, provider: args.provider });
+    this.release = new k8s.helm.v3.Release(name, {
+      name: "kubeflow-trainer",
+      chart: CHARTS.kubeflowTrainer.chart,
+      version: CHARTS.kubeflowTrainer.version,
+      namespace: namespace.metadata.name,
+      values: kubeflowTrainerValues(),
+    }, { parent: this, provider: args.provider });
+    this.registerOutputs({ status: this.release.status });
+  }
+}

@@ -1,0 +1,40 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { PlatformSpec } from "../../infra/config/spec";
+import { planTrainingRun, trainJob, ZERO_ADVISED_STAGE } from "../../infra/training/runtime";
+
+export interface TrainingJobsArgs {
+  spec: PlatformSpec;
+  /** The training image derived from gpuStack. */
+  image: string;
+  teamNamespaces: Record<string, pulumi.Input<string>>;
+  /** What each TrainJob waits for: its runtime, its LocalQueue, its data. */
+  dependsOn: pulumi.Resource[];
+  provider: k8s.Provider;
+}
+
+/** Declared training runs: a DeepSpeed config ConfigMap and a TrainJob each, queued through Kueue. */
+export class TrainingJobs extends pulumi.ComponentResource {
+  constructor(name: string, args: TrainingJobsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("llm-platform:training:TrainingJobs", name, {}, opts);
+    for (const run of args.spec.trainingRuns) {
+      const plan = planTrainingRun(args.spec, run);
+      const config = new k8s.core.v1.ConfigMap(`${name}-${run.name}-deepspeed`, {
+        metadata: {
+          name: `${run.name}-deepspeed`,
+          namespace: args.teamNamespaces[run.team],
+          labels: { "llm-platform/job": run.job },
+          // The advisor's reasoning travels with the config it produced.
+          annotations: { "llm-platform/zero-advice": plan.zero.explanation, [ZERO_ADVISED_STAGE]: String(plan.zero.stage) },
+        },
+        data: { "ds_config.json": JSON.stringify(plan.deepspeed, null, 2) },
+      }, { parent: this, provider: args.provider });
+      new k8s.apiextensions.CustomResource(`${name}-${run.name}`, trainJob(args.spec, plan, args.image, `${run.name}-deepspeed`), {
+        parent: this,
+        provider: args.provider,
+        dependsOn: [config, ...args.dependsOn],
+      });
+    }
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * GPU queues and quotas as Kueue objects (pure): a ResourceFlavor per GPU pool, a ClusterQueue per
+ * team with its nominal GPU quota in one cohort (idle quota is lent and reclaimed by preemption), a
+ * LocalQueue in each team namespace, and WorkloadPriorityClasses. The field notes: GPU use was chaos
+ * until allocation, reclamation and monitoring were unified.
+ */
+import { NodePoolSpec, PlatformSpec } from "../config/spec";
+import { GPU_TAINT, gpusPerNode, isGpuPool, POOL_LABEL } from "../nodes/labels";
+import { EFA_RESOURCE, GPU_RESOURCE, RDMA_RESOURCE_PREFIX } from "../fabric/profile";
+import { workerCpuMemory } from "../training/runtime";
+
+export const KUEUE_API = "kueue.x-k8s.io/v1beta2";
+export const COHORT = "llm-platform";
+export const PRIORITY_VALUES = { high: 1000, normal: 100, low: 10 } as const;
+
+/** Resources Kueue does not account (per-node devices that follow the GPUs, not scarce on their own). */
+export const EXCLUDED_RESOURCE_PREFIXES = [`${EFA_RESOURCE.split("/")[0]}/`, "hugepages-", `${RDMA_RESOURCE_PREFIX}/`];
+
+export const flavorName = (pool: string) => `pool-${pool}`;
+
+export function gpuPools(spec: Pick<PlatformSpec, "nodePools">): NodePoolSpec[] {
+  return spec.nodePools.filter((p) => p.purpose === "training" && isGpuPool(p));
+}
+
+export function resourceFlavor(pool: NodePoolSpec) {
+  return {
+    apiVersion: KUEUE_API,
+    kind: "ResourceFlavor",
+    metadata: { name: flavorName(pool.name) },
+    spec: {
+      nodeLabels: { [POOL_LABEL]: pool.name },
+      nodeTaints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: GPU_TAINT.effect }],
+      tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect }],
+    },
+  };
+}
+
+/** CPU and memory quota that go with a GPU quota: the pool's per-GPU share of what workers request. */
+function companionQuota(pool: NodePoolSpec, gpus: number): { cpu: string; memory: string } {
+  const perNode = workerCpuMemory(pool);
+  const perGpu = gpusPerNode(pool);
+  if (!perNode.cpu) return { cpu: "0", memory: "0" }; // on-prem workers request no CPU/memory
+  return {
+    cpu: String(Math.ceil((Number(perNode.cpu) / perGpu) * gpus)),
+    memory: `${Math.ceil((Number(perNode.memory.replace("Gi", "")) / perGpu) * gpus)}Gi`,
+  };
+}
+
+export function clusterQueue(spec: Pick<PlatformSpec, "nodePools">, team: PlatformSpec["teams"][number]) {
+  const pools = gpuPools(spec);
+  return {
+    apiVersion: KUEUE_API,
+    kind: "ClusterQueue",
+    metadata: { name: team.name },
+    spec: {
+      cohortName: COHORT,
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": team.name } },
+      queueingStrategy: "BestEffortFIFO",
+      resourceGroups: [{
+        coveredResources: ["cpu", "memory", GPU_RESOURCE],
+        flavors: pools.map((pool) => {
+          const gpus = team.gpuQuota[pool.name] ?? 0;
+          const { cpu, memory } = companionQuota(pool, gpus);
+          return {
+            name: flavorName(pool.name),
+            resources: [
+              { name: "cpu", nominalQuota: cpu },
+              { name: "memory", nominalQuota: memory },
+              { name: GPU_RESOURCE, nominalQuota: gpus },
+            ],
+          };
+        }),
+      }],
+      preemption: {
+        // Borrowed GPUs go back to their owner when it needs them; within a queue, priority decides.
+        reclaimWithinCohort: "Any",
+        borrowWithinCohort: { policy: "LowerPriority", maxPriorityThreshold: PRIORITY_VALUES.normal },
+        withinClusterQueue: "LowerPriority",
+      },
+    },
+  };
+}
+
+export function localQueue(team: string) {
+  return { apiVersion: KUEUE_API, kind: "LocalQueue", metadata: { name: team, namespace: team }, spec: { clusterQueue: team } };
+}
+
+export function workloadPriorityClasses() {
+  return Object.entries(PRIORITY_VALUES).map(([name, value]) => ({
+    apiVersion: KUEUE_API,
+    kind: "WorkloadPriorityClass",
+    metadata: { name },
+    value,
+    description: `${name} priority training`,
+  }));
+}
+
+/** Kueue's manager configuration: TrainJob integration on, device resources excluded, all-or-nothing admission. */
+export function kueueManagerConfig(): string {
+  return [
+    "apiVersion: config.kueue.x-k8s.io/v1beta2",
+    "kind: Configuration",
+    "health:",
+    "  healthProbeBindAddress: :8081",
+    "metrics:",
+    "  bindAddress: :8443",
+    "webhook:",
+    "  port: 9443",
+    "leaderElection:",
+    "  leaderElect: true",
+    "  resourceName: c1f6bfd2.kueue.x-k8s.io",
+    // A multi-node job holds GPUs only once all its pods run: no half-admitted jobs deadlocking the pool.
+    "waitForPodsReady:",
+    "  timeout: 10m",
+    "  blockAdmission: true",
+    "integrations:",
+    "  frameworks:",
+    '  - "batch/job"',
+    '  - "jobset.x-k8s.io/jobset"',
+    '  - "trainer.kubeflow.org/trainjob"',
+    "resources:",
+    "  excludeResourcePrefixes:",
+    ...EXCLUDED_RESOURCE_PREFIXES.map((p) => `  - "${p}"`),
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,67 @@
+/**
+ * The fabric acceptance test (pure): an NCCL all-reduce (nccl-tests all_reduce_perf on the aligned
+ * training image) across two nodes of a pool, through the pool's own training runtime and fabric
+ * profile, that fails when the measured bus bandwidth is below the pool's floor. The field notes
+ * found their 64 Gbps network only by training slowly; this finds it in minutes after `pulumi up`.
+ */
+import { findInstanceType, ncclBusBandwidthFloorGBps } from "../catalog/instances";
+import { NodePoolSpec } from "../config/spec";
+import { gpusPerNode } from "../nodes/labels";
+import { runtimeName, TRAINER_API } from "./runtime";
+
+export const NCCL_CHECK_CONFIGMAP = "llm-nccl-acceptance";
+export const NCCL_CHECK_DIR = "/opt/llm-platform/nccl";
+export const NCCL_TESTS_BINARY = "/opt/nccl-tests/build/all_reduce_perf";
+export const ACCEPTANCE_NODES = 2;
+
+/** The pool's floor: its config override, else the catalog's value for its type, else from its bandwidth. */
+export function poolBusBandwidthFloorGBps(pool: NodePoolSpec): number {
+  if (pool.ncclBusBandwidthFloorGBps !== undefined) return pool.ncclBusBandwidthFloorGBps;
+  if (pool.kind === "aws") {
+    const floor = ncclBusBandwidthFloorGBps(findInstanceType(pool.instanceType.name)!);
+    if (floor !== undefined) return floor;
+  }
+  const gpus = gpusPerNode(pool);
+  const gbps = pool.kind === "aws" ? pool.instanceType.networkGbps : pool.networkGbpsPerNode;
+  const ranks = ACCEPTANCE_NODES * gpus;
+  return Math.round(0.7 * (gbps / 8 / gpus) * ((2 * (ranks - 1)) / ranks) * 10) / 10;
+}
+
+/** A TrainJob manifest that runs the test (created by `npm run fabric-test … | kubectl create -f -`). */
+export function ncclAcceptanceTrainJob(pool: NodePoolSpec, team: string, image: string) {
+  const ranks = ACCEPTANCE_NODES * gpusPerNode(pool);
+  const floor = poolBusBandwidthFloorGBps(pool);
+  return {
+    apiVersion: TRAINER_API,
+    kind: "TrainJob",
+    metadata: {
+      generateName: `nccl-allreduce-${pool.name}-`,
+      namespace: team,
+      labels: { "kueue.x-k8s.io/queue-name": team, "kueue.x-k8s.io/priority-class": "high", "llm-platform/acceptance-test": pool.name },
+    },
+    spec: {
+      runtimeRef: { apiGroup: "trainer.kubeflow.org", kind: "ClusterTrainingRuntime", name: runtimeName(pool.name) },
+      trainer: {
+        image,
+        numNodes: ACCEPTANCE_NODES,
+        command: [
+          "python3", `${NCCL_CHECK_DIR}/check_busbw.py`, "--min-busbw-gbps", String(floor), "--",
+          "mpirun", "--hostfile", "/etc/mpi/hostfile", "-np", String(ranks), "--bind-to", "none",
+          NCCL_TESTS_BINARY, "-b", "1G", "-e", "8G", "-f", "2", "-g", "1",
+        ],
+      },
+      runtimePatches: [{
+        manager: "llm-platform",
+        trainingRuntimeSpec: {
+          template: { spec: { replicatedJobs: [{
+            name: "launcher",
+            template: { spec: { template: { spec: {
+              volumes: [{ name: "nccl-check", configMap: { name: NCCL_CHECK_CONFIGMAP } }],
+              containers: [{ name: "node", volumeMounts: [{ name: "nccl-check", mountPath: NCCL_CHECK_DIR, readOnly: true }] }],
+            } } } },
+          }] } },
+        },
+      }],
+    },
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * Training objects as plain Kubernetes manifests (pure): a ClusterTrainingRuntime per training pool
+ * (the pool's fabric, resources and placement baked in) and a TrainJob per declared run. Built on
+ * Kubeflow Trainer v2.3.0's DeepSpeed runtime (manifests/base/runtimes/deepspeed_distributed.yaml):
+ * an MPI launcher and one SSH-reachable node per host, where the operator writes the hostfile with
+ * the JobSet's pod DNS names — resolvable because the headless service publishes not-ready
+ * addresses — so nobody hand-writes a hostfile of IPs (the field notes' "host not found").
+ */
+import { NodePoolSpec, PlatformSpec, TrainingRunSpec } from "../config/spec";
+import { datasetShardPlan, datasetWorldSize } from "../data/datasets";
+import { DATA_ROOT, tokeniseJobConfig } from "../data/tokenise";
+import { fabricProfile } from "../fabric/profile";
+import { GPU_TAINT, gpuModelOf, gpusPerNode, POOL_LABEL } from "../nodes/labels";
+import { GPU_MODELS, GpuModelName } from "../catalog/gpus";
+import { SHARED_DATA_CLAIM } from "../storage/values";
+import { adviseZero, deepspeedConfig, ZeroAdvice } from "./zero";
+
+export const TRAINER_API = "trainer.kubeflow.org/v1alpha1";
+export const CHECKPOINT_ROOT = "/checkpoints";
+export const DEEPSPEED_CONFIG_DIR = "/etc/deepspeed";
+/** The launcher/worker account of the DeepSpeed runtime image (Kubeflow Trainer's convention). */
+const MPI_USER_UID = 1000;
+const SSH_AUTH_PATH = "/home/mpiuser/.ssh";
+/** Restarts of the whole JobSet before the TrainJob fails; each restart resumes from the last checkpoint. */
+export const MAX_RESTARTS = 3;
+/** Share of a node's CPU and memory the worker requests (the rest is for system daemons). */
+const NODE_SHARE = 0.9;
+
+export const runtimeName = (pool: string) => `deepspeed-${pool}`;
+export const WAIT_FOR_SHARDS = "wait-for-shards";
+/** Annotation on a run's DeepSpeed ConfigMap: the stage the advisor chose (the config may force another). */
+export const ZERO_ADVISED_STAGE = "llm-platform/zero-advised-stage";
+
+/** CPU and memory a worker requests on an AWS pool (on-prem node sizes are not known: none). */
+export function workerCpuMemory(pool: NodePoolSpec): Record<string, string> {
+  if (pool.kind !== "aws") return {};
+  return {
+    cpu: String(Math.floor(pool.instanceType.vcpu * NODE_SHARE)),
+    memory: `${Math.floor(pool.instanceType.memoryGiB * NODE_SHARE)}Gi`,
+  };
+}
+
+/** The ClusterTrainingRuntime for one training pool. */
+export function clusterTrainingRuntime(pool: NodePoolSpec, image: string) {
+  const profile = fabricProfile(pool);
+  const resources = { ...workerCpuMemory(pool), ...profile.podResources };
+  const env = Object.entries(profile.env).map(([name, value]) => ({ name, value }));
+  const securityContext = {
+    runAsUser: MPI_USER_UID,
+    ...(profile.capabilities.length ? { capabilities: { add: [...profile.capabilities] } } : {}),
+  };
+  const volumes = [
+    // NCCL moves intra-node traffic through shared memory; the container default of 64 MiB stalls it.
+    { name: "dshm", emptyDir: { medium: "Memory" } },
+    { name: "data", persistentVolumeClaim: { claimName: SHARED_DATA_CLAIM, readOnly: true } },
+    { name: "checkpoints", persistentVolumeClaim: { claimName: SHARED_DATA_CLAIM } },
+  ];
+  const volumeMounts = [
+    { name: "dshm", mountPath: "/dev/shm" },
+    { name: "data", mountPath: DATA_ROOT, readOnly: true },
+    { name: "checkpoints", mountPath: CHECKPOINT_ROOT, subPath: "checkpoints" },
+  ];
+  const podSpec = (container: Record<string, unknown>) => ({
+    nodeSelector: { [POOL_LABEL]: pool.name, ...(pool.kind === "existing" ? pool.nodeSelector : {}) },
+    tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect }],
+    securityContext: { fsGroup: MPI_USER_UID },
+    volumes,
+    // Tokenisation runs as its own job; a TrainJob (which sets SHARD_DIR through a runtime patch)
+    // starts training only once the shards' manifest exists.
+    initContainers: [{
+      name: WAIT_FOR_SHARDS,
+      image,
+      command: ["sh", "-c", 'if [ -n "${SHARD_DIR:-}" ]; then until [ -f "$SHARD_DIR/manifest.json" ]; do echo "waiting for tokenised shards in $SHARD_DIR"; sleep 30; done; fi'],
+      volumeMounts: [{ name: "data", mountPath: DATA_ROOT, readOnly: true }],
+      securityContext: { runAsUser: MPI_USER_UID },
+    }],
+    containers: [{ name: "node", image, env, volumeMounts, securityContext, ...container }],
+  });
+  return {
+    apiVersion: TRAINER_API,
+    kind: "ClusterTrainingRuntime",
+    metadata: {
+      name: runtimeName(pool.name),
+      labels: { "trainer.kubeflow.org/framework": "deepspeed", [POOL_LABEL]: pool.name, "llm-platform/fabric": pool.fabric },
+    },
+    spec: {
+      mlPolicy: {
+        numNodes: 1,
+        mpi: { numProcPerNode: gpusPerNode(pool), mpiImplementation: "OpenMPI", sshAuthMountPath: SSH_AUTH_PATH, runLauncherAsNode: true },
+      },
+      template: {
+        spec: {
+          network: { publishNotReadyAddresses: true },
+          successPolicy: { operator: "All", targetReplicatedJobs: ["launcher"] },
+          failurePolicy: { maxRestarts: MAX_RESTARTS },
+          replicatedJobs: [
+            {
+              name: "node",
+              template: {
+                spec: {
+                  template: {
+                    spec: podSpec({
+                      command: ["/usr/sbin/sshd"],
+                      args: ["-De", "-f", "/home/mpiuser/.sshd_config"],
+                      readinessProbe: { tcpSocket: { port: 2222 }, initialDelaySeconds: 5 },
+                      resources: { requests: resources, limits: resources },
+                    }),
+                  },
+                },
+              },
+            },
+            {
+              name: "launcher",
+              dependsOn: [{ name: "node", status: "Ready" }],
+              template: {
+                metadata: { labels: { "trainer.kubeflow.org/trainjob-ancestor-step": "trainer" } },
+                spec: { template: { spec: podSpec({ resources: { requests: resources, limits: resources } }) } },
+              },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+export interface TrainingRunPlan {
+  readonly run: TrainingRunSpec;
+  readonly worldSize: number;
+  readonly gradientAccumulationSteps: number;
+  readonly zero: ZeroAdvice;
+  /** The stage the job runs with: its own zeroStage, else the advisor's. */
+  readonly stage: 1 | 2 | 3;
+  readonly deepspeed: Record<string, unknown>;
+  readonly shardDir: string;
+}
+
+export function planTrainingRun(spec: PlatformSpec, run: TrainingRunSpec): TrainingRunPlan {
+  const pool = spec.nodePools.find((p) => p.name === run.pool);
+  if (!pool) throw new Error(`training run ${run.name}: no pool ${run.pool}`);
+  const gpu = GPU_MODELS[gpuModelOf(pool) as GpuModelName];
+  const worldSize = run.nodes * gpusPerNode(pool);
+  const zero = adviseZero({
+    parameters: run.model.parameters,
+    largestLayerParameters: run.model.largestLayerParameters,
+    hiddenSize: run.model.hiddenSize,
+    layers: run.model.layers,
+    optimizer: run.optimizer,
+    gpuMemoryGiB: gpu.memoryGiB,
+    gpusPerNode: gpusPerNode(pool),
+    nodes: run.nodes,
+    sequenceLength: run.maxSourceLength + run.maxTargetLength,
+    microBatchSize: run.microBatchSize,
+    allowOffload: run.allowOffload,
+  });
+  const gradientAccumulationSteps = Math.max(1, Math.round(run.globalBatchSize / (run.microBatchSize * worldSize)));
+  const stage = run.zeroStage ?? zero.stage;
+  const dataset = spec.datasets.find((d) => d.name === run.dataset)!;
+  return {
+    run,
+    worldSize,
+    gradientAccumulationSteps,
+    zero,
+    stage,
+    deepspeed: deepspeedConfig({ stage, offload: stage === 3 && zero.offload, precision: run.precision, microBatchSize: run.microBatchSize, gradientAccumulationSteps, worldSize }),
+    shardDir: `${DATA_ROOT}/${tokeniseJobConfig(spec, dataset).shardDir}`,
+  };
+}
+
+/** The TrainJob of a run, admitted through its team's Kueue LocalQueue. */
+export function trainJob(spec: PlatformSpec, plan: TrainingRunPlan, image: string, configMapName: string) {
+  const { run } = plan;
+  const dataset = spec.datasets.find((d) => d.name === run.dataset)!;
+  const shardPlan = datasetShardPlan(spec, dataset);
+  const env: Record<string, string> = {
+    ...run.env,
+    DEEPSPEED_CONFIG: `${DEEPSPEED_CONFIG_DIR}/ds_config.json`,
+    MODEL_NAME_OR_PATH: run.model.name,
+    SHARD_DIR: plan.shardDir,
+    SHARD_COUNT: String(shardPlan.shardCount),
+    SHARD_WORLD_SIZE: String(datasetWorldSize(spec, dataset)),
+    SHARD_SEED: String(dataset.seed),
+    MAX_SOURCE_LENGTH: String(run.maxSourceLength),
+    MAX_TARGET_LENGTH: String(run.maxTargetLength),
+    LEARNING_RATE: String(run.learningRate),
+    EPOCHS: String(run.epochs),
+    // Resume: the trainer loads the newest checkpoint here (DeepSpeed load_checkpoint "latest") before step 1.
+    CHECKPOINT_DIR: `${CHECKPOINT_ROOT}/${run.team}/${run.name}`,
+    CHECKPOINT_INTERVAL_STEPS: String(run.checkpointIntervalSteps),
+    RESUME_FROM_CHECKPOINT: "latest",
+  };
+  return {
+    apiVersion: TRAINER_API,
+    kind: "TrainJob",
+    metadata: {
+      name: run.name,
+      namespace: run.team,
+      labels: {
+        "kueue.x-k8s.io/queue-name": run.queue,
+        "kueue.x-k8s.io/priority-class": run.priority,
+        "llm-platform/job": run.job,
+        ...(run.variant ? { "llm-platform/variant": run.variant } : {}),
+      },
+    },
+    spec: {
+      runtimeRef: { apiGroup: "trainer.kubeflow.org", kind: "ClusterTrainingRuntime", name: runtimeName(run.pool) },
+      trainer: {
+        image,
+        numNodes: run.nodes,
+        command: ["deepspeed", "--no_ssh_check", "--hostfile", "/etc/mpi/hostfile", "--launcher", "openmpi", ...run.command],
+        env: Object.entries(env).map(([name, value]) => ({ name, value })),
+      },
+      runtimePatches: [{
+        manager: "llm-platform",
+        trainingRuntimeSpec: {
+          template: {
+            spec: {
+              replicatedJobs: ["node", "launcher"].map((name) => ({
+                name,
+                template: { spec: { template: { spec: {
+                  volumes: [{ name: "deepspeed-config", configMap: { name: configMapName } }],
+                  initContainers: [{ name: WAIT_FOR_SHARDS, env: [{ name: "SHARD_DIR", value: plan.shardDir }] }],
+                  containers: [{ name: "node", volumeMounts: [{ name: "deepspeed-config", mountPath: DEEPSPEED_CONFIG_DIR, readOnly: true }] }],
+                } } } },
+              })),
+            },
+          },
+        },
+      }],
+    },
+  };
+}

@@ -1,0 +1,274 @@
+import { parseSpec } from "../infra/config/spec";
+import { adviseZero, deepspeedConfig, estimateStages } from "../infra/training/zero";
+import { clusterTrainingRuntime, planTrainingRun, trainJob } from "../infra/training/runtime";
+import { ncclAcceptanceTrainJob, poolBusBandwidthFloorGBps } from "../infra/training/ncclAcceptance";
+import { clusterQueue, kueueManagerConfig, localQueue, resourceFlavor, workloadPriorityClasses } from "../infra/queues/kueue";
+import { findInstanceType, ncclBusBandwidthFloorGBps } from "../infra/catalog/instances";
+import { kueueValues } from "../components/queues/kueue";
+import { kubeflowTrainerValues } from "../components/training/kubeflowTrainer";
+import { pipelinesInstallScript } from "../components/pipelines/pipelines";
+import { runFabricTestCli } from "../infra/plan/fabricTestCli";
+import { named, ofType, referencePlan } from "./helpers/plan";
+import { referenceConfig } from "./helpers/stacks";
+import { crdValidator } from "./helpers/crds";
+import { describeWithUpstream, readUpstreamYaml, unknownValueKeys } from "./helpers/upstream";
+import { parse } from "yaml";
+
+const GIB = 1024 ** 3;
+const prod = parseSpec(referenceConfig("prod"));
+const onprem = parseSpec(referenceConfig("onprem"));
+const dev = parseSpec(referenceConfig("dev"));
+const pool = (spec: typeof prod, name: string) => spec.nodePools.find((p) => p.name === name)!;
+const IMAGE = "registry.example.com/llm-train:torch2.7.1-cu128-ds0.17.1";
+
+describe("ZeRO advisor", () => {
+  const llama7b = { parameters: 7e9, largestLayerParameters: 0.02 * 7e9, hiddenSize: 4096, layers: 32, optimizer: "adamw" as const, gpuMemoryGiB: 80, gpusPerNode: 8, sequenceLength: 2048, microBatchSize: 1, allowOffload: false };
+
+  it("picks stage 2 for a 7B model on one node of 8 × 80 GB (Adam, bf16), showing the arithmetic", () => {
+    const advice = adviseZero({ ...llama7b, nodes: 1 });
+    expect(advice.stage).toBe(2);
+    const [s1, s2, s3] = estimateStages({ ...llama7b, nodes: 1 });
+    // stage 2: 4Ψ + 16Ψ/N = 28 GB + 14 GB; activations 1 × 2048 × 4096 × (2 × 32 + 34) = 0.82 GB
+    expect(s2.modelStatesBytes).toBe(4 * 7e9 + (16 * 7e9) / 8);
+    expect(s2.activationBytes).toBe(2048 * 4096 * 98);
+    expect(s2.totalBytes / GIB).toBeCloseTo(39.88, 2);
+    expect(s1.modelStatesBytes).toBe(4 * 7e9 + (12 * 7e9) / 8);
+    expect(s3.modelStatesBytes).toBe(4 * 0.14e9 + (18 * 7e9) / 8);
+    expect(advice.explanation).toMatch(/^ZeRO stage 2: it fits on 1 × 8 GPUs of 80 GiB \(68\.0 GiB usable each\); stage 2 needs 39\.9 GiB/);
+  });
+
+  it("picks stage 3 for a 70B model on 8 nodes of 8 × 80 GB", () => {
+    const llama70b = { ...llama7b, parameters: 70e9, largestLayerParameters: 1.4e9, hiddenSize: 8192, layers: 80, nodes: 8 };
+    const advice = adviseZero(llama70b);
+    expect(advice.stage).toBe(3);
+    const [, s2, s3] = advice.estimates;
+    expect(s2.fits).toBe(false); // 4 × 70e9 = 280 GB resident alone
+    // stage 3: 4 × 1.4e9 + 18 × 70e9 / 64 = 5.6 + 19.7 GB, activations 2048 × 8192 × 194 = 3.3 GB
+    expect(s3.totalBytes).toBe(4 * 1.4e9 + (18 * 70e9) / 64 + 2048 * 8192 * 194);
+    expect(s3.fits).toBe(true);
+    expect(advice.explanation).toMatch(/^ZeRO stage 3: stage 2 does not fit on 8 × 8 GPUs/);
+  });
+
+  it("offloads only when asked, and says when nothing fits", () => {
+    const huge = { ...llama7b, parameters: 70e9, largestLayerParameters: 1.4e9, hiddenSize: 8192, layers: 80, nodes: 1 };
+    const refused = adviseZero(huge);
+    expect(refused.fits).toBe(false);
+    expect(refused.explanation).toMatch(/^nothing fits on 1 × 8 GPUs .* set allowOffload\.$/);
+    const offloaded = adviseZero({ ...huge, allowOffload: true });
+    expect([offloaded.stage, offloaded.offload]).toEqual([3, true]);
+  });
+
+  it("renders the DeepSpeed config for the chosen stage", () => {
+    const config = deepspeedConfig({ stage: 2, offload: false, precision: "bf16", microBatchSize: 2, gradientAccumulationSteps: 4, worldSize: 16 });
+    expect(config).toMatchObject({ train_micro_batch_size_per_gpu: 2, gradient_accumulation_steps: 4, train_batch_size: 128, bf16: { enabled: true }, fp16: { enabled: false } });
+    expect(config.zero_optimization).toMatchObject({ stage: 2, overlap_comm: true, allgather_bucket_size: 5e8 });
+    expect((deepspeedConfig({ stage: 3, offload: true, precision: "fp16", microBatchSize: 1, gradientAccumulationSteps: 1, worldSize: 8 }).zero_optimization as any).offload_optimizer).toEqual({ device: "cpu", pin_memory: true });
+  });
+});
+
+describe("training runtime per fabric", () => {
+  const nodeContainer = (runtime: any) => runtime.spec.template.spec.replicatedJobs[0].template.spec.template.spec;
+
+  it("on EFA (prod H100): EFA devices, huge pages, GPUDirect RDMA env, /dev/shm, read-only shards, pool placement", () => {
+    const runtime = clusterTrainingRuntime(pool(prod, "train-h100"), IMAGE);
+    expect(runtime.spec.mlPolicy.mpi).toEqual({ numProcPerNode: 8, mpiImplementation: "OpenMPI", sshAuthMountPath: "/home/mpiuser/.ssh", runLauncherAsNode: true });
+    const spec = nodeContainer(runtime);
+    const container = spec.containers[0];
+    expect(container.resources.limits).toEqual({ cpu: "172", memory: "1843Gi", "nvidia.com/gpu": "8", "vpc.amazonaws.com/efa": "32", "hugepages-2Mi": "5120Mi" });
+    expect(container.env).toEqual(expect.arrayContaining([{ name: "FI_PROVIDER", value: "efa" }, { name: "FI_EFA_USE_DEVICE_RDMA", value: "1" }, { name: "NCCL_SOCKET_IFNAME", value: "eth0" }]));
+    expect(container.volumeMounts).toEqual([
+      { name: "dshm", mountPath: "/dev/shm" },
+      { name: "data", mountPath: "/data", readOnly: true },
+      { name: "checkpoints", mountPath: "/checkpoints", subPath: "checkpoints" },
+    ]);
+    expect(spec.volumes[0]).toEqual({ name: "dshm", emptyDir: { medium: "Memory" } });
+    expect(spec.volumes[1]).toEqual({ name: "data", persistentVolumeClaim: { claimName: "llm-shared-data", readOnly: true } });
+    expect(spec.nodeSelector).toEqual({ "llm-platform/pool": "train-h100" });
+    expect(spec.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
+    expect(runtime.spec.template.spec.network).toEqual({ publishNotReadyAddresses: true });
+    expect(runtime.spec.template.spec.failurePolicy).toEqual({ maxRestarts: 3 });
+  });
+
+  it("on InfiniBand (on-prem A100): the RDMA resource, IPC_LOCK, mlx5 HCAs, the pool's node selector", () => {
+    const spec = nodeContainer(clusterTrainingRuntime(pool(onprem, "train-a100"), IMAGE));
+    const container = spec.containers[0];
+    expect(container.resources.limits).toEqual({ "nvidia.com/gpu": "8", "rdma/rdma_shared_device_a": "1" });
+    expect(container.securityContext).toEqual({ runAsUser: 1000, capabilities: { add: ["IPC_LOCK"] } });
+    expect(container.env).toEqual(expect.arrayContaining([{ name: "NCCL_IB_HCA", value: "mlx5" }, { name: "NCCL_IB_DISABLE", value: "0" }]));
+    expect(spec.nodeSelector).toEqual({ "llm-platform/pool": "train-a100" });
+  });
+
+  it("on TCP (dev L40S): GPUs only and InfiniBand probing off", () => {
+    const container = nodeContainer(clusterTrainingRuntime(pool(dev, "smoke-l40s"), IMAGE)).containers[0];
+    expect(container.resources.limits).toEqual({ cpu: "3", memory: "28Gi", "nvidia.com/gpu": "1" });
+    expect(container.env).toEqual(expect.arrayContaining([{ name: "NCCL_IB_DISABLE", value: "1" }]));
+    expect(container.env.map((e: any) => e.name)).not.toContain("FI_PROVIDER");
+  });
+
+  it("renders one runtime per training pool, on the aligned image, in the plan", async () => {
+    const plan = await referencePlan("prod");
+    const runtimes = ofType(plan, "kubernetes:trainer.kubeflow.org/v1alpha1:ClusterTrainingRuntime");
+    expect(runtimes.map((r) => (r.inputs as any).metadata.name)).toEqual(["deepspeed-train-h100", "deepspeed-train-h200"]);
+    expect(nodeContainer(runtimes[0].inputs).containers[0].image).toBe("444455556666.dkr.ecr.us-east-1.amazonaws.com/llm-platform/llm-train:torch2.7.1-cu128-ds0.17.1");
+    expect(runtimes[0].options.dependsOn).toEqual([named(plan, "kubernetes:helm.sh/v3:Release", "prod-trainer").urn]);
+  });
+});
+
+describe("declared training jobs", () => {
+  it("render the 512 vs 1024 experiment as two TrainJobs from one declaration", async () => {
+    const plan = await referencePlan("prod");
+    const jobs = ofType(plan, "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob").map((r) => r.inputs as any);
+    expect(jobs.map((j) => j.metadata.name)).toEqual(["sales-llama8b-src512", "sales-llama8b-src1024"]);
+    const env = (j: any) => Object.fromEntries(j.spec.trainer.env.map((e: any) => [e.name, e.value]));
+    expect([env(jobs[0]).MAX_SOURCE_LENGTH, env(jobs[1]).MAX_SOURCE_LENGTH]).toEqual(["512", "1024"]);
+    const { MAX_SOURCE_LENGTH: _a, ...rest0 } = env(jobs[0]);
+    const { MAX_SOURCE_LENGTH: _b, ...rest1 } = env(jobs[1]);
+    expect({ ...rest0, CHECKPOINT_DIR: "" }).toEqual({ ...rest1, CHECKPOINT_DIR: "" });
+  });
+
+  it("queue through the team's LocalQueue, resume from the last checkpoint and read the shard plan", async () => {
+    const job = named(await referencePlan("prod"), "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob", "prod-jobs-sales-llama8b-src1024").inputs as any;
+    expect(job.metadata).toMatchObject({ namespace: "sales-dialogue", labels: { "kueue.x-k8s.io/queue-name": "sales-dialogue", "kueue.x-k8s.io/priority-class": "normal" } });
+    expect(job.spec.runtimeRef).toEqual({ apiGroup: "trainer.kubeflow.org", kind: "ClusterTrainingRuntime", name: "deepspeed-train-h100" });
+    expect(job.spec.trainer.numNodes).toBe(2);
+    expect(job.spec.trainer.command.slice(0, 6)).toEqual(["deepspeed", "--no_ssh_check", "--hostfile", "/etc/mpi/hostfile", "--launcher", "openmpi"]);
+    const env = Object.fromEntries(job.spec.trainer.env.map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({ RESUME_FROM_CHECKPOINT: "latest", CHECKPOINT_DIR: "/checkpoints/sales-dialogue/sales-llama8b-src1024", CHECKPOINT_INTERVAL_STEPS: "500", SHARD_COUNT: "16", SHARD_WORLD_SIZE: "16", DEEPSPEED_CONFIG: "/etc/deepspeed/ds_config.json" });
+    expect(env.SHARD_DIR).toMatch(/^\/data\/shards\/sales-dialogue\/[0-9a-f]{64}$/);
+  });
+
+  it("ship the DeepSpeed config the advisor chose, with its reasoning", async () => {
+    const cm = named(await referencePlan("prod"), "kubernetes:core/v1:ConfigMap", "prod-jobs-sales-llama8b-src1024-deepspeed").inputs as any;
+    const config = JSON.parse(cm.data["ds_config.json"]);
+    expect(config.zero_optimization.stage).toBe(2);
+    expect(config.train_batch_size).toBe(128);
+    expect(cm.metadata.annotations["llm-platform/zero-advised-stage"]).toBe("2");
+    expect(cm.metadata.annotations["llm-platform/zero-advice"]).toMatch(/^ZeRO stage 2: it fits on 2 × 8 GPUs of 80 GiB/);
+  });
+});
+
+describe("Kueue", () => {
+  it("flavors each GPU pool, gives each team a ClusterQueue with its quota in one cohort, and reclaims borrowed GPUs", () => {
+    expect(resourceFlavor(pool(prod, "train-h100")).spec).toEqual({
+      nodeLabels: { "llm-platform/pool": "train-h100" },
+      nodeTaints: [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }],
+      tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+    });
+    const queue = clusterQueue(prod, prod.teams[0]);
+    expect(queue.spec.cohortName).toBe("llm-platform");
+    expect(queue.spec.resourceGroups[0].flavors[0]).toEqual({
+      name: "pool-train-h100",
+      // 32 GPUs = 4 nodes' worth: 4 × 172 vCPU, 4 × 1843 GiB requested by workers
+      resources: [{ name: "cpu", nominalQuota: "688" }, { name: "memory", nominalQuota: "7372Gi" }, { name: "nvidia.com/gpu", nominalQuota: 32 }],
+    });
+    expect(queue.spec.preemption).toEqual({ reclaimWithinCohort: "Any", borrowWithinCohort: { policy: "LowerPriority", maxPriorityThreshold: 100 }, withinClusterQueue: "LowerPriority" });
+    expect(localQueue("research")).toEqual({ apiVersion: "kueue.x-k8s.io/v1beta2", kind: "LocalQueue", metadata: { name: "research", namespace: "research" }, spec: { clusterQueue: "research" } });
+  });
+
+  it("enables the TrainJob integration and ignores per-node device resources", () => {
+    const config = parse(kueueManagerConfig());
+    expect(config.integrations.frameworks).toContain("trainer.kubeflow.org/trainjob");
+    expect(config.resources.excludeResourcePrefixes).toEqual(["vpc.amazonaws.com/", "hugepages-", "rdma/"]);
+    expect(config.waitForPodsReady).toEqual({ timeout: "10m", blockAdmission: true });
+  });
+
+  it("creates queues, flavors and priorities after the Kueue release, in the plan", async () => {
+    const plan = await referencePlan("prod");
+    const release = named(plan, "kubernetes:helm.sh/v3:Release", "prod-kueue");
+    expect(release.inputs).toMatchObject({ chart: "oci://registry.k8s.io/kueue/charts/kueue", version: "0.19.2", namespace: "kueue-system" });
+    const lq = named(plan, "kubernetes:kueue.x-k8s.io/v1beta2:LocalQueue", "prod-kueue-lq-research");
+    expect((lq.inputs as any).metadata.namespace).toBe("research");
+    expect(ofType(plan, "kubernetes:kueue.x-k8s.io/v1beta2:WorkloadPriorityClass").map((r) => (r.inputs as any).value)).toEqual([1000, 100, 10]);
+  });
+});
+
+describe("fabric acceptance test", () => {
+  it("derives each pool's floor: measured where published, else 70 % of the ring bound, overridable", () => {
+    expect(ncclBusBandwidthFloorGBps(findInstanceType("p4d.24xlarge")!)).toBe(40); // 0.7 × 57.2 (NVIDIA/nccl#527)
+    expect(ncclBusBandwidthFloorGBps(findInstanceType("p5.48xlarge")!)).toBe(65.6); // 0.7 × 50 GB/s × 30/16
+    expect(ncclBusBandwidthFloorGBps(findInstanceType("g5.xlarge")!)).toBeUndefined();
+    expect(poolBusBandwidthFloorGBps(pool(onprem, "train-a100"))).toBe(16.4); // 0.7 × (800 Gbps / 8 / 8 GPUs = 12.5 GB/s) × 30/16
+    expect(poolBusBandwidthFloorGBps({ ...pool(prod, "train-h100"), ncclBusBandwidthFloorGBps: 300 })).toBe(300);
+  });
+
+  it("prints one TrainJob that runs all_reduce_perf across two nodes through the pool's runtime", async () => {
+    const out: string[] = [];
+    expect(await runFabricTestCli(["--stack", "prod", "--pool", "train-h100"], (t) => out.push(t), () => undefined)).toBe(0);
+    const job = parse(out.join("").split("\n").slice(1).join("\n"));
+    expect(job).toEqual(ncclAcceptanceTrainJob(pool(prod, "train-h100"), "sales-dialogue", "444455556666.dkr.ecr.us-east-1.amazonaws.com/llm-platform/llm-train:torch2.7.1-cu128-ds0.17.1"));
+    expect(job.spec.trainer.command.slice(0, 5)).toEqual(["python3", "/opt/llm-platform/nccl/check_busbw.py", "--min-busbw-gbps", "65.6", "--"]);
+    expect(job.spec.trainer.command).toContain("/opt/nccl-tests/build/all_reduce_perf");
+  });
+
+  it("refuses a single-node pool or an unknown pool with a clear message", async () => {
+    const errors: string[] = [];
+    expect(await runFabricTestCli(["--stack", "dev", "--pool", "smoke-l40s"], () => undefined, (l) => errors.push(l))).toBe(2);
+    expect(await runFabricTestCli(["--stack", "prod", "--pool", "train-h10"], () => undefined, (l) => errors.push(l))).toBe(2);
+    expect(errors).toEqual([
+      "--pool smoke-l40s: maxNodes is 1; the fabric test needs 2 nodes",
+      "--pool train-h10: not a GPU training pool of stack prod (training pools: train-h100, train-h200)",
+    ]);
+  });
+
+  it("ships the check script to every team namespace", async () => {
+    const cms = ofType(await referencePlan("prod"), "kubernetes:core/v1:ConfigMap").filter((c) => (c.inputs as any).metadata.name === "llm-nccl-acceptance");
+    expect(cms.map((c) => (c.inputs as any).metadata.namespace)).toEqual(["sales-dialogue", "research"]);
+  });
+});
+
+describe("Kubeflow Pipelines", () => {
+  it("is installed by a pinned in-cluster Job applying upstream's standalone manifests", async () => {
+    const job = named(await referencePlan("prod"), "kubernetes:batch/v1:Job", "prod-pipelines-installer").inputs as any;
+    expect(job.metadata.name).toBe("kfp-install-2-14-3");
+    const script = job.spec.template.spec.containers[0].command[2];
+    expect(script).toBe(pipelinesInstallScript("2.14.3"));
+    expect(script).toContain('kubectl apply --server-side --force-conflicts -k "github.com/kubeflow/pipelines/manifests/kustomize/cluster-scoped-resources?ref=2.14.3"');
+    expect(script).toContain("env/platform-agnostic?ref=2.14.3");
+    expect(job.spec.template.spec.containers[0].image).toBe("docker.io/alpine:3.21");
+  });
+});
+
+describeWithUpstream("CRD and chart contracts (../shared/upstream: kubeflow-trainer v2.3.0, kueue v0.19.2)", () => {
+  const trainer = "kubeflow-trainer/v2.3.0/manifests/base/crds";
+  const validRuntime = () => crdValidator(`${trainer}/trainer.kubeflow.org_clustertrainingruntimes.yaml`, "v1alpha1");
+  const validJob = () => crdValidator(`${trainer}/trainer.kubeflow.org_trainjobs.yaml`, "v1alpha1");
+  const kueue = (kind: string) => crdValidator(`kueue/v0.19.2/crds/kueue.x-k8s.io_${kind}.yaml`, "v1beta2");
+
+  it("every rendered ClusterTrainingRuntime validates (EFA, InfiniBand, TCP)", () => {
+    const validate = validRuntime();
+    for (const p of [pool(prod, "train-h100"), pool(onprem, "train-a100"), pool(dev, "smoke-l40s")]) {
+      expect([p.name, validate(clusterTrainingRuntime(p, IMAGE))]).toEqual([p.name, []]);
+    }
+  });
+
+  it("every declared TrainJob and the acceptance TrainJob validate", () => {
+    const validate = validJob();
+    for (const spec of [prod, onprem]) {
+      for (const run of spec.trainingRuns) {
+        expect([run.name, validate(trainJob(spec, planTrainingRun(spec, run), IMAGE, "cm"))]).toEqual([run.name, []]);
+      }
+    }
+    expect(validate(ncclAcceptanceTrainJob(pool(prod, "train-h200"), "research", IMAGE))).toEqual([]);
+  });
+
+  it("the validator rejects what the CRD forbids (a TrainJob without runtimeRef)", () => {
+    const job = trainJob(prod, planTrainingRun(prod, prod.trainingRuns[0]), IMAGE, "cm") as any;
+    delete job.spec.runtimeRef;
+    expect(validJob()(job)).toEqual(["/spec must have required property 'runtimeRef'"]);
+  });
+
+  it("Kueue objects validate with the configured quotas", () => {
+    for (const p of [pool(prod, "train-h100"), pool(onprem, "train-a800")]) expect(kueue("resourceflavors")(resourceFlavor(p))).toEqual([]);
+    for (const spec of [prod, onprem]) for (const team of spec.teams) expect(kueue("clusterqueues")(clusterQueue(spec, team))).toEqual([]);
+    expect(kueue("localqueues")(localQueue("research"))).toEqual([]);
+    for (const wpc of workloadPriorityClasses()) expect(kueue("workloadpriorityclasses")(wpc)).toEqual([]);
+  });
+
+  it("chart values use only keys the pinned charts define", () => {
+    expect(readUpstreamYaml("kubeflow-trainer/v2.3.0/charts/kubeflow-trainer/Chart.yaml").version).toBe("2.3.0");
+    expect(unknownValueKeys(kubeflowTrainerValues(), readUpstreamYaml("kubeflow-trainer/v2.3.0/charts/kubeflow-trainer/values.yaml"))).toEqual([]);
+    expect(readUpstreamYaml("kubeflow-trainer/v2.3.0/charts/kubeflow-trainer/Chart.yaml").dependencies[0]).toMatchObject({ name: "jobset", version: "0.12.0" });
+    expect(readUpstreamYaml("kueue/v0.19.2/charts/kueue/Chart.yaml").version).toMatch(/^v?0\.19\.2$/);
+    expect(unknownValueKeys(kueueValues(), readUpstreamYaml("kueue/v0.19.2/charts/kueue/values.yaml"))).toEqual([]);
+  });
+});
