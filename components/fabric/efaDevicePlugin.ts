@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { efaDevicePluginValues } from "../../infra/fabric/efaPluginValues";
 import { CHARTS } from "../../infra/versions";
+import { pinnedRelease } from "../k8s/pinnedRelease";
 
 export interface EfaDevicePluginArgs {
   /** The cluster's Kubernetes provider. */
@@ -14,15 +15,7 @@ export class EfaDevicePlugin extends pulumi.ComponentResource {
 
   constructor(name: string, args: EfaDevicePluginArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:fabric:EfaDevicePlugin", name, {}, opts);
-    const chart = CHARTS.efaDevicePlugin;
-    this.release = new k8s.helm.v3.Release(name, {
-      name: "aws-efa-k8s-device-plugin",
-      chart: chart.chart,
-      version: chart.version,
-      repositoryOpts: { repo: chart.repo },
-      namespace: "kube-system",
-      values: efaDevicePluginValues(),
-    }, { parent: this, provider: args.provider });
+    this.release = pinnedRelease(name, { releaseName: "aws-efa-k8s-device-plugin", chart: CHARTS.efaDevicePlugin, namespace: "kube-system", values: efaDevicePluginValues(), provider: args.provider }, this);
     this.registerOutputs({ status: this.release.status });
   }
 }

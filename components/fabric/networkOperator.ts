@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ExistingNodePoolSpec } from "../../infra/config/spec";
 import { networkOperatorValues, nicClusterPolicySpec } from "../../infra/fabric/networkOperatorValues";
 import { CHARTS } from "../../infra/versions";
+import { pinnedRelease } from "../k8s/pinnedRelease";
 
 export const NETWORK_OPERATOR_NAMESPACE = "nvidia-network-operator";
 
@@ -24,18 +25,10 @@ export class NetworkOperator extends pulumi.ComponentResource {
   constructor(name: string, args: NetworkOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:fabric:NetworkOperator", name, {}, opts);
     if (args.infinibandPools.length === 0) throw new Error(`NetworkOperator ${name}: no infiniband pool to serve (infinibandPools is empty)`);
-    const chart = CHARTS.networkOperator;
     const namespace = new k8s.core.v1.Namespace(name, {
       metadata: { name: NETWORK_OPERATOR_NAMESPACE, labels: { "pod-security.kubernetes.io/enforce": "privileged" } },
     }, { parent: this, provider: args.provider });
-    this.release = new k8s.helm.v3.Release(name, {
-      name: "network-operator",
-      chart: chart.chart,
-      version: chart.version,
-      repositoryOpts: { repo: chart.repo },
-      namespace: namespace.metadata.name,
-      values: networkOperatorValues(),
-    }, { parent: this, provider: args.provider });
+    this.release = pinnedRelease(name, { releaseName: "network-operator", chart: CHARTS.networkOperator, namespace: namespace.metadata.name, values: networkOperatorValues(), provider: args.provider }, this);
     // The chart installs the NicClusterPolicy CRD, so the policy waits for the release.
     this.nicClusterPolicy = new k8s.apiextensions.CustomResource(`${name}-nic-cluster-policy`, {
       apiVersion: "mellanox.com/v1alpha1",

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlatformSpec } from "../../infra/config/spec";
 import { gpuOperatorValues } from "../../infra/gpu/operatorValues";
 import { CHARTS } from "../../infra/versions";
+import { pinnedRelease } from "../k8s/pinnedRelease";
 
 export const GPU_OPERATOR_NAMESPACE = "gpu-operator";
 
@@ -21,18 +22,10 @@ export class GpuOperator extends pulumi.ComponentResource {
 
   constructor(name: string, args: GpuOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:gpu:GpuOperator", name, {}, opts);
-    const chart = CHARTS.gpuOperator;
     const namespace = new k8s.core.v1.Namespace(name, {
       metadata: { name: GPU_OPERATOR_NAMESPACE, labels: { "pod-security.kubernetes.io/enforce": "privileged" } },
     }, { parent: this, provider: args.provider });
-    this.release = new k8s.helm.v3.Release(name, {
-      name: "gpu-operator",
-      chart: chart.chart,
-      version: chart.version,
-      repositoryOpts: { repo: chart.repo },
-      namespace: namespace.metadata.name,
-      values: gpuOperatorValues(args.spec),
-    }, { parent: this, provider: args.provider });
+    this.release = pinnedRelease(name, { releaseName: "gpu-operator", chart: CHARTS.gpuOperator, namespace: namespace.metadata.name, values: gpuOperatorValues(args.spec), provider: args.provider }, this);
     this.registerOutputs({ status: this.release.status });
   }
 }

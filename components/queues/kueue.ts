@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlatformSpec } from "../../infra/config/spec";
 import { clusterQueue, gpuPools, kueueManagerConfig, localQueue, resourceFlavor, workloadPriorityClasses } from "../../infra/queues/kueue";
 import { CHARTS } from "../../infra/versions";
+import { pinnedRelease } from "../k8s/pinnedRelease";
 
 export const KUEUE_NAMESPACE = "kueue-system";
 
@@ -26,13 +27,7 @@ export class Kueue extends pulumi.ComponentResource {
     super("llm-platform:queues:Kueue", name, {}, opts);
     const provider = args.provider;
     const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: KUEUE_NAMESPACE } }, { parent: this, provider });
-    this.release = new k8s.helm.v3.Release(name, {
-      name: "kueue",
-      chart: CHARTS.kueue.chart,
-      version: CHARTS.kueue.version,
-      namespace: namespace.metadata.name,
-      values: kueueValues(),
-    }, { parent: this, provider });
+    this.release = pinnedRelease(name, { releaseName: "kueue", chart: CHARTS.kueue, namespace: namespace.metadata.name, values: kueueValues(), provider }, this);
     const after = { parent: this, provider, dependsOn: [this.release] };
     const custom = (resourceName: string, obj: { apiVersion: string; kind: string; metadata: object }, extra: pulumi.CustomResourceOptions = {}) =>
       new k8s.apiextensions.CustomResource(resourceName, obj as k8s.apiextensions.CustomResourceArgs, { ...after, ...extra });

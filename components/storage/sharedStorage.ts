@@ -6,6 +6,7 @@ import { FileSystemIdentity, FSX_DEPLOYMENT_TYPE, LUSTRE_VERSION } from "../../i
 import { EXPECTED_DATA_TAG } from "../../infra/cost/model";
 import { FSX_CSI_DRIVER, fsxCsiDriverValues, SHARED_DATA_CLAIM } from "../../infra/storage/values";
 import { CHARTS } from "../../infra/versions";
+import { pinnedRelease } from "../k8s/pinnedRelease";
 
 // Lustre client ↔ server ports (docs.aws.amazon.com/fsx/latest/LustreGuide/limit-access-security-groups.html).
 export const LUSTRE_PORTS = [{ from: 988, to: 988 }, { from: 1018, to: 1023 }] as const;
@@ -107,15 +108,7 @@ export class SharedStorage extends pulumi.ComponentResource {
       tags,
     }, parent);
 
-    const chart = CHARTS.fsxCsiDriver;
-    const driver = new k8s.helm.v3.Release(`${name}-fsx-csi`, {
-      name: "aws-fsx-csi-driver",
-      chart: chart.chart,
-      version: chart.version,
-      repositoryOpts: { repo: chart.repo },
-      namespace: "kube-system",
-      values: fsxCsiDriverValues(),
-    }, { parent: this, provider: args.provider });
+    const driver = pinnedRelease(`${name}-fsx-csi`, { releaseName: "aws-fsx-csi-driver", chart: CHARTS.fsxCsiDriver, namespace: "kube-system", values: fsxCsiDriverValues(), provider: args.provider }, this);
 
     const capacity = `${args.storage.fsx.storageCapacityGiB}Gi`;
     for (const [team, namespace] of Object.entries(args.teamNamespaces)) {

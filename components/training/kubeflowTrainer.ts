@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../../infra/versions";
+import { pinnedRelease } from "../k8s/pinnedRelease";
 
 export const TRAINER_NAMESPACE = "kubeflow-system";
 
@@ -25,13 +26,7 @@ export class KubeflowTrainer extends pulumi.ComponentResource {
   constructor(name: string, args: KubeflowTrainerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:training:KubeflowTrainer", name, {}, opts);
     const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: TRAINER_NAMESPACE } }, { parent: this, provider: args.provider });
-    this.release = new k8s.helm.v3.Release(name, {
-      name: "kubeflow-trainer",
-      chart: CHARTS.kubeflowTrainer.chart,
-      version: CHARTS.kubeflowTrainer.version,
-      namespace: namespace.metadata.name,
-      values: kubeflowTrainerValues(),
-    }, { parent: this, provider: args.provider });
+    this.release = pinnedRelease(name, { releaseName: "kubeflow-trainer", chart: CHARTS.kubeflowTrainer, namespace: namespace.metadata.name, values: kubeflowTrainerValues(), provider: args.provider }, this);
     this.registerOutputs({ status: this.release.status });
   }
 }
