@@ -10,7 +10,8 @@ import { EfaDevicePlugin } from "./fabric/efaDevicePlugin";
 import { GpuOperator } from "./gpu/gpuOperator";
 import { PlatformImages } from "./k8s/platformImages";
 import { platformImages } from "../infra/images";
-import { isGpuPool } from "../infra/nodes/labels";
+import { isGpuPool, poolNodeSelector } from "../infra/nodes/labels";
+import { ClusterAutoscaler } from "./cluster/clusterAutoscaler";
 import { NetworkOperator } from "./fabric/networkOperator";
 import { SystemNamespace } from "./k8s/systemNamespace";
 import { TeamNamespaces } from "./k8s/teamNamespaces";
@@ -61,13 +62,17 @@ export class Platform extends pulumi.ComponentResource {
     } else {
       this.provider = this.connectExisting(name, spec, args.kubeconfig).provider;
     }
-    const teams = new TeamNamespaces(`${name}-teams`, { teams: spec.teams, provider: this.provider }, { parent: this });
+    // Training pods mount host huge pages (EFA): baseline allows that, restricted does not. RDMA
+    // workers pin memory with IPC_LOCK, which only privileged admits.
+    const podSecurity = spec.nodePools.some((p) => p.fabric === "infiniband") ? "privileged" : "baseline";
+    const teams = new TeamNamespaces(`${name}-teams`, { teams: spec.teams, podSecurity, provider: this.provider }, { parent: this });
     if (spec.target === "aws" && spec.storage && awsBase) {
       const identity = fileSystemIdentity(spec)!;
       // The identity the last `pulumi up` deployed (a stack reads its own outputs), so the
       // file-system-not-replaced policy can compare before anything is destroyed.
       const self = new pulumi.StackReference(`${name}-deployed`, { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` }, { parent: this });
       const storage = new SharedStorage(`${name}-storage`, {
+        accountId: awsBase.accountId,
         storage: spec.storage,
         identity,
         previousIdentity: self.getOutput("fileSystemIdentity") as pulumi.Output<FileSystemIdentity | undefined>,
@@ -84,16 +89,17 @@ export class Platform extends pulumi.ComponentResource {
       new ExistingSharedStorage(`${name}-storage`, { storage: spec.storage, teamNamespaces: teams.namespaces, provider: this.provider }, { parent: this });
     }
     const images = platformImages(spec.gpuStack, spec.images);
+    const tokeniseJobs: Record<string, pulumi.Resource> = {};
     for (const dataset of spec.datasets) {
-      new TokeniseJob(`${name}-tokenise-${dataset.name}`, {
+      tokeniseJobs[dataset.name] = new TokeniseJob(`${name}-tokenise-${dataset.name}`, {
         dataset,
         config: tokeniseJobConfig(spec, dataset),
         image: images.dataPrep.ref,
         namespace: teams.namespaces[dataset.team],
         provider: this.provider,
-      }, { parent: this });
+      }, { parent: this }).job;
     }
-    this.createTraining(name, spec, teams, images.training.ref);
+    this.createTraining(name, spec, teams, images.training.ref, tokeniseJobs);
     const system = new SystemNamespace(`${name}-system`, { name: SYSTEM_NAMESPACE, podSecurity: "baseline", provider: this.provider }, { parent: this });
     new PlatformImages(`${name}-images`, { images, namespace: system.namespace.metadata.name, provider: this.provider }, { parent: this });
     if (spec.nodePools.some(isGpuPool)) new GpuOperator(`${name}-gpu-operator`, { spec, provider: this.provider }, { parent: this });
@@ -108,7 +114,7 @@ export class Platform extends pulumi.ComponentResource {
   }
 
   /** Kubeflow Trainer, a runtime per training pool, Kueue queues, declared jobs, Kubeflow Pipelines. */
-  private createTraining(name: string, spec: PlatformSpec, teams: TeamNamespaces, trainingImage: string) {
+  private createTraining(name: string, spec: PlatformSpec, teams: TeamNamespaces, trainingImage: string, tokeniseJobs: Record<string, pulumi.Resource>) {
     const pools = gpuPools(spec);
     if (pools.length === 0) return;
     const trainer = new KubeflowTrainer(`${name}-trainer`, { provider: this.provider }, { parent: this });
@@ -121,6 +127,7 @@ export class Platform extends pulumi.ComponentResource {
           image: trainingImage,
           teamNamespaces: teams.namespaces,
           dependsOn: [...Object.values(runtimes.runtimes), ...Object.values(kueue.localQueues)],
+          tokeniseJobs,
           provider: this.provider,
         }, { parent: this });
       }
@@ -151,7 +158,7 @@ export class Platform extends pulumi.ComponentResource {
       tags,
     }, { parent: this });
     const subnetOf = (zone: string) => vpc.privateSubnetIds[spec.network.availabilityZones.indexOf(zone)];
-    for (const pool of spec.nodePools) {
+    const nodePools = spec.nodePools.map((pool) =>
       new NodePool(`${name}-${pool.name}`, {
         pool,
         clusterName: spec.cluster.name,
@@ -161,9 +168,18 @@ export class Platform extends pulumi.ComponentResource {
         vpcId: vpc.vpcId,
         subnetIds: pool.availabilityZones.map(subnetOf),
         tags,
-      }, { parent: this });
-    }
-    return { vpc, cluster, tags };
+      }, { parent: this }));
+    const systemPool = spec.nodePools.find((p) => p.purpose === "system")!;
+    new ClusterAutoscaler(`${name}-autoscaler`, {
+      clusterName: spec.cluster.name,
+      clusterNameOutput: cluster.clusterName,
+      kubernetesVersion: spec.cluster.kubernetesVersion,
+      region: spec.region,
+      systemNodeSelector: poolNodeSelector(systemPool),
+      provider: cluster.provider,
+      tags,
+    }, { parent: this, dependsOn: nodePools });
+    return { vpc, cluster, tags, accountId: caller.accountId };
   }
 
   private connectExisting(name: string, spec: ExistingPlatformSpec, kubeconfig: pulumi.Input<string> | undefined) {

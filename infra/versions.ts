@@ -24,7 +24,17 @@ export const CHARTS = {
   kubeflowTrainer: { chart: "oci://ghcr.io/kubeflow/charts/kubeflow-trainer", version: "2.3.0", repo: "" },
   // kubernetes-sigs/kueue v0.19.2 charts/kueue/Chart.yaml, published as an OCI chart.
   kueue: { chart: "oci://registry.k8s.io/kueue/charts/kueue", version: "0.19.2", repo: "" },
+  // kubernetes/autoscaler charts/cluster-autoscaler/Chart.yaml 9.43.1; the image follows the cluster's minor (below).
+  clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.43.1", repo: "https://kubernetes.github.io/autoscaler" },
 } as const satisfies Record<string, ChartPin>;
+
+/**
+ * The cluster autoscaler's image for a Kubernetes minor: its minor must match the cluster's
+ * (kubernetes/autoscaler cluster-autoscaler/README.md, "Releases"); the chart's default lags.
+ */
+export function clusterAutoscalerImage(kubernetesVersion: string) {
+  return { repository: "registry.k8s.io/autoscaling/cluster-autoscaler", tag: `v${kubernetesVersion}.0` };
+}
 
 // Kubeflow Pipelines standalone: the release the kubeflow.org installation guide pins (kustomize
 // manifests manifests/kustomize/{cluster-scoped-resources,env/platform-agnostic} at this tag).

@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { MIN_MULTINODE_GBPS_PER_GPU, MIN_MULTINODE_GBPS_PER_NODE } from "../infra/fabric/requirements";
+import { MIN_MULTINODE_GBPS_PER_GPU, MIN_MULTINODE_GBPS_PER_NODE, RDMA_FABRICS } from "../infra/fabric/requirements";
 import { findManifest } from "./manifest";
 import { nodePoolViews } from "./nodePools";
 
@@ -33,7 +33,7 @@ export const multinodeTrainingFabric: StackValidationPolicy = {
     for (const pool of manifest.nodePools) {
       if (pool.purpose !== "training" || pool.maxNodes <= 1) continue;
       const where = `pool ${pool.name} (${pool.gpu} × ${pool.gpusPerNode}, up to ${pool.maxNodes} nodes)`;
-      if (pool.fabric !== "infiniband") {
+      if (!(RDMA_FABRICS as readonly string[]).includes(pool.fabric)) {
         reportViolation(`${where}: fabric ${pool.fabric}; multi-node training on-prem needs InfiniBand (${LESSON}); set fabric infiniband or maxNodes: 1`);
       }
       if (pool.networkGbpsPerNode < MIN_MULTINODE_GBPS_PER_NODE) {

@@ -49,8 +49,8 @@ export const gpuPoolTainted: StackValidationPolicy = {
   validateStack: (args, reportViolation) => {
     for (const view of nodePoolViews(args.resources)) {
       if (!view.instanceType?.gpu) continue;
-      const taints = (view.nodeGroup.props.taints ?? []) as { key?: string; effect?: string }[];
-      if (!taints.some((t) => t.key === GPU_TAINT.key && t.effect === "NO_SCHEDULE")) {
+      const taints = (view.nodeGroup.props.taints ?? []) as { key?: string; value?: string; effect?: string }[];
+      if (!taints.some((t) => t.key === GPU_TAINT.key && t.value === GPU_TAINT.value && t.effect === "NO_SCHEDULE")) {
         reportViolation(`pool ${view.pool} (${view.instanceTypeName}, ${view.instanceType.gpu.count} × ${view.instanceType.gpu.model.name}) is not tainted ${GPU_TAINT.key}:${GPU_TAINT.effect}, so any pod can occupy its GPUs' node`, view.nodeGroup.urn);
       }
     }

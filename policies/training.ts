@@ -1,14 +1,16 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { fabricContradictions } from "../infra/fabric/profile";
-import { MIN_MULTINODE_GBPS_PER_NODE } from "../infra/fabric/requirements";
-import { flavorName } from "../infra/queues/kueue";
-import { POOL_LABEL } from "../infra/nodes/labels";
-import { ZERO_ADVISED_STAGE } from "../infra/training/runtime";
+import { Fabric } from "../infra/config/spec";
+import { fabricContradictions, GPU_RESOURCE } from "../infra/fabric/profile";
+import { MIN_MULTINODE_GBPS_PER_NODE, RDMA_FABRICS } from "../infra/fabric/requirements";
+import { flavorName, KUEUE_API } from "../infra/queues/kueue";
+import { FABRIC_LABEL, POOL_LABEL } from "../infra/nodes/labels";
+import { TRAINER_API, ZERO_ADVISED_STAGE } from "../infra/training/runtime";
 import { findManifest } from "./manifest";
 
-const TRAIN_JOB = "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob";
-const RUNTIME = "kubernetes:trainer.kubeflow.org/v1alpha1:ClusterTrainingRuntime";
-const CLUSTER_QUEUE = "kubernetes:kueue.x-k8s.io/v1beta2:ClusterQueue";
+const TRAIN_JOB = `kubernetes:${TRAINER_API}:TrainJob`;
+const RUNTIME = `kubernetes:${TRAINER_API}:ClusterTrainingRuntime`;
+const CLUSTER_QUEUE = `kubernetes:${KUEUE_API}:ClusterQueue`;
+const LOCAL_QUEUE = `kubernetes:${KUEUE_API}:LocalQueue`;
 const QUEUE_LABEL = "kueue.x-k8s.io/queue-name";
 
 interface JobView {
@@ -35,7 +37,7 @@ function jobViews(resources: readonly PolicyResource[]): JobView[] {
       nodes: Number(trainer.numNodes ?? runtime?.props.spec?.mlPolicy?.numNodes ?? 1),
       gpusPerNode: Number(runtime?.props.spec?.mlPolicy?.mpi?.numProcPerNode ?? 0),
       pool: labels[POOL_LABEL],
-      fabric: labels["llm-platform/fabric"],
+      fabric: labels[FABRIC_LABEL],
       env: Object.fromEntries(((trainer.env ?? []) as { name: string; value: string }[]).map((e) => [e.name, e.value])),
     };
   });
@@ -45,7 +47,7 @@ function jobViews(resources: readonly PolicyResource[]): JobView[] {
 function nominalGpus(queue: PolicyResource, flavor: string): number {
   const flavors = (queue.props.spec?.resourceGroups ?? []).flatMap((g: any) => g.flavors ?? []);
   const resources = flavors.find((f: any) => f.name === flavor)?.resources ?? [];
-  return Number(resources.find((r: any) => r.name === "nvidia.com/gpu")?.nominalQuota ?? 0);
+  return Number(resources.find((r: any) => r.name === GPU_RESOURCE)?.nominalQuota ?? 0);
 }
 
 /** Every GPU job goes through a queue: no queue, no GPUs (the field notes' shared-GPU chaos). */
@@ -54,7 +56,7 @@ export const trainingJobQueued: StackValidationPolicy = {
   description: "Every TrainJob names a Kueue LocalQueue (kueue.x-k8s.io/queue-name) that exists.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    const queues = new Set(args.resources.filter((r) => r.type === "kubernetes:kueue.x-k8s.io/v1beta2:LocalQueue").map((r) => `${r.props.metadata?.namespace}/${r.props.metadata?.name}`));
+    const queues = new Set(args.resources.filter((r) => r.type === LOCAL_QUEUE).map((r) => `${r.props.metadata?.namespace}/${r.props.metadata?.name}`));
     for (const view of jobViews(args.resources)) {
       if (!view.queue) reportViolation(`TrainJob ${view.name} has no ${QUEUE_LABEL} label: it would take GPUs outside the queues`, view.job.urn);
       else if (!queues.has(`${view.job.props.metadata?.namespace}/${view.queue}`)) reportViolation(`TrainJob ${view.name} names LocalQueue ${view.queue}, which this stack does not create in its namespace`, view.job.urn);
@@ -117,7 +119,7 @@ export const multinodeJobFabric: StackValidationPolicy = {
     for (const view of jobViews(args.resources)) {
       if (view.nodes <= 1) continue;
       const pool = manifest?.nodePools.find((p) => p.name === view.pool);
-      if (view.fabric === "tcp" || !view.fabric) {
+      if (!(RDMA_FABRICS as readonly string[]).includes(view.fabric ?? "")) {
         reportViolation(`TrainJob ${view.name} spans ${view.nodes} nodes on pool ${view.pool ?? "?"}, whose fabric is ${view.fabric ?? "unknown"}: the field notes' 64 Gbps network made 4 nodes slower than 1`, view.job.urn);
       } else if (pool && pool.networkGbpsPerNode < MIN_MULTINODE_GBPS_PER_NODE) {
         reportViolation(`TrainJob ${view.name} spans ${view.nodes} nodes on pool ${pool.name} at ${pool.networkGbpsPerNode} Gbps per node (< ${MIN_MULTINODE_GBPS_PER_NODE})`, view.job.urn);
@@ -134,7 +136,7 @@ export const jobNcclEnvMatchesFabric: StackValidationPolicy = {
   validateStack: (args, reportViolation) => {
     for (const view of jobViews(args.resources)) {
       if (!view.pool || !view.fabric) continue;
-      for (const problem of fabricContradictions({ pool: view.pool, fabric: view.fabric as "efa" | "infiniband" | "tcp" }, view.env)) {
+      for (const problem of fabricContradictions({ pool: view.pool, fabric: view.fabric as Fabric }, view.env)) {
         reportViolation(`TrainJob ${view.name}: ${problem}; remove it — the runtime sets the fabric's environment`, view.job.urn);
       }
     }

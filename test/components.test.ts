@@ -181,3 +181,36 @@ describe("component argument validation", () => {
     })).rejects.toThrow('EksCluster bad: publicAccessCidrs ["0.0.0.0/0"] open the API endpoint to the internet; list specific CIDRs or none (private endpoint)');
   });
 });
+
+describe("ClusterAutoscaler component", () => {
+  it("runs a cluster autoscaler matching the cluster's minor, discovering this cluster's groups, on the system pool", async () => {
+    const prod = await referencePlan("prod");
+    const release = named(prod, "kubernetes:helm.sh/v3:Release", "prod-autoscaler");
+    expect(release.inputs).toMatchObject({
+      chart: "cluster-autoscaler",
+      version: "9.43.1",
+      namespace: "kube-system",
+      values: {
+        cloudProvider: "aws",
+        awsRegion: "us-east-1",
+        autoDiscovery: { clusterName: "llm-prod" },
+        image: { repository: "registry.k8s.io/autoscaling/cluster-autoscaler", tag: "v1.33.0" },
+        rbac: { serviceAccount: { name: "cluster-autoscaler" } },
+        nodeSelector: { "llm-platform/pool": "system" },
+      },
+    });
+  });
+
+  it("gets credentials through EKS Pod Identity, allowed to resize only this cluster's groups", async () => {
+    const prod = await referencePlan("prod");
+    expect(named(prod, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "prod-autoscaler").inputs).toMatchObject({ namespace: "kube-system", serviceAccount: "cluster-autoscaler" });
+    expect(named(prod, "aws:eks/addon:Addon", "prod-autoscaler-pod-identity-agent").inputs).toMatchObject({ addonName: "eks-pod-identity-agent" });
+    const statements = JSON.parse(named(prod, "aws:iam/rolePolicy:RolePolicy", "prod-autoscaler").inputs.policy as string).Statement;
+    expect(statements[1]).toEqual({
+      Effect: "Allow",
+      Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/llm-prod": "owned" } },
+    });
+  });
+});

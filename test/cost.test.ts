@@ -1,5 +1,5 @@
 import { formatUsd, priceResources, PricedResourceInput } from "../infra/cost/model";
-import { HOURS_PER_MONTH, ON_DEMAND_USD_PER_HOUR } from "../infra/cost/prices";
+import { ON_DEMAND_USD_PER_HOUR } from "../infra/cost/prices";
 
 const urn = (type: string, name: string) => `urn:pulumi:test::llm-platform::${type}::${name}`;
 const r = (type: string, name: string, inputs: Record<string, unknown> = {}): PricedResourceInput => ({ urn: urn(type, name), type, inputs });
@@ -7,10 +7,6 @@ const nodeGroup = (name: string, instanceType: string, min: number, desired: num
   r("aws:eks/nodeGroup:NodeGroup", name, { instanceTypes: [instanceType], scalingConfig: { minSize: min, desiredSize: desired, maxSize: max }, ...extra });
 
 describe("cost model", () => {
-  it("prices a month as 730 hours", () => {
-    expect(HOURS_PER_MONTH).toBe(730);
-  });
-
   it("prices the EKS control plane, a NAT gateway, its public IP and a KMS key at their published rates", () => {
     const report = priceResources([
       r("aws:eks/cluster:Cluster", "eks"),

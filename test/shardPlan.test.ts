@@ -5,8 +5,8 @@ const base = { meanTokensPerSample: 900, sequenceLength: 2048, worldSize: 16, me
 
 describe("shard plan", () => {
   it("sizes a sample from its tokens (capped at the sequence length) plus its index entry", () => {
-    expect(bytesPerSample({ meanTokensPerSample: 900, sequenceLength: 2048, tokenBytes: 4 })).toBe(900 * 4 + 16);
-    expect(bytesPerSample({ meanTokensPerSample: 3000, sequenceLength: 2048, tokenBytes: 2 })).toBe(2048 * 2 + 16);
+    expect(bytesPerSample({ meanTokensPerSample: 900, sequenceLength: 2048, tokenBytes: 4 })).toBe(900 * 4 + 24);
+    expect(bytesPerSample({ meanTokensPerSample: 3000, sequenceLength: 2048, tokenBytes: 2 })).toBe(2048 * 2 + 24);
   });
 
   it.each([100_000, 1_000_000, 3_000_000, 3_000_001])("splits %i samples evenly over every rank, in a multiple of the world size", (samples) => {
@@ -14,9 +14,13 @@ describe("shard plan", () => {
     expect(plan.shardCount % base.worldSize).toBe(0);
     expect(plan.shardsPerRank * base.worldSize).toBe(plan.shardCount);
     expect(plan.samplesPerRank.max - plan.samplesPerRank.min).toBeLessThanOrEqual(1);
-    // every sample lands on exactly one rank
-    expect(plan.samplesPerRank.min * base.worldSize).toBeLessThanOrEqual(samples);
-    expect(plan.samplesPerRank.max * base.worldSize).toBeGreaterThanOrEqual(samples);
+    // every sample lands on exactly one rank: the ranks with one more sample are the
+    // (samples mod shardCount) mod worldSize of them, and the totals add up to the data set
+    const ranksWithOneMore = (samples % plan.shardCount) % base.worldSize;
+    expect(plan.samplesPerRank.min * (base.worldSize - ranksWithOneMore) + plan.samplesPerRank.max * ranksWithOneMore).toBe(samples);
+    // and no shard exceeds the largest planned
+    expect(plan.samplesPerShard * plan.shardCount).toBeGreaterThanOrEqual(samples);
+    expect((plan.samplesPerShard - 1) * plan.shardCount).toBeLessThan(samples);
     expect(plan.peakBytesPerProcess).toBeLessThanOrEqual(base.memoryBudgetBytes);
   });
 
@@ -43,7 +47,7 @@ describe("shard plan", () => {
     try {
       tooSmall();
     } catch (e) {
-      expect((e as ShardPlanError).smallestBudgetBytes).toBe(2 * (900 * 4 + 16));
+      expect((e as ShardPlanError).smallestBudgetBytes).toBe(2 * (900 * 4 + 24));
     }
   });
 

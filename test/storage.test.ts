@@ -29,7 +29,15 @@ describe("shared storage on AWS (prod)", () => {
     expect(rules[0]).toEqual({ id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } });
     const policy = JSON.parse(named(prod, "aws:s3/bucketPolicy:BucketPolicy", "prod-storage-data").inputs.policy as string);
     expect(policy.Statement[0]).toMatchObject({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
-    expect(named(prod, "aws:kms/key:Key", "prod-storage-data").inputs).toMatchObject({ enableKeyRotation: true });
+    const key = named(prod, "aws:kms/key:Key", "prod-storage-data");
+    expect(key.inputs).toMatchObject({ enableKeyRotation: true });
+    // FSx's S3 access role may use the key, or the data repository association cannot touch the bucket
+    const statements = JSON.parse(key.inputs.policy as string).Statement;
+    expect(statements.map((s: any) => s.Sid)).toEqual(["AccountIamPolicies", "FsxS3DataRepositoryAccess"]);
+    expect(statements[1].Condition).toEqual({
+      StringEquals: { "kms:CallerAccount": "000000000000" },
+      ArnLike: { "aws:PrincipalArn": "arn:aws:iam::000000000000:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AWSServiceRoleForFSxS3Access_*" },
+    });
   });
 
   it("protects and retains the bucket and the file system", async () => {

@@ -105,6 +105,20 @@ describe("training runtime per fabric", () => {
     expect(container.env.map((e: any) => e.name)).not.toContain("FI_PROVIDER");
   });
 
+  it("fails fast, naming the cause, when a job's shards are missing (instead of holding GPUs)", () => {
+    const init = nodeContainer(clusterTrainingRuntime(pool(prod, "train-h100"), IMAGE)).initContainers[0];
+    expect(init.name).toBe("check-shards");
+    expect(init.command[2]).toBe('if [ -n "${SHARD_DIR:-}" ] && [ ! -f "$SHARD_DIR/manifest.json" ]; then echo "no tokenised shards at $SHARD_DIR: run the data set\'s tokenise job first"; exit 1; fi');
+    expect(init.volumeMounts).toEqual([{ name: "data", mountPath: "/data", readOnly: true }]);
+  });
+
+  it("creates a declared run only after its data set's tokenise job (which pulumi up awaits)", async () => {
+    const plan = await referencePlan("prod");
+    const tokenise = ofType(plan, "kubernetes:batch/v1:Job").find((j) => j.name === "prod-tokenise-sales-dialogue")!;
+    expect((tokenise.inputs as any).metadata.annotations).toEqual({ "pulumi.com/timeoutSeconds": "21600" });
+    expect(named(plan, "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob", "prod-jobs-sales-llama8b-src512").options.dependsOn).toContain(tokenise.urn);
+  });
+
   it("renders one runtime per training pool, on the aligned image, in the plan", async () => {
     const plan = await referencePlan("prod");
     const runtimes = ofType(plan, "kubernetes:trainer.kubeflow.org/v1alpha1:ClusterTrainingRuntime");
@@ -131,7 +145,12 @@ describe("declared training jobs", () => {
     expect(job.metadata).toMatchObject({ namespace: "sales-dialogue", labels: { "kueue.x-k8s.io/queue-name": "sales-dialogue", "kueue.x-k8s.io/priority-class": "normal" } });
     expect(job.spec.runtimeRef).toEqual({ apiGroup: "trainer.kubeflow.org", kind: "ClusterTrainingRuntime", name: "deepspeed-train-h100" });
     expect(job.spec.trainer.numNodes).toBe(2);
-    expect(job.spec.trainer.command.slice(0, 6)).toEqual(["deepspeed", "--no_ssh_check", "--hostfile", "/etc/mpi/hostfile", "--launcher", "openmpi"]);
+    // ~/.deepspeed_env is generated from the container's environment so remote ranks get it too
+    const [sh, c, script, name, ...trainer] = job.spec.trainer.command;
+    expect([sh, c, name, trainer]).toEqual(["sh", "-c", "deepspeed-launch", ["llm-train"]]);
+    expect(script).toMatch(/^env \| grep -E '\^\(NCCL_DEBUG\|NCCL_SOCKET_IFNAME\|FI_PROVIDER\|FI_EFA_USE_DEVICE_RDMA\|FI_EFA_FORK_SAFE\|DEEPSPEED_CONFIG\|MODEL_NAME_OR_PATH\|SHARD_DIR\|.*\)=' > "\$HOME\/\.deepspeed_env" && exec deepspeed --no_ssh_check --hostfile \/etc\/mpi\/hostfile --launcher openmpi "\$@"$/);
+    expect(script).toContain("|CHECKPOINT_DIR|");
+    expect(script).toContain("|RESUME_FROM_CHECKPOINT)=");
     const env = Object.fromEntries(job.spec.trainer.env.map((e: any) => [e.name, e.value]));
     expect(env).toMatchObject({ RESUME_FROM_CHECKPOINT: "latest", CHECKPOINT_DIR: "/checkpoints/sales-dialogue/sales-llama8b-src1024", CHECKPOINT_INTERVAL_STEPS: "500", SHARD_COUNT: "16", SHARD_WORLD_SIZE: "16", DEEPSPEED_CONFIG: "/etc/deepspeed/ds_config.json" });
     expect(env.SHARD_DIR).toMatch(/^\/data\/shards\/sales-dialogue\/[0-9a-f]{64}$/);
@@ -194,10 +213,22 @@ describe("fabric acceptance test", () => {
   it("prints one TrainJob that runs all_reduce_perf across two nodes through the pool's runtime", async () => {
     const out: string[] = [];
     expect(await runFabricTestCli(["--stack", "prod", "--pool", "train-h100"], (t) => out.push(t), () => undefined)).toBe(0);
+    expect(out[0]).toBe("# NCCL all-reduce acceptance for pool train-h100: fails below 65.6 GB/s bus bandwidth\n");
     const job = parse(out.join("").split("\n").slice(1).join("\n"));
-    expect(job).toEqual(ncclAcceptanceTrainJob(pool(prod, "train-h100"), "sales-dialogue", "444455556666.dkr.ecr.us-east-1.amazonaws.com/llm-platform/llm-train:torch2.7.1-cu128-ds0.17.1"));
-    expect(job.spec.trainer.command.slice(0, 5)).toEqual(["python3", "/opt/llm-platform/nccl/check_busbw.py", "--min-busbw-gbps", "65.6", "--"]);
-    expect(job.spec.trainer.command).toContain("/opt/nccl-tests/build/all_reduce_perf");
+    expect(job.metadata).toEqual({
+      generateName: "nccl-allreduce-train-h100-",
+      namespace: "sales-dialogue",
+      labels: { "kueue.x-k8s.io/queue-name": "sales-dialogue", "kueue.x-k8s.io/priority-class": "high", "llm-platform/acceptance-test": "train-h100" },
+    });
+    expect(job.spec.runtimeRef.name).toBe("deepspeed-train-h100");
+    expect(job.spec.trainer.numNodes).toBe(2);
+    expect(job.spec.trainer.image).toBe("444455556666.dkr.ecr.us-east-1.amazonaws.com/llm-platform/llm-train:torch2.7.1-cu128-ds0.17.1");
+    expect(job.spec.trainer.command.join(" ")).toBe(
+      "python3 /opt/llm-platform/nccl/check_busbw.py --min-busbw-gbps 65.6 -- mpirun --hostfile /etc/mpi/hostfile -np 16 --bind-to none " +
+        "-x NCCL_DEBUG -x NCCL_SOCKET_IFNAME -x FI_PROVIDER -x FI_EFA_USE_DEVICE_RDMA -x FI_EFA_FORK_SAFE -x PATH -x LD_LIBRARY_PATH " +
+        "/opt/nccl-tests/build/all_reduce_perf -b 1G -e 8G -f 2 -g 1",
+    );
+    expect(job.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec.volumes).toEqual([{ name: "nccl-check", configMap: { name: "llm-nccl-acceptance" } }]);
   });
 
   it("refuses a single-node pool or an unknown pool with a clear message", async () => {

@@ -6,6 +6,8 @@ export const TEAM_LABEL = "llm-platform/team";
 
 export interface TeamNamespacesArgs {
   teams: readonly TeamSpec[];
+  /** Pod Security Admission level: baseline, or privileged where InfiniBand workers need IPC_LOCK. */
+  podSecurity: "baseline" | "privileged";
   provider: k8s.Provider;
 }
 
@@ -23,8 +25,7 @@ export class TeamNamespaces extends pulumi.ComponentResource {
           labels: {
             [TEAM_LABEL]: team.name,
             "app.kubernetes.io/managed-by": "llm-platform",
-            // Training pods need IPC_LOCK on InfiniBand and hugepages on EFA: baseline, not restricted.
-            "pod-security.kubernetes.io/enforce": "baseline",
+            "pod-security.kubernetes.io/enforce": args.podSecurity,
           },
         },
       }, { parent: this, provider: args.provider });

@@ -11,7 +11,36 @@ import { pinnedRelease } from "../k8s/pinnedRelease";
 // Lustre client ↔ server ports (docs.aws.amazon.com/fsx/latest/LustreGuide/limit-access-security-groups.html).
 export const LUSTRE_PORTS = [{ from: 988, to: 988 }, { from: 1018, to: 1023 }] as const;
 
+/**
+ * The data key's policy: the account's IAM policies govern it (the default statement), and FSx's
+ * per-file-system S3 access role may use it — without that, the data repository association cannot
+ * read or write the SSE-KMS bucket (FSx for Lustre guide, "Linking your file system to an S3 bucket":
+ * buckets encrypted with a customer managed key). The role's name ends in the file system's id, which
+ * does not exist yet: hence the ARN pattern.
+ */
+export function dataKeyPolicy(account: string) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "AccountIamPolicies", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+      {
+        Sid: "FsxS3DataRepositoryAccess",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "kms:CallerAccount": account },
+          ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${account}:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AWSServiceRoleForFSxS3Access_*` },
+        },
+      },
+    ],
+  };
+}
+
 export interface SharedStorageArgs {
+  /** The AWS account, for the data key's policy. */
+  accountId: pulumi.Input<string>;
   storage: AwsStorageSpec;
   /** The file system's settings that force replacement, and the deployed ones (from the last stack outputs). */
   identity: FileSystemIdentity;
@@ -46,7 +75,13 @@ export class SharedStorage extends pulumi.ComponentResource {
     const keep = { parent: this, protect: true, retainOnDelete: true };
     const tags = args.tags;
 
-    this.dataKey = new aws.kms.Key(`${name}-data`, { description: "llm-platform shared data (S3 bucket, FSx for Lustre)", enableKeyRotation: true, deletionWindowInDays: 30, tags }, { parent: this, protect: true });
+    this.dataKey = new aws.kms.Key(`${name}-data`, {
+      description: "llm-platform shared data (S3 bucket, FSx for Lustre)",
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: pulumi.output(args.accountId).apply((account) => JSON.stringify(dataKeyPolicy(account))),
+      tags,
+    }, { parent: this, protect: true });
     new aws.kms.Alias(`${name}-data`, { name: args.identity.kmsKeyAlias, targetKeyId: this.dataKey.keyId }, parent);
 
     this.bucket = new aws.s3.Bucket(`${name}-data`, { forceDestroy: false, tags: { ...tags, [EXPECTED_DATA_TAG]: String(args.storage.s3.expectedDataGiB) } }, keep);

@@ -8,8 +8,10 @@ export interface TrainingJobsArgs {
   /** The training image derived from gpuStack. */
   image: string;
   teamNamespaces: Record<string, pulumi.Input<string>>;
-  /** What each TrainJob waits for: its runtime, its LocalQueue, its data. */
+  /** What every TrainJob waits for: the runtimes and LocalQueues. */
   dependsOn: pulumi.Resource[];
+  /** Each data set's tokenise Job: a run is created once its shards exist. */
+  tokeniseJobs: Record<string, pulumi.Resource>;
   provider: k8s.Provider;
 }
 
@@ -32,7 +34,7 @@ export class TrainingJobs extends pulumi.ComponentResource {
       new k8s.apiextensions.CustomResource(`${name}-${run.name}`, trainJob(args.spec, plan, args.image, `${run.name}-deepspeed`), {
         parent: this,
         provider: args.provider,
-        dependsOn: [config, ...args.dependsOn],
+        dependsOn: [config, ...args.dependsOn, ...(args.tokeniseJobs[run.dataset] ? [args.tokeniseJobs[run.dataset]] : [])],
       });
     }
     this.registerOutputs({});

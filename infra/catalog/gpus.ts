@@ -37,7 +37,3 @@ export type GpuModelName = keyof typeof GPU_MODELS;
 /** GPUs an on-prem (target `existing`) pool may declare: the data-centre parts a team buys. */
 export const ONPREM_GPUS = ["V100", "A100", "A800", "H100", "H800", "H200", "L40S"] as const;
 export type OnpremGpu = (typeof ONPREM_GPUS)[number];
-
-export function gpuModel(name: GpuModelName): GpuModel {
-  return GPU_MODELS[name];
-}

@@ -117,12 +117,21 @@ const MEASURED_TWO_NODE_BUSBW_GBPS: Readonly<Record<string, number>> = {
   "p4de.24xlarge": 57.2, // same network as p4d (4 × 100 Gbps EFA)
 };
 
+/** Nodes the acceptance test spans. */
+export const ACCEPTANCE_NODES = 2;
+
+/** 70 % of the ring all-reduce bound for ACCEPTANCE_NODES nodes of `gpus` GPUs sharing `networkGbps` each. */
+export function ringBusBandwidthFloorGBps(networkGbps: number, gpus: number): number {
+  const ranks = ACCEPTANCE_NODES * gpus;
+  return roundTenth(0.7 * (networkGbps / 8 / gpus) * ((2 * (ranks - 1)) / ranks));
+}
+
+const roundTenth = (n: number) => Math.round(n * 10) / 10;
+
 export function ncclBusBandwidthFloorGBps(t: InstanceType): number | undefined {
   if (!t.gpu || t.efaInterfaces === 0) return undefined;
   const measured = MEASURED_TWO_NODE_BUSBW_GBPS[t.name];
-  const ranks = 2 * t.gpu.count;
-  const ringBound = (t.networkGbps / 8 / t.gpu.count) * ((2 * (ranks - 1)) / ranks);
-  return Math.round(0.7 * (measured ?? ringBound) * 10) / 10;
+  return measured !== undefined ? roundTenth(0.7 * measured) : ringBusBandwidthFloorGBps(t.networkGbps, t.gpu.count);
 }
 
 /** Every catalog type that supports EFA: the EFA device plugin's node affinity is built from this. */

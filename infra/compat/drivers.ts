@@ -65,7 +65,6 @@ export function driverBranch(driverVersion: string): number {
   return Number(truncateVersion(driverVersion, 1));
 }
 
-export const knownBranch = (driverVersion: string) => DRIVER_BRANCHES.find((b) => b.branch === driverBranch(driverVersion));
 export const newestBranch = () => DRIVER_BRANCHES[DRIVER_BRANCHES.length - 1].branch;
 
 /** Why a driver cannot run a GPU, or undefined when it can. */

@@ -7,11 +7,10 @@ import { ShardPlanError } from "../data/shardPlan";
 import { gpusPerNode, isGpuPool } from "../nodes/labels";
 import { planTrainingRun } from "../training/runtime";
 import { ConfigProblem, show } from "./errors";
-import { PROJECT } from "./schema";
+import { configKey as key } from "./schema";
 import type { PlatformSpec } from "./spec";
 import { didYouMean } from "./suggest";
 
-const key = (k: string) => `${PROJECT}:${k}`;
 
 export function storageAndDataProblems(spec: PlatformSpec, decoded: Record<string, unknown>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -90,12 +89,11 @@ function queueAndJobProblems(spec: PlatformSpec): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const poolNames = spec.nodePools.map((p) => p.name);
   spec.teams.forEach((team, i) => {
-    for (const [poolName, gpus] of Object.entries(team.gpuQuota)) {
+    for (const poolName of Object.keys(team.gpuQuota)) {
       const pool = spec.nodePools.find((p) => p.name === poolName);
       const at = `${key("teams")}[${i}].gpuQuota.${poolName}`;
       if (!pool) problems.push({ path: at, message: `${show(poolName)} is not a node pool${didYouMean(poolName, poolNames)}` });
       else if (pool.purpose !== "training" || !isGpuPool(pool)) problems.push({ path: at, message: `${show(poolName)} is a ${pool.purpose} pool; quotas are for GPU training pools` });
-      else if (gpus > pool.maxNodes * gpusPerNode(pool)) problems.push({ path: at, message: `${gpus} GPUs is more than pool ${poolName} can ever hold (${pool.maxNodes} nodes × ${gpusPerNode(pool)} GPUs)` });
     }
   });
   for (const pool of spec.nodePools) {
@@ -132,6 +130,10 @@ function queueAndJobProblems(spec: PlatformSpec): ConfigProblem[] {
     const world = run.nodes * gpusPerNode(pool);
     if (run.globalBatchSize % (run.microBatchSize * world) !== 0) {
       problems.push({ path: `${at}.globalBatchSize`, message: `${run.globalBatchSize} is not a multiple of microBatchSize × world size (${run.microBatchSize} × ${world}); e.g. ${Math.max(1, Math.round(run.globalBatchSize / (run.microBatchSize * world))) * run.microBatchSize * world}` });
+    }
+    if (spec.target === "existing" && dataset.team !== run.team) {
+      // On an existing cluster each team's claim is its own volume: another team's shards are not there.
+      problems.push({ path: `${at}.dataset`, message: `${show(dataset.name)} is tokenised into team ${dataset.team}'s volume; team ${run.team} cannot read it on an existing cluster (use a data set of team ${run.team})` });
     }
     let shardCount: number;
     try {

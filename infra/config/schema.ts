@@ -12,6 +12,8 @@ import { didYouMean } from "./suggest";
 import { show } from "./errors";
 
 export const PROJECT = "llm-platform";
+/** A full config key: `llm-platform:<name>`. */
+export const configKey = (name: string) => `${PROJECT}:${name}`;
 export const TARGETS = ["aws", "existing"] as const;
 export const PURPOSES = ["system", "training", "inference"] as const;
 export const AWS_FABRICS = ["efa", "tcp"] as const;
@@ -56,7 +58,7 @@ export const awsNodePoolSchema = z
     /** on-demand (default), spot, capacity-block (EC2 Capacity Blocks for ML) or reserved (an On-Demand Capacity Reservation). */
     capacityType: z.enum(CAPACITY_TYPES, { error: (i) => `${show(i.input)} is not a capacity type (valid: ${CAPACITY_TYPES.join(", ")})${didYouMean(i.input, CAPACITY_TYPES)}` }).optional(),
     /** The reservation (cr-…) a capacity-block or reserved pool launches into. */
-    capacityReservationId: z.string().regex(/^cr-[0-9a-f]{8,17}$/, { error: (i) => `${show(i.input)} is not a capacity reservation id (cr- followed by 8 or 17 hex digits)` }).optional(),
+    capacityReservationId: z.string().regex(/^cr-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, { error: (i) => `${show(i.input)} is not a capacity reservation id (cr- followed by 8 or 17 hex digits)` }).optional(),
   })
   .superRefine((pool, ctx) => {
     const type = findInstanceType(pool.instanceType);

@@ -10,6 +10,7 @@ import { ConfigError, ConfigProblem, show } from "./errors";
 import {
   awsNodePoolSchema,
   clusterSchema,
+  configKey,
   existingNodePoolSchema,
   datasetSchema,
   gpuStackSchema,
@@ -217,7 +218,7 @@ export const CONFIG_KEYS: Readonly<Record<string, { kind: KeyKind; targets: read
 const DEFAULT_VPC_CIDR = "10.0.0.0/16";
 const DEFAULT_SHARD_MEMORY_MIB = 2048;
 const DEFAULT_CLAIM_GIB = 1000;
-const key = (k: string) => `${PROJECT}:${k}`;
+const key = configKey;
 
 export function parseSpec(raw: RawStackConfig): PlatformSpec {
   const problems: ConfigProblem[] = [];

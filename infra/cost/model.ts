@@ -58,6 +58,9 @@ export const FREE_TYPES: ReadonlySet<string> = new Set([
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
   "aws:s3/bucketPolicy:BucketPolicy",
   "aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation",
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:eks/addon:Addon",
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation",
 ]);
 
 /** Tag on an S3 bucket giving the GiB the cost model should expect it to hold (S3 bills bytes stored). */

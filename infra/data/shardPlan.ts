@@ -44,8 +44,8 @@ export class ShardPlanError extends Error {
   }
 }
 
-/** Per-sample index overhead in the shard files: offset (8 bytes) + source/target lengths (2 × 4). */
-export const INDEX_BYTES_PER_SAMPLE = 16;
+/** Per-sample index entry while a shard is built: offset, source and target length as 64-bit ints (jobs/tokenise ShardBuffer). */
+export const INDEX_BYTES_PER_SAMPLE = 24;
 export const DEFAULT_PREFETCH_SHARDS = 1;
 
 export function bytesPerSample(input: Pick<ShardPlanInput, "meanTokensPerSample" | "sequenceLength" | "tokenBytes">): number {

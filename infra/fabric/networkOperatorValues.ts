@@ -3,7 +3,7 @@
  * NicClusterPolicy that runs the RDMA shared device plugin on the InfiniBand nodes.
  */
 import { ExistingNodePoolSpec } from "../config/spec";
-import { GPU_TAINT } from "../nodes/labels";
+import { GPU_TAINT, poolNodeSelector } from "../nodes/labels";
 import { IMAGES } from "../versions";
 import { RDMA_RESOURCE_NAME, RDMA_RESOURCE_PREFIX } from "./profile";
 
@@ -43,7 +43,7 @@ export function nicClusterPolicySpec(infinibandPools: readonly ExistingNodePoolS
     nodeAffinity: {
       requiredDuringSchedulingIgnoredDuringExecution: {
         nodeSelectorTerms: infinibandPools.map((pool) => ({
-          matchExpressions: Object.entries(pool.nodeSelector).map(([key, value]) => ({ key, operator: "In", values: [value] })),
+          matchExpressions: Object.entries(poolNodeSelector(pool)).map(([key, value]) => ({ key, operator: "In", values: [value] })),
         })),
       },
     },

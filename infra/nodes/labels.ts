@@ -35,6 +35,11 @@ export function poolLabels(pool: NodePoolSpec): Record<string, string> {
   };
 }
 
+/** Labels that select a pool's nodes: the platform's pool label on AWS, the configured labels on an existing cluster. */
+export function poolNodeSelector(pool: NodePoolSpec): Record<string, string> {
+  return pool.kind === "existing" ? { ...pool.nodeSelector } : { [POOL_LABEL]: pool.name };
+}
+
 export function poolTaints(pool: NodePoolSpec): (typeof GPU_TAINT)[] {
   return isGpuPool(pool) ? [GPU_TAINT] : [];
 }

@@ -5,7 +5,7 @@
  * until allocation, reclamation and monitoring were unified.
  */
 import { NodePoolSpec, PlatformSpec } from "../config/spec";
-import { GPU_TAINT, gpusPerNode, isGpuPool, POOL_LABEL } from "../nodes/labels";
+import { GPU_TAINT, gpusPerNode, isGpuPool, poolNodeSelector } from "../nodes/labels";
 import { EFA_RESOURCE, GPU_RESOURCE, RDMA_RESOURCE_PREFIX } from "../fabric/profile";
 import { workerCpuMemory } from "../training/runtime";
 
@@ -28,7 +28,7 @@ export function resourceFlavor(pool: NodePoolSpec) {
     kind: "ResourceFlavor",
     metadata: { name: flavorName(pool.name) },
     spec: {
-      nodeLabels: { [POOL_LABEL]: pool.name },
+      nodeLabels: poolNodeSelector(pool),
       nodeTaints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: GPU_TAINT.effect }],
       tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect }],
     },

@@ -4,15 +4,15 @@
  * profile, that fails when the measured bus bandwidth is below the pool's floor. The field notes
  * found their 64 Gbps network only by training slowly; this finds it in minutes after `pulumi up`.
  */
-import { findInstanceType, ncclBusBandwidthFloorGBps } from "../catalog/instances";
+import { ACCEPTANCE_NODES, findInstanceType, ncclBusBandwidthFloorGBps, ringBusBandwidthFloorGBps } from "../catalog/instances";
 import { NodePoolSpec } from "../config/spec";
+import { fabricProfile } from "../fabric/profile";
 import { gpusPerNode } from "../nodes/labels";
 import { runtimeName, TRAINER_API } from "./runtime";
 
 export const NCCL_CHECK_CONFIGMAP = "llm-nccl-acceptance";
 export const NCCL_CHECK_DIR = "/opt/llm-platform/nccl";
 export const NCCL_TESTS_BINARY = "/opt/nccl-tests/build/all_reduce_perf";
-export const ACCEPTANCE_NODES = 2;
 
 /** The pool's floor: its config override, else the catalog's value for its type, else from its bandwidth. */
 export function poolBusBandwidthFloorGBps(pool: NodePoolSpec): number {
@@ -21,10 +21,7 @@ export function poolBusBandwidthFloorGBps(pool: NodePoolSpec): number {
     const floor = ncclBusBandwidthFloorGBps(findInstanceType(pool.instanceType.name)!);
     if (floor !== undefined) return floor;
   }
-  const gpus = gpusPerNode(pool);
-  const gbps = pool.kind === "aws" ? pool.instanceType.networkGbps : pool.networkGbpsPerNode;
-  const ranks = ACCEPTANCE_NODES * gpus;
-  return Math.round(0.7 * (gbps / 8 / gpus) * ((2 * (ranks - 1)) / ranks) * 10) / 10;
+  return ringBusBandwidthFloorGBps(pool.kind === "aws" ? pool.instanceType.networkGbps : pool.networkGbpsPerNode, gpusPerNode(pool));
 }
 
 /** A TrainJob manifest that runs the test (created by `npm run fabric-test … | kubectl create -f -`). */
@@ -47,6 +44,8 @@ export function ncclAcceptanceTrainJob(pool: NodePoolSpec, team: string, image: 
         command: [
           "python3", `${NCCL_CHECK_DIR}/check_busbw.py`, "--min-busbw-gbps", String(floor), "--",
           "mpirun", "--hostfile", "/etc/mpi/hostfile", "-np", String(ranks), "--bind-to", "none",
+          // Ranks on other nodes start through sshd with a bare environment: forward the fabric's.
+          ...[...Object.keys(fabricProfile(pool).env), "PATH", "LD_LIBRARY_PATH"].flatMap((name) => ["-x", name]),
           NCCL_TESTS_BINARY, "-b", "1G", "-e", "8G", "-f", "2", "-g", "1",
         ],
       },

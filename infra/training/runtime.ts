@@ -10,7 +10,7 @@ import { NodePoolSpec, PlatformSpec, TrainingRunSpec } from "../config/spec";
 import { datasetShardPlan, datasetWorldSize } from "../data/datasets";
 import { DATA_ROOT, tokeniseJobConfig } from "../data/tokenise";
 import { fabricProfile } from "../fabric/profile";
-import { GPU_TAINT, gpuModelOf, gpusPerNode, POOL_LABEL } from "../nodes/labels";
+import { FABRIC_LABEL, GPU_TAINT, gpuModelOf, gpusPerNode, POOL_LABEL, poolNodeSelector } from "../nodes/labels";
 import { GPU_MODELS, GpuModelName } from "../catalog/gpus";
 import { SHARED_DATA_CLAIM } from "../storage/values";
 import { adviseZero, deepspeedConfig, ZeroAdvice } from "./zero";
@@ -27,7 +27,7 @@ export const MAX_RESTARTS = 3;
 const NODE_SHARE = 0.9;
 
 export const runtimeName = (pool: string) => `deepspeed-${pool}`;
-export const WAIT_FOR_SHARDS = "wait-for-shards";
+export const CHECK_SHARDS = "check-shards";
 /** Annotation on a run's DeepSpeed ConfigMap: the stage the advisor chose (the config may force another). */
 export const ZERO_ADVISED_STAGE = "llm-platform/zero-advised-stage";
 
@@ -61,16 +61,17 @@ export function clusterTrainingRuntime(pool: NodePoolSpec, image: string) {
     { name: "checkpoints", mountPath: CHECKPOINT_ROOT, subPath: "checkpoints" },
   ];
   const podSpec = (container: Record<string, unknown>) => ({
-    nodeSelector: { [POOL_LABEL]: pool.name, ...(pool.kind === "existing" ? pool.nodeSelector : {}) },
+    nodeSelector: poolNodeSelector(pool),
     tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect }],
     securityContext: { fsGroup: MPI_USER_UID },
     volumes,
-    // Tokenisation runs as its own job; a TrainJob (which sets SHARD_DIR through a runtime patch)
-    // starts training only once the shards' manifest exists.
+    // A TrainJob (which sets SHARD_DIR through a runtime patch) is created after its data set's
+    // tokenise Job completed; if the shards are gone anyway, fail at once with the reason rather than
+    // hold GPUs waiting (Kueue would evict a pod that stays unready).
     initContainers: [{
-      name: WAIT_FOR_SHARDS,
+      name: CHECK_SHARDS,
       image,
-      command: ["sh", "-c", 'if [ -n "${SHARD_DIR:-}" ]; then until [ -f "$SHARD_DIR/manifest.json" ]; do echo "waiting for tokenised shards in $SHARD_DIR"; sleep 30; done; fi'],
+      command: ["sh", "-c", 'if [ -n "${SHARD_DIR:-}" ] && [ ! -f "$SHARD_DIR/manifest.json" ]; then echo "no tokenised shards at $SHARD_DIR: run the data set\'s tokenise job first"; exit 1; fi'],
       volumeMounts: [{ name: "data", mountPath: DATA_ROOT, readOnly: true }],
       securityContext: { runAsUser: MPI_USER_UID },
     }],
@@ -81,7 +82,7 @@ export function clusterTrainingRuntime(pool: NodePoolSpec, image: string) {
     kind: "ClusterTrainingRuntime",
     metadata: {
       name: runtimeName(pool.name),
-      labels: { "trainer.kubeflow.org/framework": "deepspeed", [POOL_LABEL]: pool.name, "llm-platform/fabric": pool.fabric },
+      labels: { "trainer.kubeflow.org/framework": "deepspeed", [POOL_LABEL]: pool.name, [FABRIC_LABEL]: pool.fabric },
     },
     spec: {
       mlPolicy: {
@@ -135,6 +136,22 @@ export interface TrainingRunPlan {
   readonly shardDir: string;
 }
 
+/**
+ * The launcher's command. Ranks on other nodes start through sshd with a bare environment, and
+ * DeepSpeed's OpenMPI runner forwards only NCCL_/PYTHON_ variables plus the lines of
+ * `~/.deepspeed_env`: so that file is written here from the container's own environment — the
+ * fabric profile and the job's settings — instead of by hand (the field notes' `.deepspeed_env`).
+ */
+export function deepspeedLaunch(forwardedEnv: readonly string[], trainer: readonly string[]): string[] {
+  const names = [...new Set(forwardedEnv)].join("|");
+  return [
+    "sh", "-c",
+    `env | grep -E '^(${names})=' > "$HOME/.deepspeed_env" && exec deepspeed --no_ssh_check --hostfile /etc/mpi/hostfile --launcher openmpi "$@"`,
+    "deepspeed-launch",
+    ...trainer,
+  ];
+}
+
 export function planTrainingRun(spec: PlatformSpec, run: TrainingRunSpec): TrainingRunPlan {
   const pool = spec.nodePools.find((p) => p.name === run.pool);
   if (!pool) throw new Error(`training run ${run.name}: no pool ${run.pool}`);
@@ -170,6 +187,7 @@ export function planTrainingRun(spec: PlatformSpec, run: TrainingRunSpec): Train
 /** The TrainJob of a run, admitted through its team's Kueue LocalQueue. */
 export function trainJob(spec: PlatformSpec, plan: TrainingRunPlan, image: string, configMapName: string) {
   const { run } = plan;
+  const pool = spec.nodePools.find((p) => p.name === run.pool)!;
   const dataset = spec.datasets.find((d) => d.name === run.dataset)!;
   const shardPlan = datasetShardPlan(spec, dataset);
   const env: Record<string, string> = {
@@ -207,7 +225,7 @@ export function trainJob(spec: PlatformSpec, plan: TrainingRunPlan, image: strin
       trainer: {
         image,
         numNodes: run.nodes,
-        command: ["deepspeed", "--no_ssh_check", "--hostfile", "/etc/mpi/hostfile", "--launcher", "openmpi", ...run.command],
+        command: deepspeedLaunch([...Object.keys(fabricProfile(pool).env), ...Object.keys(env)], run.command),
         env: Object.entries(env).map(([name, value]) => ({ name, value })),
       },
       runtimePatches: [{
@@ -219,7 +237,7 @@ export function trainJob(spec: PlatformSpec, plan: TrainingRunPlan, image: strin
                 name,
                 template: { spec: { template: { spec: {
                   volumes: [{ name: "deepspeed-config", configMap: { name: configMapName } }],
-                  initContainers: [{ name: WAIT_FOR_SHARDS, env: [{ name: "SHARD_DIR", value: plan.shardDir }] }],
+                  initContainers: [{ name: CHECK_SHARDS, env: [{ name: "SHARD_DIR", value: plan.shardDir }] }],
                   containers: [{ name: "node", volumeMounts: [{ name: "deepspeed-config", mountPath: DEEPSPEED_CONFIG_DIR, readOnly: true }] }],
                 } } } },
               })),

@@ -61,10 +61,9 @@ def left_truncate_source(turns: Sequence[Dict[str, str]], prefix: str, encode: E
     kept: List[List[int]] = []
     used = 0
     for turn in reversed(turns):
-        text = render_turn(turn, filler)
-        if text.strip().endswith(":"):
+        if not clean_text(turn.get("text", ""), filler):
             continue  # a turn that was only filler
-        ids = encode(text)
+        ids = encode(render_turn(turn, filler))
         if used + len(ids) <= budget:
             kept.append(ids)
             used += len(ids)

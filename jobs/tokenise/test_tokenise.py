@@ -46,6 +46,11 @@ class HygieneTest(unittest.TestCase):
         turns = [{"role": "user", "text": "a b c d e f g"}]
         self.assertEqual(left_truncate_source(turns, "", word_encoder, 3, None), word_encoder("e f g"))
 
+    def test_keeps_turns_that_end_with_a_colon_and_drops_only_filler_turns(self):
+        filler = compile_filler(["uh-huh"])
+        turns = [{"role": "agent", "text": "We offer three plans:"}, {"role": "user", "text": "uh-huh"}]
+        self.assertEqual(left_truncate_source(turns, "", word_encoder, 50, filler), word_encoder("agent: We offer three plans:"))
+
     def test_the_feature_prefix_survives_truncation(self):
         turns = [{"role": "user", "text": "one two three four"}]
         ids = left_truncate_source(turns, "[region=east] ", word_encoder, 4, None)
@@ -88,6 +93,18 @@ class ShardsTest(unittest.TestCase):
     def test_refuses_a_shard_count_that_is_not_a_multiple_of_the_world_size(self):
         with self.assertRaises(ValueError):
             epoch_order(10, 4, 0, 1)
+
+
+class ShardMemoryTest(unittest.TestCase):
+    def test_a_shard_in_memory_costs_its_token_bytes_not_python_objects(self):
+        for token_bytes in (2, 4):
+            buffer = tokenise.ShardBuffer(token_bytes)
+            for i in range(10000):
+                buffer.add(list(range(i % 500, i % 500 + 60)), list(range(40)))  # 100 tokens a sample
+            tokens = 10000 * 100
+            self.assertEqual(len(buffer.tokens), tokens)
+            # packed ids plus a 24-byte index entry per sample (infra/data/shardPlan.ts INDEX_BYTES_PER_SAMPLE), not ~40 B/token
+            self.assertLess(sys.getsizeof(buffer.tokens) + sys.getsizeof(buffer.entries), tokens * token_bytes * 1.2 + 10000 * 24 * 1.2)
 
 
 class ManifestTest(unittest.TestCase):

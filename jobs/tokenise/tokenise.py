@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from array import array
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -48,21 +48,30 @@ def shard_name(index: int) -> str:
     return "shard-%05d" % index
 
 
-def write_shard(shard_dir: str, index: int, samples: Sequence[Tuple[List[int], List[int]]], token_bytes: int) -> None:
-    tokens = array("H" if token_bytes == 2 else "i")
-    entries = []
-    for source, target in samples:
-        entries.append([len(tokens), len(source), len(target)])
+class ShardBuffer:
+    """One shard being built, held as packed token ids (2 or 4 bytes each, as the shard plan budgets),
+    not as Python lists (about 40 bytes per token)."""
+
+    def __init__(self, token_bytes: int) -> None:
+        self.token_bytes = token_bytes
+        self.tokens = array("H" if token_bytes == 2 else "i")
+        self.entries = array("q")  # offset, source length, target length per sample
+
+    def add(self, source: List[int], target: List[int]) -> None:
+        self.entries.extend((len(self.tokens), len(source), len(target)))
         try:
-            tokens.extend(source)
-            tokens.extend(target)
+            self.tokens.extend(source)
+            self.tokens.extend(target)
         except OverflowError:
-            raise ValueError("token id does not fit in %d bytes; set tokenBytes: 4 for this tokenizer" % token_bytes)
-    if sys.byteorder != "little":
-        tokens.byteswap()
-    base = os.path.join(shard_dir, shard_name(index))
-    write_atomically(base + ".bin", tokens.tobytes())
-    write_atomically(base + ".idx.json", json.dumps({"samples": entries}).encode("utf-8"))
+            raise ValueError("token id does not fit in %d bytes; set tokenBytes: 4 for this tokenizer" % self.token_bytes)
+
+    def write(self, shard_dir: str, index: int) -> None:
+        if sys.byteorder != "little":
+            self.tokens.byteswap()
+        entries = self.entries.tolist()
+        base = os.path.join(shard_dir, shard_name(index))
+        write_atomically(base + ".bin", self.tokens.tobytes())
+        write_atomically(base + ".idx.json", json.dumps({"samples": [entries[i:i + 3] for i in range(0, len(entries), 3)]}).encode("utf-8"))
 
 
 def shard_done(shard_dir: str, index: int) -> bool:
@@ -99,8 +108,8 @@ def run(config: Dict[str, object], worker: int, encode_loader: Callable[[str], E
 
     # Pass 2: tokenise this worker's shards, holding one shard in memory at a time.
     encode = encode_loader(str(identity["tokenizer"])) if todo else None  # type: ignore[index]
-    current: Optional[int] = None
-    buffer: List[Tuple[List[int], List[int]]] = []
+    token_bytes = int(plan["tokenBytes"])
+    buffer = ShardBuffer(token_bytes)
     shard = 0
     kept_index = 0
     for raw in raw_samples(raw_dir):
@@ -111,16 +120,14 @@ def run(config: Dict[str, object], worker: int, encode_loader: Callable[[str], E
         if shard in todo:
             sample = build_sample(raw, hygiene, encode, filler, banned)  # type: ignore[arg-type]
             assert sample is not None  # keep_sample agreed
-            current = shard
-            buffer.append(sample)
+            buffer.add(*sample)
             if kept_index == ranges[shard][1] - 1:
-                write_shard(shard_dir, shard, buffer, int(plan["tokenBytes"]))
+                buffer.write(shard_dir, shard)
                 todo.discard(shard)
-                buffer, current = [], None
+                buffer = ShardBuffer(token_bytes)
         kept_index += 1
     for s in sorted(todo):  # shards left empty (fewer kept samples than shards)
-        write_shard(shard_dir, s, [], int(plan["tokenBytes"]))
-    assert current is None
+        ShardBuffer(token_bytes).write(shard_dir, s)
 
     if all(shard_done(shard_dir, s) for s in range(shard_count)):
         write_manifest(shard_dir, {
