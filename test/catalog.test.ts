@@ -3,8 +3,9 @@ import * as path from "path";
 import { GPU_MODELS } from "../infra/catalog/gpus";
 import { efaCapableInstanceTypes, findInstanceType, instanceTypeNames, networkGbpsPerGpu } from "../infra/catalog/instances";
 import { ON_DEMAND_USD_PER_HOUR } from "../infra/cost/prices";
+import { describeWithUpstream, SHARED_UPSTREAM } from "./helpers/upstream";
 
-const SHARED_PRICES = path.resolve(__dirname, "..", "..", "shared", "upstream", "aws", "ondemand-prices-us-east-1.tsv");
+const SHARED_PRICES = path.join(SHARED_UPSTREAM, "aws", "ondemand-prices-us-east-1.tsv");
 
 describe("instance catalog", () => {
   it.each([
@@ -67,16 +68,16 @@ describe("instance catalog", () => {
 });
 
 // Contract test: the prices in code match the pinned upstream table (skipped without ../shared).
-const describeShared = fs.existsSync(SHARED_PRICES) ? describe : describe.skip;
-if (!fs.existsSync(SHARED_PRICES)) console.log(`skipping price contract tests: ${SHARED_PRICES} not found (CI has ../shared)`);
-
-describeShared("prices contract (../shared/upstream/aws/ondemand-prices-us-east-1.tsv)", () => {
-  const upstream = new Map(
-    fs.readFileSync(SHARED_PRICES, "utf8").trim().split("\n").slice(1).map((line) => {
-      const [type, price] = line.split("\t");
-      return [type, Number(price)] as const;
-    }),
-  );
+describeWithUpstream("prices contract (../shared/upstream/aws/ondemand-prices-us-east-1.tsv)", () => {
+  let upstream = new Map<string, number>();
+  beforeAll(() => {
+    upstream = new Map(
+      fs.readFileSync(SHARED_PRICES, "utf8").trim().split("\n").slice(1).map((line) => {
+        const [type, price] = line.split("\t");
+        return [type, Number(price)] as const;
+      }),
+    );
+  });
 
   it("copies every on-demand price exactly from the pinned table", () => {
     for (const [type, price] of Object.entries(ON_DEMAND_USD_PER_HOUR)) {
