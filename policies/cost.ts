@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { formatUsd as usd, priceResources } from "../infra/cost/model";
-import { findManifest } from "./manifest";
+import { manifestOrNotApplicable } from "./manifest";
 
 function priceStack(resources: Parameters<StackValidationPolicy["validateStack"]>[0]["resources"]) {
   return priceResources(resources.map((r) => ({ urn: r.urn, type: r.type, inputs: r.props })));
@@ -12,10 +12,9 @@ export const costWithinBudget: StackValidationPolicy = {
   description: "The expected monthly cost (node pools at their desired size) must not exceed llm-platform:budgetUsdPerMonth.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    const manifest = findManifest(args.resources);
-    if (!manifest) args.notApplicable("no llm-platform:index:Platform resource carries the budget");
+    const manifest = manifestOrNotApplicable(args);
     const cost = priceStack(args.resources);
-    const budget = manifest!.budgetUsdPerMonth;
+    const budget = manifest.budgetUsdPerMonth;
     if (cost.monthly.expected > budget) {
       const largest = [...cost.lines].sort((a, b) => b.monthly.expected - a.monthly.expected).slice(0, 3);
       reportViolation(
@@ -47,11 +46,10 @@ export const costAtMaxWithinBudget: StackValidationPolicy = {
   description: "At maximum node counts the monthly cost would exceed llm-platform:budgetUsdPerMonth (autoscaling can spend it).",
   enforcementLevel: "advisory",
   validateStack: (args, reportViolation) => {
-    const manifest = findManifest(args.resources);
-    if (!manifest) args.notApplicable("no llm-platform:index:Platform resource carries the budget");
+    const manifest = manifestOrNotApplicable(args);
     const cost = priceStack(args.resources);
-    if (cost.monthly.max > manifest!.budgetUsdPerMonth) {
-      reportViolation(`at every pool's maxNodes the monthly cost would be ${usd(cost.monthly.max)}, over the ${usd(manifest!.budgetUsdPerMonth)} budget; GPU quotas (Kueue) or lower maxNodes cap it`);
+    if (cost.monthly.max > manifest.budgetUsdPerMonth) {
+      reportViolation(`at every pool's maxNodes the monthly cost would be ${usd(cost.monthly.max)}, over the ${usd(manifest.budgetUsdPerMonth)} budget; GPU quotas (Kueue) or lower maxNodes cap it`);
     }
   },
 };

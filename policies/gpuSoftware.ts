@@ -4,7 +4,7 @@ import { checkAlignment } from "../infra/compat/alignment";
 import { GPU_OPERATOR_VERSION } from "../infra/compat/gpuOperator";
 import { IMAGE_NAMES, parseImageRef, platformImage } from "../infra/images";
 import { PlatformManifest } from "../infra/manifest";
-import { findManifest } from "./manifest";
+import { manifestOrNotApplicable } from "./manifest";
 
 /** Each GPU model the stack's pools use, with the pools that use it. */
 function gpuPools(manifest: PlatformManifest): { pool: string; gpu: GpuModelName }[] {
@@ -20,16 +20,15 @@ export const gpuSoftwareAligned: StackValidationPolicy = {
   description: "For every GPU pool: the driver supports the GPU and the CUDA release; CUDA and the PyTorch wheel support the GPU's architecture; PyTorch has a wheel for that CUDA; DeepSpeed supports that PyTorch; the GPU operator can install the driver.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    const manifest = findManifest(args.resources);
-    if (!manifest) args.notApplicable("no llm-platform:index:Platform resource carries the GPU stack");
-    for (const { pool, gpu } of gpuPools(manifest!)) {
-      const result = checkAlignment(gpu, manifest!.gpuStack);
+    const manifest = manifestOrNotApplicable(args);
+    for (const { pool, gpu } of gpuPools(manifest)) {
+      const result = checkAlignment(gpu, manifest.gpuStack);
       const failures = result.findings.filter((f) => f.severity === "mandatory");
       if (failures.length === 0) continue;
       reportViolation(
         `pool ${pool} (${gpu}, ${GPU_MODELS[gpu].arch}): ${failures.map((f) => f.message).join("; ")}` +
           (result.suggestion ? `; ${result.suggestion}` : "; no known combination supports this GPU") +
-          ` [stack: ${stackText(manifest!)}]`,
+          ` [stack: ${stackText(manifest)}]`,
       );
     }
   },
@@ -41,11 +40,10 @@ export const gpuSoftwareMinorVersionCompat: StackValidationPolicy = {
   description: "The driver is below the CUDA release's full-compatibility minimum and relies on minor-version compatibility (no JIT of newer PTX).",
   enforcementLevel: "advisory",
   validateStack: (args, reportViolation) => {
-    const manifest = findManifest(args.resources);
-    if (!manifest) args.notApplicable("no llm-platform:index:Platform resource carries the GPU stack");
+    const manifest = manifestOrNotApplicable(args);
     const messages = new Map<string, string[]>();
-    for (const { pool, gpu } of gpuPools(manifest!)) {
-      for (const f of checkAlignment(gpu, manifest!.gpuStack).findings.filter((x) => x.severity === "advisory")) {
+    for (const { pool, gpu } of gpuPools(manifest)) {
+      for (const f of checkAlignment(gpu, manifest.gpuStack).findings.filter((x) => x.severity === "advisory")) {
         messages.set(f.message, [...(messages.get(f.message) ?? []), pool]);
       }
     }
@@ -61,14 +59,13 @@ export const gpuOperatorMatchesStack: StackValidationPolicy = {
   description: "The GPU operator is the pinned release; it installs the driver exactly when gpuStack.driverManagedBy is operator, and then exactly gpuStack.driverVersion.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    const manifest = findManifest(args.resources);
-    if (!manifest) args.notApplicable("no llm-platform:index:Platform resource carries the GPU stack");
+    const manifest = manifestOrNotApplicable(args);
     const releases = args.resources.filter(isGpuOperator);
     if (releases.length === 0) {
-      if (gpuPools(manifest!).length > 0) reportViolation(`the stack has GPU pools but no GPU operator release (chart gpu-operator ${GPU_OPERATOR_VERSION})`);
+      if (gpuPools(manifest).length > 0) reportViolation(`the stack has GPU pools but no GPU operator release (chart gpu-operator ${GPU_OPERATOR_VERSION})`);
       return;
     }
-    const { gpuStack } = manifest!;
+    const { gpuStack } = manifest;
     for (const release of releases) {
       const driver = release.props.values?.driver ?? {};
       if (release.props.version !== GPU_OPERATOR_VERSION) {
@@ -98,12 +95,11 @@ export const platformImagesMatchStack: StackValidationPolicy = {
   description: "Every platform image a Kubernetes resource references (from llm-platform:images.registry) carries the tag and digest derived from gpuStack.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    const manifest = findManifest(args.resources);
-    if (!manifest) args.notApplicable("no llm-platform:index:Platform resource carries the GPU stack");
-    const { registry } = manifest!.images;
-    const spec = { registry, digests: manifest!.images.digests ?? {} };
+    const manifest = manifestOrNotApplicable(args);
+    const { registry } = manifest.images;
+    const spec = { registry, digests: manifest.images.digests ?? {} };
     const expected = new Map(Object.keys(IMAGE_NAMES).map((role) => {
-      const image = platformImage(role as keyof typeof IMAGE_NAMES, manifest!.gpuStack, spec);
+      const image = platformImage(role as keyof typeof IMAGE_NAMES, manifest.gpuStack, spec);
       return [image.repository, image] as const;
     }));
     for (const r of args.resources.filter((x) => x.type.startsWith("kubernetes:"))) {

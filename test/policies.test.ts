@@ -38,7 +38,7 @@ describe("policy cost-within-budget (mandatory)", () => {
   it("is not applicable to a stack without the platform component", async () => {
     const result = await runPolicies([costWithinBudget], [h100Pool(2, 8)]);
     expect(result.violations).toEqual([]);
-    expect(result.notApplicable).toEqual([{ policy: "cost-within-budget", reason: "no llm-platform:index:Platform resource carries the budget" }]);
+    expect(result.notApplicable).toEqual([{ policy: "cost-within-budget", reason: "no llm-platform:index:Platform resource carries the platform manifest" }]);
   });
 });
 
