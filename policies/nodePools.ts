@@ -6,10 +6,9 @@
 import { PolicyResource } from "@pulumi/policy";
 import { findInstanceType, InstanceType } from "../infra/catalog/instances";
 import { FABRIC_LABEL, POOL_LABEL, PURPOSE_LABEL } from "../infra/nodes/labels";
+import { AWS_TYPES } from "../infra/resourceTypes";
 
-export const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
-export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-export const PLACEMENT_GROUP = "aws:ec2/placementGroup:PlacementGroup";
+const { nodeGroup: NODE_GROUP, launchTemplate: LAUNCH_TEMPLATE, placementGroup: PLACEMENT_GROUP } = AWS_TYPES;
 
 export interface NodePoolView {
   readonly nodeGroup: PolicyResource;

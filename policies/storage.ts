@@ -1,8 +1,8 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { FileSystemIdentity, fileSystemReplacementReasons } from "../infra/storage/fileSystem";
+import { AWS_TYPES } from "../infra/resourceTypes";
+import { FileSystemIdentity, fileSystemReplacementReasons, SHARED_STORAGE_TYPE } from "../infra/storage/fileSystem";
 
-const STORAGE_COMPONENT = "llm-platform:storage:SharedStorage";
-const STATEFUL = ["aws:s3/bucket:Bucket", "aws:fsx/lustreFileSystem:LustreFileSystem"];
+const STATEFUL: string[] = [AWS_TYPES.bucket, AWS_TYPES.lustreFileSystem];
 
 /**
  * Reports, before `pulumi up` can act on it, a change that would replace the FSx file system:
@@ -14,7 +14,7 @@ export const fileSystemNotReplaced: StackValidationPolicy = {
   description: "A change must not replace the FSx for Lustre file system holding the shards (deployment type, AZ, KMS key, Lustre version, or a capacity decrease).",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    for (const component of args.resources.filter((r) => r.type === STORAGE_COMPONENT)) {
+    for (const component of args.resources.filter((r) => r.type === SHARED_STORAGE_TYPE)) {
       const previous = component.props.previousIdentity as FileSystemIdentity | undefined;
       const next = component.props.identity as FileSystemIdentity | undefined;
       if (!previous || !next) continue; // a new stack: nothing deployed to replace

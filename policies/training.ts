@@ -2,7 +2,7 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { Fabric } from "../infra/config/spec";
 import { fabricContradictions, GPU_RESOURCE } from "../infra/fabric/profile";
 import { MIN_MULTINODE_GBPS_PER_NODE, RDMA_FABRICS } from "../infra/fabric/requirements";
-import { flavorName, KUEUE_API } from "../infra/queues/kueue";
+import { flavorName, KUEUE_API, QUEUE_LABEL } from "../infra/queues/kueue";
 import { FABRIC_LABEL, POOL_LABEL } from "../infra/nodes/labels";
 import { TRAINER_API, ZERO_ADVISED_STAGE } from "../infra/training/runtime";
 import { findManifest } from "./manifest";
@@ -11,7 +11,6 @@ const TRAIN_JOB = `kubernetes:${TRAINER_API}:TrainJob`;
 const RUNTIME = `kubernetes:${TRAINER_API}:ClusterTrainingRuntime`;
 const CLUSTER_QUEUE = `kubernetes:${KUEUE_API}:ClusterQueue`;
 const LOCAL_QUEUE = `kubernetes:${KUEUE_API}:LocalQueue`;
-const QUEUE_LABEL = "kueue.x-k8s.io/queue-name";
 
 interface JobView {
   job: PolicyResource;

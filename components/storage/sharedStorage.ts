@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsStorageSpec } from "../../infra/config/spec";
-import { FileSystemIdentity, FSX_DEPLOYMENT_TYPE, LUSTRE_VERSION } from "../../infra/storage/fileSystem";
+import { FileSystemIdentity, FSX_DEPLOYMENT_TYPE, LUSTRE_VERSION, SHARED_STORAGE_TYPE } from "../../infra/storage/fileSystem";
 import { EXPECTED_DATA_TAG } from "../../infra/cost/model";
 import { FSX_CSI_DRIVER, fsxCsiDriverValues, SHARED_DATA_CLAIM } from "../../infra/storage/values";
 import { CHARTS } from "../../infra/versions";
@@ -70,7 +70,7 @@ export class SharedStorage extends pulumi.ComponentResource {
 
   constructor(name: string, args: SharedStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     // The identities are the component's inputs so the replacement policy sees both at preview.
-    super("llm-platform:storage:SharedStorage", name, { identity: args.identity, previousIdentity: args.previousIdentity }, opts);
+    super(SHARED_STORAGE_TYPE, name, { identity: args.identity, previousIdentity: args.previousIdentity }, opts);
     const parent = { parent: this };
     const keep = { parent: this, protect: true, retainOnDelete: true };
     const tags = args.tags;

@@ -4,6 +4,7 @@
  * minimum, expected (desired) and maximum node counts. A resource the model cannot price is listed
  * as unpriced, never counted as zero; types AWS does not bill for are named in FREE_TYPES.
  */
+import { AWS_TYPES } from "../resourceTypes";
 import { HOURS_PER_MONTH, ON_DEMAND_USD_PER_HOUR, SERVICE_RATES } from "./prices";
 
 export interface PricedResourceInput {
@@ -43,8 +44,8 @@ export const FREE_TYPES: ReadonlySet<string> = new Set([
   "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  "aws:ec2/launchTemplate:LaunchTemplate",
-  "aws:ec2/placementGroup:PlacementGroup",
+  AWS_TYPES.launchTemplate,
+  AWS_TYPES.placementGroup,
   "aws:iam/role:Role",
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
   "aws:iam/policy:Policy",
@@ -103,13 +104,13 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     if (!(size > 0)) return undefined;
     return { description: `EBS gp3 ${size} GB × $${SERVICE_RATES.ebsGp3UsdPerGbMonth}/GB-month`, monthly: flat(size * SERVICE_RATES.ebsGp3UsdPerGbMonth) };
   },
-  "aws:eks/nodeGroup:NodeGroup": priceNodeGroup,
-  "aws:s3/bucket:Bucket": (r) => {
+  [AWS_TYPES.nodeGroup]: priceNodeGroup,
+  [AWS_TYPES.bucket]: (r) => {
     const gib = Number(r.inputs.tags?.[EXPECTED_DATA_TAG]);
     if (!Number.isFinite(gib)) return undefined;
     return { description: `S3 Standard ${gib} GiB expected × $${SERVICE_RATES.s3StandardUsdPerGbMonth}/GB-month (requests and transfer not priced)`, monthly: flat(gib * SERVICE_RATES.s3StandardUsdPerGbMonth) };
   },
-  "aws:fsx/lustreFileSystem:LustreFileSystem": (r) => {
+  [AWS_TYPES.lustreFileSystem]: (r) => {
     const capacityGiB = Number(r.inputs.storageCapacity);
     const rate = SERVICE_RATES.fsxLustrePersistent2UsdPerGbMonth[Number(r.inputs.perUnitStorageThroughput)];
     if (r.inputs.deploymentType !== "PERSISTENT_2" || !(capacityGiB > 0) || rate === undefined) return undefined;
@@ -151,7 +152,7 @@ export function priceResources(resources: readonly PricedResourceInput[]): CostR
   const context: PricingContext = {
     launchTemplateVolumeGb: new Map(
       resources
-        .filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate" && typeof r.inputs.name === "string")
+        .filter((r) => r.type === AWS_TYPES.launchTemplate && typeof r.inputs.name === "string")
         .map((r) => [r.inputs.name as string, (r.inputs.blockDeviceMappings ?? []).reduce((gb: number, m: any) => gb + Number(m.ebs?.volumeSize ?? 0), 0)]),
     ),
   };

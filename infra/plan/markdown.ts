@@ -6,7 +6,7 @@
 import { GpuModelName } from "../catalog/gpus";
 import { checkAlignment } from "../compat/alignment";
 import { GPU_OPERATOR_VERSION } from "../compat/gpuOperator";
-import { fabricProfile } from "../fabric/profile";
+import { fabricProfile, GPU_RESOURCE } from "../fabric/profile";
 import { datasetShardPlan, datasetWorldSize } from "../data/datasets";
 import { formatBytes } from "../data/shardPlan";
 import { tokeniseJobConfig } from "../data/tokenise";
@@ -61,7 +61,7 @@ function renderStack(plan: StackPlan): string {
     out.push(`| ${p.name} | ${p.purpose} | ${type} | ${gpu} | ${p.fabric} | ${gbpsPerNode ?? "—"} Gbps | ${gbpsPerGpu === undefined ? "—" : `${gbpsPerGpu} Gbps`} | ${p.minNodes}/${p.desiredNodes}/${p.maxNodes} |`);
   });
   out.push("", "<details><summary>Fabric profiles: what a multi-node worker on each pool requests and its NCCL / libfabric environment</summary>", "", "| pool | resources | environment |", "|---|---|---|");
-  for (const profile of profiles.filter((f) => f.podResources["nvidia.com/gpu"] !== undefined)) {
+  for (const profile of profiles.filter((f) => f.podResources[GPU_RESOURCE] !== undefined)) {
     const resources = Object.entries(profile.podResources).map(([k, v]) => `\`${k}: ${v}\``).join(" ");
     const env = Object.entries(profile.env).map(([k, v]) => `\`${k}=${v}\``).join(" ");
     out.push(`| ${profile.pool} | ${resources}${profile.capabilities.length ? ` (+${profile.capabilities.join(", ")})` : ""} | ${env} |`);

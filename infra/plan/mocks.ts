@@ -4,6 +4,7 @@
  * inputs the program sends, never these outputs.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { AWS_TYPES } from "../resourceTypes";
 
 export const PLAN_ACCOUNT = "000000000000";
 export const PLAN_ORGANIZATION = "organization";
@@ -29,19 +30,19 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
         certificateAuthority: { data: Buffer.from(`plan CA for ${physicalName}`).toString("base64") },
         vpcConfig: { ...inputs.vpcConfig, clusterSecurityGroupId: `plan-${name}-cluster-sg` },
       };
-    case "aws:ec2/launchTemplate:LaunchTemplate":
+    case AWS_TYPES.launchTemplate:
       return { name: physicalName, arn: arnOf("ec2", `launch-template/plan-${name}`), latestVersion: 1 };
-    case "aws:s3/bucket:Bucket":
+    case AWS_TYPES.bucket:
       return { bucket: `plan-${name}`, arn: `arn:aws:s3:::plan-${name}` };
-    case "aws:fsx/lustreFileSystem:LustreFileSystem":
+    case AWS_TYPES.lustreFileSystem:
       return { arn: arnOf("fsx", `file-system/plan-${name}`), dnsName: `plan-${name}.fsx.us-east-1.amazonaws.invalid`, mountName: "plan0mnt" };
-    case "aws:ec2/placementGroup:PlacementGroup":
+    case AWS_TYPES.placementGroup:
       return { name: physicalName, arn: arnOf("ec2", `placement-group/${physicalName}`) };
     case "aws:kms/key:Key":
       return { arn: arnOf("kms", `key/plan-${name}`), keyId: `plan-${name}` };
     case "aws:iam/role:Role":
       return { name: physicalName, arn: `arn:aws:iam::${PLAN_ACCOUNT}:role/${physicalName}` };
-    case "aws:eks/nodeGroup:NodeGroup":
+    case AWS_TYPES.nodeGroup:
       return { arn: arnOf("eks", `nodegroup/${physicalName}`), resources: [{ autoscalingGroups: [{ name: `eks-${name}-plan` }] }] };
     default:
       return inputs.arn === undefined && type.startsWith("aws:") ? { arn: arnOf(type.split(":")[1].split("/")[0], physicalName) } : {};

@@ -8,7 +8,7 @@ import { ConfigError } from "../config/errors";
 import { parseSpec, PlatformSpec, RawStackConfig } from "../config/spec";
 import { CostReport, priceResources } from "../cost/model";
 import main from "../index";
-import { recordProgram, RecordedResource } from "./record";
+import { recordProgram, RecordedResource, stackUrn } from "./record";
 import { readProject, readStackConfig } from "./stackConfig";
 
 export interface StackPlan {
@@ -42,7 +42,7 @@ export async function planStack(projectDir: string, stack: string, options: Plan
   }
   const recorded = await recordProgram(project.name, raw, main, options.deployedOutputs);
   const stackResource: RecordedResource = {
-    urn: `urn:pulumi:${stack}::${project.name}::pulumi:pulumi:Stack::${project.name}-${stack}`,
+    urn: stackUrn(project.name, stack),
     type: "pulumi:pulumi:Stack",
     name: `${project.name}-${stack}`,
     custom: false,

@@ -36,6 +36,9 @@ export interface RecordedStack {
 
 export const SECRET_PLACEHOLDER = "[secret]";
 
+/** The URN Pulumi gives a stack's root resource. */
+export const stackUrn = (project: string, stack: string) => `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
+
 interface Seen {
   resource: pulumi.Resource;
   type: string;
@@ -108,7 +111,7 @@ async function recordUnderMocks(
     inputsByKey.set(key, call.inputs);
   }
 
-  const stackUrn = `urn:pulumi:${config.stack}::${project}::pulumi:pulumi:Stack::${project}-${config.stack}`;
+  const rootUrn = stackUrn(project, config.stack);
   const resources = await Promise.all(
     seen.map(async (s): Promise<RecordedResource> => {
       const dependsOn = await resolveDependsOn(s.opts.dependsOn);
@@ -117,7 +120,7 @@ async function recordUnderMocks(
         urn: await urnOf(s.resource),
         type: s.type,
         name: s.name,
-        parent: s.opts.parent ? await urnOf(s.opts.parent) : stackUrn,
+        parent: s.opts.parent ? await urnOf(s.opts.parent) : rootUrn,
         custom,
         inputs: maskSecrets(inputsByKey.get(`${s.type}\u0000${s.name}`) ?? {}) as Record<string, unknown>,
         options: {

@@ -11,6 +11,7 @@ import { workerCpuMemory } from "../training/runtime";
 
 export const KUEUE_API = "kueue.x-k8s.io/v1beta2";
 export const COHORT = "llm-platform";
+export { PRIORITY_LABEL, QUEUE_LABEL } from "./labels";
 export const PRIORITY_VALUES = { high: 1000, normal: 100, low: 10 } as const;
 
 /** Resources Kueue does not account (per-node devices that follow the GPUs, not scarce on their own). */

@@ -16,6 +16,8 @@ export interface FileSystemIdentity {
 
 // Lustre 2.15: the version FSx recommends for PERSISTENT_2 and the one the CSI driver's client supports.
 export const LUSTRE_VERSION = "2.15";
+/** The SharedStorage component's type token: its inputs carry the identities the replacement policy compares. */
+export const SHARED_STORAGE_TYPE = "llm-platform:storage:SharedStorage";
 export const FSX_DEPLOYMENT_TYPE = "PERSISTENT_2";
 
 export function fileSystemIdentity(spec: AwsPlatformSpec): FileSystemIdentity | undefined {

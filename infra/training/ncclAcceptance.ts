@@ -8,7 +8,8 @@ import { ACCEPTANCE_NODES, findInstanceType, ncclBusBandwidthFloorGBps, ringBusB
 import { NodePoolSpec } from "../config/spec";
 import { fabricProfile } from "../fabric/profile";
 import { gpusPerNode } from "../nodes/labels";
-import { runtimeName, TRAINER_API } from "./runtime";
+import { PRIORITY_LABEL, QUEUE_LABEL } from "../queues/labels";
+import { MPI_HOSTFILE, runtimeName, TRAINER_API } from "./runtime";
 
 export const NCCL_CHECK_CONFIGMAP = "llm-nccl-acceptance";
 export const NCCL_CHECK_DIR = "/opt/llm-platform/nccl";
@@ -34,7 +35,7 @@ export function ncclAcceptanceTrainJob(pool: NodePoolSpec, team: string, image: 
     metadata: {
       generateName: `nccl-allreduce-${pool.name}-`,
       namespace: team,
-      labels: { "kueue.x-k8s.io/queue-name": team, "kueue.x-k8s.io/priority-class": "high", "llm-platform/acceptance-test": pool.name },
+      labels: { [QUEUE_LABEL]: team, [PRIORITY_LABEL]: "high", "llm-platform/acceptance-test": pool.name },
     },
     spec: {
       runtimeRef: { apiGroup: "trainer.kubeflow.org", kind: "ClusterTrainingRuntime", name: runtimeName(pool.name) },
@@ -43,7 +44,7 @@ export function ncclAcceptanceTrainJob(pool: NodePoolSpec, team: string, image: 
         numNodes: ACCEPTANCE_NODES,
         command: [
           "python3", `${NCCL_CHECK_DIR}/check_busbw.py`, "--min-busbw-gbps", String(floor), "--",
-          "mpirun", "--hostfile", "/etc/mpi/hostfile", "-np", String(ranks), "--bind-to", "none",
+          "mpirun", "--hostfile", MPI_HOSTFILE, "-np", String(ranks), "--bind-to", "none",
           // Ranks on other nodes start through sshd with a bare environment: forward the fabric's.
           ...[...Object.keys(fabricProfile(pool).env), "PATH", "LD_LIBRARY_PATH"].flatMap((name) => ["-x", name]),
           NCCL_TESTS_BINARY, "-b", "1G", "-e", "8G", "-f", "2", "-g", "1",

@@ -13,10 +13,13 @@ import { fabricProfile } from "../fabric/profile";
 import { FABRIC_LABEL, GPU_TAINT, gpuModelOf, gpusPerNode, POOL_LABEL, poolNodeSelector } from "../nodes/labels";
 import { GPU_MODELS, GpuModelName } from "../catalog/gpus";
 import { SHARED_DATA_CLAIM } from "../storage/values";
+import { PRIORITY_LABEL, QUEUE_LABEL } from "../queues/labels";
 import { adviseZero, deepspeedConfig, ZeroAdvice } from "./zero";
 
 export const TRAINER_API = "trainer.kubeflow.org/v1alpha1";
 export const CHECKPOINT_ROOT = "/checkpoints";
+/** Where Kubeflow Trainer's MPI plugin writes the hostfile (pod DNS names, OpenMPI slots). */
+export const MPI_HOSTFILE = "/etc/mpi/hostfile";
 export const DEEPSPEED_CONFIG_DIR = "/etc/deepspeed";
 /** The launcher/worker account of the DeepSpeed runtime image (Kubeflow Trainer's convention). */
 const MPI_USER_UID = 1000;
@@ -146,7 +149,7 @@ export function deepspeedLaunch(forwardedEnv: readonly string[], trainer: readon
   const names = [...new Set(forwardedEnv)].join("|");
   return [
     "sh", "-c",
-    `env | grep -E '^(${names})=' > "$HOME/.deepspeed_env" && exec deepspeed --no_ssh_check --hostfile /etc/mpi/hostfile --launcher openmpi "$@"`,
+    `env | grep -E '^(${names})=' > "$HOME/.deepspeed_env" && exec deepspeed --no_ssh_check --hostfile ${MPI_HOSTFILE} --launcher openmpi "$@"`,
     "deepspeed-launch",
     ...trainer,
   ];
@@ -214,8 +217,8 @@ export function trainJob(spec: PlatformSpec, plan: TrainingRunPlan, image: strin
       name: run.name,
       namespace: run.team,
       labels: {
-        "kueue.x-k8s.io/queue-name": run.queue,
-        "kueue.x-k8s.io/priority-class": run.priority,
+        [QUEUE_LABEL]: run.queue,
+        [PRIORITY_LABEL]: run.priority,
         "llm-platform/job": run.job,
         ...(run.variant ? { "llm-platform/variant": run.variant } : {}),
       },
