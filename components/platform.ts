@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../infra/config/schema";
-import { AwsPlatformSpec, ExistingPlatformSpec, PlatformSpec } from "../infra/config/spec";
+import { PROJECT } from "../infra/config/keys";
+import type { AwsPlatformSpec, ExistingPlatformSpec, PlatformSpec } from "../infra/config/types";
 import { platformManifest, PLATFORM_TYPE } from "../infra/manifest";
 import { EksCluster } from "./cluster/eksCluster";
 import { ExistingCluster } from "./cluster/existingCluster";
@@ -23,11 +23,12 @@ import { Kueue } from "./queues/kueue";
 import { KubeflowTrainer } from "./training/kubeflowTrainer";
 import { TrainingJobs } from "./training/trainingJobs";
 import { TrainingRuntimes } from "./training/trainingRuntimes";
-import { gpuPools } from "../infra/queues/kueue";
+import { trainingGpuPools } from "../infra/queues/kueue";
 import { tokeniseJobConfig } from "../infra/data/tokenise";
 import { FileSystemIdentity, fileSystemIdentity } from "../infra/storage/fileSystem";
 import { Vpc } from "./network/vpc";
 import { NodePool } from "./nodes/nodePool";
+import { MANAGED_BY, MANAGED_BY_LABEL, STACK_TAG } from "../infra/metadata";
 
 export const SYSTEM_NAMESPACE = "llm-platform";
 
@@ -115,7 +116,7 @@ export class Platform extends pulumi.ComponentResource {
 
   /** Kubeflow Trainer, a runtime per training pool, Kueue queues, declared jobs, Kubeflow Pipelines. */
   private createTraining(name: string, spec: PlatformSpec, teams: TeamNamespaces, trainingImage: string, tokeniseJobs: Record<string, pulumi.Resource>) {
-    const pools = gpuPools(spec);
+    const pools = trainingGpuPools(spec);
     if (pools.length === 0) return;
     const trainer = new KubeflowTrainer(`${name}-trainer`, { provider: this.provider }, { parent: this });
     const runtimes = new TrainingRuntimes(`${name}-runtimes`, { pools, image: trainingImage, teamNamespaces: teams.namespaces, provider: this.provider, trainer: trainer.release }, { parent: this });
@@ -136,7 +137,7 @@ export class Platform extends pulumi.ComponentResource {
   }
 
   private createAwsBase(name: string, spec: AwsPlatformSpec) {
-    const tags = { "llm-platform/stack": spec.stack, "app.kubernetes.io/managed-by": "pulumi", project: PROJECT };
+    const tags = { [STACK_TAG]: spec.stack, [MANAGED_BY_LABEL]: MANAGED_BY, project: PROJECT };
     const vpc = new Vpc(`${name}-vpc`, {
       cidrBlock: spec.network.vpcCidr,
       availabilityZones: spec.network.availabilityZones,

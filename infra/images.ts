@@ -3,7 +3,7 @@
  * endpoint takes its image from here, so none can disagree with the nodes' driver. The tag spells
  * out the stack (`torch2.7.1-cu128-ds0.17.1`); a digest configured for a reference pins it.
  */
-import { GpuStackSpec, ImagesSpec } from "./config/spec";
+import type { GpuStackSpec, ImagesSpec } from "./config/types";
 
 export const IMAGE_NAMES = {
   /** PyTorch + DeepSpeed, CUDA userspace from the PyTorch wheel's CUDA release. */

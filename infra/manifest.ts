@@ -3,7 +3,7 @@
  * passes it as the inputs of the root `llm-platform:index:Platform` component, where CrossGuard
  * sees it (`pulumi preview --policy-pack`) exactly as the offline plan does.
  */
-import { PlatformSpec } from "./config/spec";
+import type { PlatformSpec } from "./config/types";
 import { gpuModelOf, gpusPerNode } from "./nodes/labels";
 
 export const PLATFORM_TYPE = "llm-platform:index:Platform";

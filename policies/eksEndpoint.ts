@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { isOpenToInternet } from "../infra/config/schema";
+import { isOpenToInternet } from "../infra/network/cidr";
 
 /**
  * The EKS API endpoint is not open to the internet: public access only with a CIDR allow-list

@@ -15,7 +15,7 @@ import {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import type { RecordedResource } from "../infra/plan/record";
+import type { RecordedResource } from "../infra/recorded";
 
 export interface PolicyViolation {
   readonly policy: string;

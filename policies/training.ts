@@ -1,10 +1,11 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { Fabric } from "../infra/config/spec";
+import type { Fabric } from "../infra/config/types";
 import { fabricContradictions, GPU_RESOURCE } from "../infra/fabric/profile";
 import { MIN_MULTINODE_GBPS_PER_NODE, RDMA_FABRICS } from "../infra/fabric/requirements";
 import { flavorName, KUEUE_API, QUEUE_LABEL } from "../infra/queues/kueue";
 import { FABRIC_LABEL, POOL_LABEL } from "../infra/nodes/labels";
-import { TRAINER_API, ZERO_ADVISED_STAGE } from "../infra/training/runtime";
+import { ZERO_ADVICE_ANNOTATION, ZERO_ADVISED_STAGE_ANNOTATION } from "../infra/metadata";
+import { TRAINER_API } from "../infra/training/runtime";
 import { findManifest } from "./manifest";
 
 const TRAIN_JOB = `kubernetes:${TRAINER_API}:TrainJob`;
@@ -148,11 +149,11 @@ export const zeroStage3WhereStage2Fits: StackValidationPolicy = {
   description: "A job forces ZeRO stage 3 although stage 2 fits its GPUs; stage 3 moves 1.5× the data per step.",
   enforcementLevel: "advisory",
   validateStack: (args, reportViolation) => {
-    for (const cm of args.resources.filter((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.props.metadata?.annotations?.[ZERO_ADVISED_STAGE])) {
-      const advised = Number(cm.props.metadata.annotations[ZERO_ADVISED_STAGE]);
+    for (const cm of args.resources.filter((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.props.metadata?.annotations?.[ZERO_ADVISED_STAGE_ANNOTATION])) {
+      const advised = Number(cm.props.metadata.annotations[ZERO_ADVISED_STAGE_ANNOTATION]);
       const config = JSON.parse(cm.props.data?.["ds_config.json"] ?? "{}");
       const stage = Number(config.zero_optimization?.stage);
-      if (stage === 3 && advised === 2) reportViolation(`${cm.props.metadata.namespace}/${cm.props.metadata.name}: ZeRO stage 3 is forced, but stage 2 fits (${cm.props.metadata.annotations["llm-platform/zero-advice"]})`, cm.urn);
+      if (stage === 3 && advised === 2) reportViolation(`${cm.props.metadata.namespace}/${cm.props.metadata.name}: ZeRO stage 3 is forced, but stage 2 fits (${cm.props.metadata.annotations[ZERO_ADVICE_ANNOTATION]})`, cm.urn);
     }
   },
 };

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Entry of `npm run -s fabric-test -- --stack NAME --pool POOL | kubectl create -f -` (see README).
+// sucrase's register hook loads the TypeScript sources.
 const nodeModule = require("node:module");
 if (typeof nodeModule.enableCompileCache === "function") nodeModule.enableCompileCache();
-require("./ts-register");
+require("sucrase/register/ts");
 const { runFabricTestCli } = require("../infra/plan/fabricTestCli.ts");
 runFabricTestCli(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -1,5 +1,6 @@
 import { ConfigError, formatProblem } from "../infra/config/errors";
-import { AwsPlatformSpec, ExistingPlatformSpec, parseSpec, RawStackConfig } from "../infra/config/spec";
+import { parseSpec } from "../infra/config/spec";
+import type { AwsPlatformSpec, ExistingPlatformSpec, RawStackConfig } from "../infra/config/types";
 import { closestMatch } from "../infra/config/suggest";
 import { referenceConfig, withValues } from "./helpers/stacks";
 

@@ -1,5 +1,6 @@
 import { findInstanceType } from "../infra/catalog/instances";
-import { AwsPlatformSpec, ExistingPlatformSpec, parseSpec } from "../infra/config/spec";
+import { parseSpec } from "../infra/config/spec";
+import type { AwsPlatformSpec, ExistingPlatformSpec } from "../infra/config/types";
 import { EFA_HUGEPAGES_2MI_PAGES, efaInterfaces, efaNodeUserData } from "../infra/fabric/efa";
 import { fabricContradictions, fabricProfile } from "../infra/fabric/profile";
 import { scaleFromZeroTags } from "../infra/nodes/autoscaler";

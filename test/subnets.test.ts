@@ -1,4 +1,5 @@
-import { networkCidr, planSubnets } from "../infra/network/subnets";
+import { networkCidr } from "../infra/network/cidr";
+import { planSubnets } from "../infra/network/subnets";
 
 describe("subnet layout", () => {
   it("gives each AZ an eighth of a /16 for nodes and a /24 in the last eighth for NAT and load balancers", () => {

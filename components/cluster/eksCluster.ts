@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { isOpenToInternet } from "../../infra/config/schema";
+import { isOpenToInternet } from "../../infra/network/cidr";
 
 /** Every EKS control plane log type (docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html). */
 export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;

@@ -2,9 +2,10 @@ import * as fs from "fs";
 import * as k8s from "@pulumi/kubernetes";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { DatasetSpec } from "../../infra/config/spec";
+import type { DatasetSpec } from "../../infra/config/types";
 import { TokeniseJobConfig } from "../../infra/data/tokenise";
 import { SHARED_DATA_CLAIM } from "../../infra/storage/values";
+import { DATASET_LABEL } from "../../infra/metadata";
 
 /** The job's Python sources, shipped to the pod as a ConfigMap: the code that runs is the code that was tested. */
 export const TOKENISE_SOURCES = ["tokenise.py", "hygiene.py", "shards.py", "manifest.py"] as const;
@@ -36,7 +37,7 @@ export class TokeniseJob extends pulumi.ComponentResource {
     super("llm-platform:data:TokeniseJob", name, {}, opts);
     const { dataset, config } = args;
     const jobName = `tokenise-${dataset.name}-${config.manifestKey.slice(0, 10)}`.slice(0, 63);
-    const labels = { "app.kubernetes.io/name": "tokenise", "llm-platform/dataset": dataset.name };
+    const labels = { "app.kubernetes.io/name": "tokenise", [DATASET_LABEL]: dataset.name };
     const sources = new k8s.core.v1.ConfigMap(`${name}-code`, {
       metadata: { name: `${jobName}-code`, namespace: args.namespace, labels },
       data: Object.fromEntries(TOKENISE_SOURCES.map((f) => [f, fs.readFileSync(path.join(SOURCE_DIR, f), "utf8")])),

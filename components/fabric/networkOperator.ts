@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ExistingNodePoolSpec } from "../../infra/config/spec";
+import type { ExistingNodePoolSpec } from "../../infra/config/types";
 import { networkOperatorValues, nicClusterPolicySpec } from "../../infra/fabric/networkOperatorValues";
 import { CHARTS } from "../../infra/versions";
 import { pinnedRelease } from "../k8s/pinnedRelease";

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformSpec } from "../../infra/config/spec";
+import type { PlatformSpec } from "../../infra/config/types";
 import { gpuOperatorValues } from "../../infra/gpu/operatorValues";
 import { CHARTS } from "../../infra/versions";
 import { pinnedRelease } from "../k8s/pinnedRelease";

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { MANAGED_BY, MANAGED_BY_LABEL } from "../../infra/metadata";
 
 export interface SystemNamespaceArgs {
   /** Namespace name. */
@@ -20,7 +21,7 @@ export class SystemNamespace extends pulumi.ComponentResource {
       metadata: {
         name: args.name,
         labels: {
-          "app.kubernetes.io/managed-by": "llm-platform",
+          [MANAGED_BY_LABEL]: MANAGED_BY,
           "pod-security.kubernetes.io/enforce": args.podSecurity,
           "pod-security.kubernetes.io/warn": "restricted",
         },

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { TeamSpec } from "../../infra/config/spec";
+import type { TeamSpec } from "../../infra/config/types";
+import { MANAGED_BY, MANAGED_BY_LABEL, TEAM_LABEL } from "../../infra/metadata";
 
-export const TEAM_LABEL = "llm-platform/team";
 
 export interface TeamNamespacesArgs {
   teams: readonly TeamSpec[];
@@ -24,7 +24,7 @@ export class TeamNamespaces extends pulumi.ComponentResource {
           name: team.name,
           labels: {
             [TEAM_LABEL]: team.name,
-            "app.kubernetes.io/managed-by": "llm-platform",
+            [MANAGED_BY_LABEL]: MANAGED_BY,
             "pod-security.kubernetes.io/enforce": args.podSecurity,
           },
         },

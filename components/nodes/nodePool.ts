@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsNodePoolSpec } from "../../infra/config/spec";
+import type { AwsNodePoolSpec } from "../../infra/config/types";
 import { efaInterfaces, efaNodeUserData } from "../../infra/fabric/efa";
 import { autoscalerDiscoveryTags, scaleFromZeroTags } from "../../infra/nodes/autoscaler";
 import { isGpuPool, POOL_LABEL, poolLabels, poolTaints } from "../../infra/nodes/labels";
@@ -13,7 +13,8 @@ export const GPU_AMI_TYPE = "AL2023_x86_64_NVIDIA";
 export const GPU_ROOT_VOLUME_GB = 200;
 export const SYSTEM_ROOT_VOLUME_GB = 50;
 const TAINT_EFFECTS = { NoSchedule: "NO_SCHEDULE", NoExecute: "NO_EXECUTE", PreferNoSchedule: "PREFER_NO_SCHEDULE" } as const;
-const CAPACITY_TYPES = { "on-demand": "ON_DEMAND", spot: "SPOT", "capacity-block": "CAPACITY_BLOCK", reserved: "ON_DEMAND" } as const;
+/** Config capacity type → EKS node group capacity type (an ODCR is bought on demand). */
+const EKS_CAPACITY_TYPE = { "on-demand": "ON_DEMAND", spot: "SPOT", "capacity-block": "CAPACITY_BLOCK", reserved: "ON_DEMAND" } as const;
 
 export interface NodePoolArgs {
   /** The pool from the stack's spec. */
@@ -103,7 +104,7 @@ export class NodePool extends pulumi.ComponentResource {
       subnetIds: args.subnetIds,
       amiType: gpu ? GPU_AMI_TYPE : SYSTEM_AMI_TYPE,
       instanceTypes: [pool.instanceType.name],
-      capacityType: CAPACITY_TYPES[pool.capacityType],
+      capacityType: EKS_CAPACITY_TYPE[pool.capacityType],
       launchTemplate: { name: this.launchTemplate.name, version: this.launchTemplate.latestVersion.apply(String) },
       scalingConfig: { minSize: pool.minNodes, desiredSize: pool.desiredNodes, maxSize: pool.maxNodes },
       updateConfig: { maxUnavailable: 1 },

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformSpec } from "../../infra/config/spec";
-import { clusterQueue, gpuPools, kueueManagerConfig, localQueue, resourceFlavor, workloadPriorityClasses } from "../../infra/queues/kueue";
+import type { PlatformSpec } from "../../infra/config/types";
+import { clusterQueue, trainingGpuPools, kueueManagerConfig, localQueue, resourceFlavor, workloadPriorityClasses } from "../../infra/queues/kueue";
 import { CHARTS } from "../../infra/versions";
 import { pinnedRelease } from "../k8s/pinnedRelease";
 
@@ -31,7 +31,7 @@ export class Kueue extends pulumi.ComponentResource {
     const after = { parent: this, provider, dependsOn: [this.release] };
     const custom = (resourceName: string, obj: { apiVersion: string; kind: string; metadata: object }, extra: pulumi.CustomResourceOptions = {}) =>
       new k8s.apiextensions.CustomResource(resourceName, obj as k8s.apiextensions.CustomResourceArgs, { ...after, ...extra });
-    const flavors = gpuPools(args.spec).map((pool) => custom(`${name}-flavor-${pool.name}`, resourceFlavor(pool)));
+    const flavors = trainingGpuPools(args.spec).map((pool) => custom(`${name}-flavor-${pool.name}`, resourceFlavor(pool)));
     for (const priority of workloadPriorityClasses()) custom(`${name}-priority-${priority.metadata.name}`, priority);
     for (const team of args.spec.teams) {
       const queue = custom(`${name}-cq-${team.name}`, clusterQueue(args.spec, team), { dependsOn: [this.release, ...flavors] });

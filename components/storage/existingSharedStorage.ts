@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ExistingStorageSpec } from "../../infra/config/spec";
+import type { ExistingStorageSpec } from "../../infra/config/types";
 import { SHARED_DATA_CLAIM } from "../../infra/storage/values";
 
 export interface ExistingSharedStorageArgs {

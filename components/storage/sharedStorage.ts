@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsStorageSpec } from "../../infra/config/spec";
+import type { AwsStorageSpec } from "../../infra/config/types";
 import { FileSystemIdentity, FSX_DEPLOYMENT_TYPE, LUSTRE_VERSION, SHARED_STORAGE_TYPE } from "../../infra/storage/fileSystem";
-import { EXPECTED_DATA_TAG } from "../../infra/cost/model";
+import { EXPECTED_DATA_TAG } from "../../infra/metadata";
 import { FSX_CSI_DRIVER, fsxCsiDriverValues, SHARED_DATA_CLAIM } from "../../infra/storage/values";
 import { CHARTS } from "../../infra/versions";
 import { pinnedRelease } from "../k8s/pinnedRelease";

@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformSpec } from "../../infra/config/spec";
-import { planTrainingRun, trainJob, ZERO_ADVISED_STAGE } from "../../infra/training/runtime";
+import type { PlatformSpec } from "../../infra/config/types";
+import { JOB_LABEL, ZERO_ADVICE_ANNOTATION, ZERO_ADVISED_STAGE_ANNOTATION } from "../../infra/metadata";
+import { planTrainingRun, trainJob } from "../../infra/training/runtime";
 
 export interface TrainingJobsArgs {
   spec: PlatformSpec;
@@ -25,9 +26,9 @@ export class TrainingJobs extends pulumi.ComponentResource {
         metadata: {
           name: `${run.name}-deepspeed`,
           namespace: args.teamNamespaces[run.team],
-          labels: { "llm-platform/job": run.job },
+          labels: { [JOB_LABEL]: run.job },
           // The advisor's reasoning travels with the config it produced.
-          annotations: { "llm-platform/zero-advice": plan.zero.explanation, [ZERO_ADVISED_STAGE]: String(plan.zero.stage) },
+          annotations: { [ZERO_ADVICE_ANNOTATION]: plan.zero.explanation, [ZERO_ADVISED_STAGE_ANNOTATION]: String(plan.zero.stage) },
         },
         data: { "ds_config.json": JSON.stringify(plan.deepspeed, null, 2) },
       }, { parent: this, provider: args.provider });

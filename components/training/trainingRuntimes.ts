@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as k8s from "@pulumi/kubernetes";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { NodePoolSpec } from "../../infra/config/spec";
+import type { NodePoolSpec } from "../../infra/config/types";
 import { NCCL_CHECK_CONFIGMAP } from "../../infra/training/ncclAcceptance";
 import { clusterTrainingRuntime } from "../../infra/training/runtime";
 

@@ -5,7 +5,7 @@
  * combination fails, a combination that would work.
  */
 import { GPU_MODELS, GpuModelName } from "../catalog/gpus";
-import { GpuStackSpec } from "../config/spec";
+import type { GpuStackSpec } from "../config/types";
 import { ARCH_CUDA_SUPPORT, cudaMajor, cudaSupportsArch, CUDA_RELEASES, findCudaRelease, MINOR_VERSION_FLOOR, newestCuda } from "./cuda";
 import { ARCH_DRIVER_SUPPORT, DRIVER_BRANCHES, driverBranch, driverGpuProblem, MODEL_MIN_DRIVER, newestBranch } from "./drivers";
 import { GPU_OPERATOR_DRIVER_BRANCHES, GPU_OPERATOR_VERSION } from "./gpuOperator";

@@ -7,8 +7,8 @@ import { ShardPlanError } from "../data/shardPlan";
 import { gpusPerNode, isGpuPool } from "../nodes/labels";
 import { planTrainingRun } from "../training/runtime";
 import { ConfigProblem, show } from "./errors";
-import { configKey as key } from "./schema";
-import type { PlatformSpec } from "./spec";
+import { configKey as key } from "./keys";
+import type { PlatformSpec } from "./types";
 import { didYouMean } from "./suggest";
 
 

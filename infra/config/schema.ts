@@ -1,25 +1,28 @@
 /**
- * The stack config schema (zod). Every key lives under the `llm-platform:` namespace except the
- * AWS provider's own `aws:region`. Field-level rules live here; rules that span keys live in
- * `spec.ts`. Messages are written for the person editing the stack file: what is wrong and what
- * would be valid.
+ * The stack config schema (zod): field-level rules. Every key lives under the `llm-platform:`
+ * namespace except the AWS provider's own `aws:region`. Rules that span keys live in poolRules.ts
+ * and dataChecks.ts. Messages are written for the person editing the stack file: what is wrong and
+ * what would be valid.
  */
 import { z } from "zod";
 import { findInstanceType, instanceTypeNames, isGpuInstance, supportsEfa } from "../catalog/instances";
 import { ONPREM_GPUS } from "../catalog/gpus";
-import { networkCidr } from "../network/subnets";
+import { isIpv4Cidr, isOpenToInternet, networkCidr, prefixLength } from "../network/cidr";
+import {
+  AWS_FABRICS,
+  CAPACITY_TYPES,
+  DRIVER_MANAGERS,
+  MIG_STRATEGIES,
+  NAT_MODES,
+  ONPREM_FABRICS,
+  OPTIMIZERS,
+  PRECISIONS,
+  PRIORITIES,
+  PURPOSES,
+  ZERO_STAGES,
+} from "./enums";
 import { didYouMean } from "./suggest";
 import { show } from "./errors";
-
-export const PROJECT = "llm-platform";
-/** A full config key: `llm-platform:<name>`. */
-export const configKey = (name: string) => `${PROJECT}:${name}`;
-export const TARGETS = ["aws", "existing"] as const;
-export const PURPOSES = ["system", "training", "inference"] as const;
-export const AWS_FABRICS = ["efa", "tcp"] as const;
-export const ONPREM_FABRICS = ["infiniband", "tcp"] as const;
-export const NAT_MODES = ["single", "perAz"] as const;
-export const CAPACITY_TYPES = ["on-demand", "spot", "capacity-block", "reserved"] as const;
 
 // Kubernetes names (pools become node labels and resource names): RFC 1123 label, kept short
 // because AWS node group and launch template names derive from it.
@@ -98,8 +101,6 @@ export const existingNodePoolSchema = z.strictObject({
 const version = (what: string, pattern: RegExp, example: string) =>
   z.string({ error: (i) => `${show(i.input)} is not a ${what} version string (write it quoted, e.g. "${example}")` }).regex(pattern, { error: (i) => `${show(i.input)} is not a ${what} version (e.g. "${example}")` });
 
-export const DRIVER_MANAGERS = ["operator", "node-image"] as const;
-export const MIG_STRATEGIES = ["none", "single", "mixed"] as const;
 
 export const gpuStackSchema = z.strictObject({
   driverVersion: version("driver", /^\d{3}(\.\d{1,3}){1,2}$/, "580.105.08"),
@@ -138,7 +139,7 @@ export const clusterSchema = z.strictObject({
 
 export const networkSchema = z.strictObject({
   vpcCidr: cidr
-    .refine((c) => prefixLength(c) >= 16 && prefixLength(c) <= 20, { error: (i) => `${show(i.input)} must be a /16 to /20 block so each AZ gets its node and public subnets` })
+    .refine((c) => !isIpv4Cidr(c) || (prefixLength(c) >= 16 && prefixLength(c) <= 20), { error: (i) => `${show(i.input)} must be a /16 to /20 block so each AZ gets its node and public subnets` })
     .refine((c) => !isIpv4Cidr(c) || networkCidr(c) === c, { error: (i) => `${show(i.input)} has host bits set (did you mean ${networkCidr(String(i.input))}?)` })
     .optional(),
   /** Availability zones for the node subnets; default the region's a, b, c. */
@@ -146,20 +147,6 @@ export const networkSchema = z.strictObject({
   /** single: one NAT gateway (cheap, dev); perAz: one per AZ (no cross-AZ dependency, prod). */
   natGateways: z.enum(NAT_MODES, { error: (i) => `${show(i.input)} is not a NAT gateway mode (valid: ${NAT_MODES.join(", ")})` }).optional(),
 });
-
-export function isIpv4Cidr(value: string): boolean {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-  return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
-}
-
-export function prefixLength(value: string): number {
-  return Number(value.split("/")[1]);
-}
-
-/** True for a CIDR that admits every address on the internet (the EKS policy rejects these). */
-export function isOpenToInternet(value: string): boolean {
-  return value.trim() === "::/0" || (isIpv4Cidr(value) && prefixLength(value) === 0);
-}
 
 const positiveInt = (what: string) => z.number({ error: (i) => `${show(i.input)} is not ${what}` }).int({ error: (i) => `${show(i.input)} is not ${what}` }).positive({ error: (i) => `${show(i.input)} is not ${what}` });
 
@@ -197,9 +184,6 @@ export const teamSchema = z.strictObject({
   gpuQuota: z.record(z.string(), z.number({ error: (i) => `${show(i.input)} is not a GPU count` }).int({ error: (i) => `${show(i.input)} is not a whole GPU count` }).min(0, { error: (i) => `${show(i.input)} is not a GPU count ≥ 0` })).optional(),
 });
 
-export const PRIORITIES = ["high", "normal", "low"] as const;
-export const PRECISIONS = ["bf16", "fp16"] as const;
-export const OPTIMIZERS = ["adamw", "adam", "sgd"] as const;
 
 const jobTuning = {
   maxSourceLength: positiveInt("a token count (a whole number > 0)").optional(),
@@ -209,7 +193,7 @@ const jobTuning = {
   learningRate: z.number().positive().optional(),
   epochs: positiveInt("an epoch count").optional(),
   /** Force a ZeRO stage (1, 2 or 3) instead of the advisor's choice. */
-  zeroStage: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: (i) => `${show(i.input)} is not a ZeRO stage (1, 2 or 3)` }).optional(),
+  zeroStage: z.literal(ZERO_STAGES, { error: (i) => `${show(i.input)} is not a ZeRO stage (1, 2 or 3)` }).optional(),
   /** Extra environment for the trainer; NCCL settings that contradict the pool's fabric are rejected by policy. */
   env: z.record(z.string(), z.string()).optional(),
 };

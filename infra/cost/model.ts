@@ -6,6 +6,7 @@
  */
 import { AWS_TYPES } from "../resourceTypes";
 import { HOURS_PER_MONTH, ON_DEMAND_USD_PER_HOUR, SERVICE_RATES } from "./prices";
+import { EXPECTED_DATA_TAG } from "../metadata";
 
 export interface PricedResourceInput {
   readonly urn: string;
@@ -64,8 +65,6 @@ export const FREE_TYPES: ReadonlySet<string> = new Set([
   "aws:eks/podIdentityAssociation:PodIdentityAssociation",
 ]);
 
-/** Tag on an S3 bucket giving the GiB the cost model should expect it to hold (S3 bills bytes stored). */
-export const EXPECTED_DATA_TAG = "llm-platform/expected-data-gib";
 
 /** "$1,234.56" — how every report and policy message writes money. */
 export const formatUsd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;

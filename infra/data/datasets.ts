@@ -1,7 +1,7 @@
 /**
  * A data set's training topology and shard plan, from the spec (pure).
  */
-import { DatasetSpec, NodePoolSpec, PlatformSpec } from "../config/spec";
+import type { DatasetSpec, NodePoolSpec, PlatformSpec } from "../config/types";
 import { gpusPerNode } from "../nodes/labels";
 import { planShards, ShardPlan } from "./shardPlan";
 

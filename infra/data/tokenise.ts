@@ -3,7 +3,7 @@
  * sha256-over-canonical-JSON that jobs/tokenise/manifest.py computes), and where shards go.
  */
 import { createHash } from "crypto";
-import { DatasetSpec, PlatformSpec } from "../config/spec";
+import type { DatasetSpec, PlatformSpec } from "../config/types";
 import { datasetShardPlan, datasetWorldSize } from "./datasets";
 
 /** Where the shared volume is mounted in every data and training pod. */

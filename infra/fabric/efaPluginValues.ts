@@ -3,7 +3,7 @@
  * against the pinned chart's values.yaml).
  */
 import { efaCapableInstanceTypes } from "../catalog/instances";
-import { FABRIC_LABEL, GPU_TAINT } from "../nodes/labels";
+import { FABRIC_LABEL, GPU_TOLERATION } from "../nodes/labels";
 import { IMAGES } from "../versions";
 
 export function efaDevicePluginValues() {
@@ -15,6 +15,6 @@ export function efaDevicePluginValues() {
     supportedInstanceLabels: { keys: ["node.kubernetes.io/instance-type"], values: efaCapableInstanceTypes() },
     // ...and only on pools that attach EFA interfaces (an EFA-capable type with fabric tcp has none).
     nodeSelector: { [FABRIC_LABEL]: "efa" },
-    tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect }],
+    tolerations: [GPU_TOLERATION],
   };
 }

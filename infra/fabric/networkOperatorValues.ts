@@ -2,8 +2,8 @@
  * The NVIDIA Network Operator for on-prem InfiniBand pools (pure): Helm values and the
  * NicClusterPolicy that runs the RDMA shared device plugin on the InfiniBand nodes.
  */
-import { ExistingNodePoolSpec } from "../config/spec";
-import { GPU_TAINT, poolNodeSelector } from "../nodes/labels";
+import type { ExistingNodePoolSpec } from "../config/types";
+import { GPU_TOLERATION, poolNodeSelector } from "../nodes/labels";
 import { IMAGES } from "../versions";
 import { RDMA_RESOURCE_NAME, RDMA_RESOURCE_PREFIX } from "./profile";
 
@@ -13,7 +13,7 @@ export function networkOperatorValues() {
     nfd: { enabled: true, deployNodeFeatureRules: true },
     operator: {
       // The operator's DaemonSets must reach the GPU nodes, which are tainted.
-      tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect }],
+      tolerations: [GPU_TOLERATION],
     },
   };
 }
@@ -47,6 +47,6 @@ export function nicClusterPolicySpec(infinibandPools: readonly ExistingNodePoolS
         })),
       },
     },
-    tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect }],
+    tolerations: [GPU_TOLERATION],
   };
 }

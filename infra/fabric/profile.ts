@@ -4,7 +4,7 @@
  * hand-writes these (the field notes' `.deepspeed_env`); training runtimes take them from here.
  */
 import { networkGbpsPerGpu } from "../catalog/instances";
-import { Fabric, NodePoolSpec } from "../config/spec";
+import type { Fabric, NodePoolSpec } from "../config/types";
 import { gpusPerNode } from "../nodes/labels";
 import { EFA_HUGEPAGES_2MI } from "./efa";
 

@@ -2,8 +2,8 @@
  * Helm values for the NVIDIA GPU operator (pure, so the contract test can check every key against
  * the pinned chart's values.yaml).
  */
-import { PlatformSpec } from "../config/spec";
-import { GPU_TAINT } from "../nodes/labels";
+import type { PlatformSpec } from "../config/types";
+import { GPU_TOLERATION } from "../nodes/labels";
 
 export function gpuOperatorValues(spec: PlatformSpec) {
   const { gpuStack } = spec;
@@ -14,7 +14,7 @@ export function gpuOperatorValues(spec: PlatformSpec) {
   const networkOperatorRunsNfd = spec.target === "existing" && spec.nodePools.some((p) => p.fabric === "infiniband");
   return {
     nfd: { enabled: !networkOperatorRunsNfd },
-    daemonsets: { tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect }] },
+    daemonsets: { tolerations: [GPU_TOLERATION] },
     driver: {
       enabled: operatorDriver,
       // Pinned from gpuStack; the operator's own default is never used.

@@ -5,7 +5,7 @@
  * kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md, "Auto-Discovery Setup"
  * and "Scaling a node group to 0".
  */
-import { AwsNodePoolSpec } from "../config/spec";
+import type { AwsNodePoolSpec } from "../config/types";
 import { fabricProfile } from "../fabric/profile";
 import { poolLabels, poolTaints } from "./labels";
 

@@ -2,9 +2,9 @@
  * Node labels and taints for node pools (pure). Kueue flavors, training runtimes and the EFA
  * plugin select nodes with exactly these, so they are defined once.
  */
-import { NodePoolSpec } from "../config/spec";
+import type { NodePoolSpec } from "../config/types";
+import { LABEL_PREFIX } from "../metadata";
 
-export const LABEL_PREFIX = "llm-platform";
 export const POOL_LABEL = `${LABEL_PREFIX}/pool`;
 export const PURPOSE_LABEL = `${LABEL_PREFIX}/purpose`;
 export const FABRIC_LABEL = `${LABEL_PREFIX}/fabric`;
@@ -12,6 +12,8 @@ export const GPU_LABEL = `${LABEL_PREFIX}/gpu`;
 
 /** GPU nodes repel everything that does not ask for a GPU (NVIDIA's and EKS's convention). */
 export const GPU_TAINT = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" } as const;
+/** What a pod that belongs on GPU nodes (workers, device plugins, GPU DaemonSets) tolerates. */
+export const GPU_TOLERATION = { key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect } as const;
 
 export function gpuModelOf(pool: NodePoolSpec): string | undefined {
   return pool.kind === "aws" ? pool.instanceType.gpu?.model.name : pool.gpu;

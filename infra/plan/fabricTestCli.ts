@@ -9,7 +9,7 @@ import { stringify } from "yaml";
 import { ConfigError } from "../config/errors";
 import { parseSpec } from "../config/spec";
 import { platformImages } from "../images";
-import { gpuPools } from "../queues/kueue";
+import { trainingGpuPools } from "../queues/kueue";
 import { ncclAcceptanceTrainJob, poolBusBandwidthFloorGBps } from "../training/ncclAcceptance";
 import { readStackConfig } from "./stackConfig";
 
@@ -39,7 +39,7 @@ export async function runFabricTestCli(argv: readonly string[], out: (text: stri
     }
     throw e;
   }
-  const pools = gpuPools(spec);
+  const pools = trainingGpuPools(spec);
   const pool = pools.find((p) => p.name === opts.pool);
   if (!pool) {
     err(`--pool ${opts.pool}: not a GPU training pool of stack ${opts.stack} (training pools: ${pools.map((p) => p.name).join(", ") || "none"})`);

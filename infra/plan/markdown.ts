@@ -11,7 +11,7 @@ import { datasetShardPlan, datasetWorldSize } from "../data/datasets";
 import { formatBytes } from "../data/shardPlan";
 import { tokeniseJobConfig } from "../data/tokenise";
 import { platformImages } from "../images";
-import { gpuPools } from "../queues/kueue";
+import { trainingGpuPools } from "../queues/kueue";
 import { poolBusBandwidthFloorGBps } from "../training/ncclAcceptance";
 import { planTrainingRun, runtimeName } from "../training/runtime";
 import { SHARED_DATA_CLAIM } from "../storage/values";
@@ -140,7 +140,7 @@ function storageSection(plan: StackPlan): string[] {
 
 function trainingSection(plan: StackPlan): string[] {
   const { spec } = plan;
-  const pools = gpuPools(spec);
+  const pools = trainingGpuPools(spec);
   if (pools.length === 0) return [];
   const out = ["### Training", ""];
   out.push("| pool | runtime | fabric test floor |", "|---|---|---:|");

@@ -5,7 +5,8 @@
 import { allPolicies } from "../../policies/policies";
 import { PolicyViolation, runPolicies } from "../../policies/run";
 import { ConfigError } from "../config/errors";
-import { parseSpec, PlatformSpec, RawStackConfig } from "../config/spec";
+import { parseSpec } from "../config/spec";
+import type { PlatformSpec, RawStackConfig } from "../config/types";
 import { CostReport, priceResources } from "../cost/model";
 import main from "../index";
 import { recordProgram, RecordedResource, stackUrn } from "./record";

@@ -4,29 +4,11 @@
  * inside `runInPulumiStack` sees the options (protect, retainOnDelete, dependsOn, provider, …).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { RawStackConfig } from "../config/spec";
+import type { RawStackConfig } from "../config/types";
+import type { RecordedResource } from "../recorded";
 import { PlanMocks, PLAN_ORGANIZATION } from "./mocks";
 
-export interface RecordedOptions {
-  readonly protect: boolean;
-  readonly retainOnDelete: boolean;
-  readonly dependsOn: readonly string[];
-  readonly provider?: string;
-  readonly ignoreChanges: readonly string[];
-  readonly deleteBeforeReplace: boolean;
-}
-
-export interface RecordedResource {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  /** Parent URN; the root stack for top-level resources, absent for the stack itself. */
-  readonly parent?: string;
-  /** Custom resources are managed by a provider; components only group. */
-  readonly custom: boolean;
-  readonly inputs: Record<string, unknown>;
-  readonly options: RecordedOptions;
-}
+export type { RecordedOptions, RecordedResource } from "../recorded";
 
 export interface RecordedStack {
   readonly stack: string;

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ConfigError, ConfigProblem } from "../config/errors";
-import { RawStackConfig } from "../config/spec";
+import type { RawStackConfig } from "../config/types";
 
 export interface ProjectFile {
   readonly name: string;

@@ -4,8 +4,9 @@
  * LocalQueue in each team namespace, and WorkloadPriorityClasses. The field notes: GPU use was chaos
  * until allocation, reclamation and monitoring were unified.
  */
-import { NodePoolSpec, PlatformSpec } from "../config/spec";
-import { GPU_TAINT, gpusPerNode, isGpuPool, poolNodeSelector } from "../nodes/labels";
+import { stringify } from "yaml";
+import type { NodePoolSpec, PlatformSpec } from "../config/types";
+import { GPU_TAINT, GPU_TOLERATION, gpusPerNode, isGpuPool, poolNodeSelector } from "../nodes/labels";
 import { EFA_RESOURCE, GPU_RESOURCE, RDMA_RESOURCE_PREFIX } from "../fabric/profile";
 import { workerCpuMemory } from "../training/runtime";
 
@@ -19,7 +20,7 @@ export const EXCLUDED_RESOURCE_PREFIXES = [`${EFA_RESOURCE.split("/")[0]}/`, "hu
 
 export const flavorName = (pool: string) => `pool-${pool}`;
 
-export function gpuPools(spec: Pick<PlatformSpec, "nodePools">): NodePoolSpec[] {
+export function trainingGpuPools(spec: Pick<PlatformSpec, "nodePools">): NodePoolSpec[] {
   return spec.nodePools.filter((p) => p.purpose === "training" && isGpuPool(p));
 }
 
@@ -31,7 +32,7 @@ export function resourceFlavor(pool: NodePoolSpec) {
     spec: {
       nodeLabels: poolNodeSelector(pool),
       nodeTaints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: GPU_TAINT.effect }],
-      tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect }],
+      tolerations: [GPU_TOLERATION],
     },
   };
 }
@@ -48,7 +49,7 @@ function companionQuota(pool: NodePoolSpec, gpus: number): { cpu: string; memory
 }
 
 export function clusterQueue(spec: Pick<PlatformSpec, "nodePools">, team: PlatformSpec["teams"][number]) {
-  const pools = gpuPools(spec);
+  const pools = trainingGpuPools(spec);
   return {
     apiVersion: KUEUE_API,
     kind: "ClusterQueue",
@@ -98,30 +99,16 @@ export function workloadPriorityClasses() {
 
 /** Kueue's manager configuration: TrainJob integration on, device resources excluded, all-or-nothing admission. */
 export function kueueManagerConfig(): string {
-  return [
-    "apiVersion: config.kueue.x-k8s.io/v1beta2",
-    "kind: Configuration",
-    "health:",
-    "  healthProbeBindAddress: :8081",
-    "metrics:",
-    "  bindAddress: :8443",
-    "webhook:",
-    "  port: 9443",
-    "leaderElection:",
-    "  leaderElect: true",
-    "  resourceName: c1f6bfd2.kueue.x-k8s.io",
+  return stringify({
+    apiVersion: "config.kueue.x-k8s.io/v1beta2",
+    kind: "Configuration",
+    health: { healthProbeBindAddress: ":8081" },
+    metrics: { bindAddress: ":8443" },
+    webhook: { port: 9443 },
+    leaderElection: { leaderElect: true, resourceName: "c1f6bfd2.kueue.x-k8s.io" },
     // A multi-node job holds GPUs only once all its pods run: no half-admitted jobs deadlocking the pool.
-    "waitForPodsReady:",
-    "  timeout: 10m",
-    "  blockAdmission: true",
-    "integrations:",
-    "  frameworks:",
-    '  - "batch/job"',
-    '  - "jobset.x-k8s.io/jobset"',
-    '  - "trainer.kubeflow.org/trainjob"',
-    "resources:",
-    "  excludeResourcePrefixes:",
-    ...EXCLUDED_RESOURCE_PREFIXES.map((p) => `  - "${p}"`),
-    "",
-  ].join("\n");
+    waitForPodsReady: { timeout: "10m", blockAdmission: true },
+    integrations: { frameworks: ["batch/job", "jobset.x-k8s.io/jobset", "trainer.kubeflow.org/trainjob"] },
+    resources: { excludeResourcePrefixes: [...EXCLUDED_RESOURCE_PREFIXES] },
+  });
 }

@@ -3,7 +3,7 @@
  * change to any of them replaces the file system — and destroys every shard on it not yet exported
  * to S3. The program exports the identity as a stack output and compares the next plan against it.
  */
-import { AwsPlatformSpec } from "../config/spec";
+import type { AwsPlatformSpec } from "../config/types";
 
 export interface FileSystemIdentity {
   readonly deploymentType: string;

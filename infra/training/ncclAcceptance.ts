@@ -5,11 +5,12 @@
  * found their 64 Gbps network only by training slowly; this finds it in minutes after `pulumi up`.
  */
 import { ACCEPTANCE_NODES, findInstanceType, ncclBusBandwidthFloorGBps, ringBusBandwidthFloorGBps } from "../catalog/instances";
-import { NodePoolSpec } from "../config/spec";
+import type { NodePoolSpec } from "../config/types";
 import { fabricProfile } from "../fabric/profile";
 import { gpusPerNode } from "../nodes/labels";
 import { PRIORITY_LABEL, QUEUE_LABEL } from "../queues/labels";
 import { MPI_HOSTFILE, runtimeName, TRAINER_API } from "./runtime";
+import { ACCEPTANCE_TEST_LABEL } from "../metadata";
 
 export const NCCL_CHECK_CONFIGMAP = "llm-nccl-acceptance";
 export const NCCL_CHECK_DIR = "/opt/llm-platform/nccl";
@@ -35,7 +36,7 @@ export function ncclAcceptanceTrainJob(pool: NodePoolSpec, team: string, image: 
     metadata: {
       generateName: `nccl-allreduce-${pool.name}-`,
       namespace: team,
-      labels: { [QUEUE_LABEL]: team, [PRIORITY_LABEL]: "high", "llm-platform/acceptance-test": pool.name },
+      labels: { [QUEUE_LABEL]: team, [PRIORITY_LABEL]: "high", [ACCEPTANCE_TEST_LABEL]: pool.name },
     },
     spec: {
       runtimeRef: { apiGroup: "trainer.kubeflow.org", kind: "ClusterTrainingRuntime", name: runtimeName(pool.name) },

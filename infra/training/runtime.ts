@@ -6,15 +6,16 @@
  * the JobSet's pod DNS names — resolvable because the headless service publishes not-ready
  * addresses — so nobody hand-writes a hostfile of IPs (the field notes' "host not found").
  */
-import { NodePoolSpec, PlatformSpec, TrainingRunSpec } from "../config/spec";
+import type { NodePoolSpec, PlatformSpec, TrainingRunSpec } from "../config/types";
 import { datasetShardPlan, datasetWorldSize } from "../data/datasets";
 import { DATA_ROOT, tokeniseJobConfig } from "../data/tokenise";
 import { fabricProfile } from "../fabric/profile";
-import { FABRIC_LABEL, GPU_TAINT, gpuModelOf, gpusPerNode, POOL_LABEL, poolNodeSelector } from "../nodes/labels";
+import { FABRIC_LABEL, GPU_TOLERATION, gpuModelOf, gpusPerNode, POOL_LABEL, poolNodeSelector } from "../nodes/labels";
 import { GPU_MODELS, GpuModelName } from "../catalog/gpus";
 import { SHARED_DATA_CLAIM } from "../storage/values";
 import { PRIORITY_LABEL, QUEUE_LABEL } from "../queues/labels";
 import { adviseZero, deepspeedConfig, ZeroAdvice } from "./zero";
+import { JOB_LABEL, VARIANT_LABEL } from "../metadata";
 
 export const TRAINER_API = "trainer.kubeflow.org/v1alpha1";
 export const CHECKPOINT_ROOT = "/checkpoints";
@@ -31,8 +32,6 @@ const NODE_SHARE = 0.9;
 
 export const runtimeName = (pool: string) => `deepspeed-${pool}`;
 export const CHECK_SHARDS = "check-shards";
-/** Annotation on a run's DeepSpeed ConfigMap: the stage the advisor chose (the config may force another). */
-export const ZERO_ADVISED_STAGE = "llm-platform/zero-advised-stage";
 
 /** CPU and memory a worker requests on an AWS pool (on-prem node sizes are not known: none). */
 export function workerCpuMemory(pool: NodePoolSpec): Record<string, string> {
@@ -65,7 +64,7 @@ export function clusterTrainingRuntime(pool: NodePoolSpec, image: string) {
   ];
   const podSpec = (container: Record<string, unknown>) => ({
     nodeSelector: poolNodeSelector(pool),
-    tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect }],
+    tolerations: [GPU_TOLERATION],
     securityContext: { fsGroup: MPI_USER_UID },
     volumes,
     // A TrainJob (which sets SHARD_DIR through a runtime patch) is created after its data set's
@@ -219,8 +218,8 @@ export function trainJob(spec: PlatformSpec, plan: TrainingRunPlan, image: strin
       labels: {
         [QUEUE_LABEL]: run.queue,
         [PRIORITY_LABEL]: run.priority,
-        "llm-platform/job": run.job,
-        ...(run.variant ? { "llm-platform/variant": run.variant } : {}),
+        [JOB_LABEL]: run.job,
+        ...(run.variant ? { [VARIANT_LABEL]: run.variant } : {}),
       },
     },
     spec: {

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { RawStackConfig } from "../../infra/config/spec";
+import type { RawStackConfig } from "../../infra/config/types";
 import { readStackConfig } from "../../infra/plan/stackConfig";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");

@@ -1,0 +1,176 @@
+/**
+ * The platform spec: the validated, typed, immutable form of a stack's config that every pure
+ * function, component, policy and the offline plan reads. Types only (no values, no imports of
+ * code), so any layer may depend on it without a cycle.
+ */
+import type { InstanceType } from "../catalog/instances";
+import type { OnpremGpu } from "../catalog/gpus";
+import type { CapacityType, DriverManager, Fabric, MigStrategy, NatMode, Optimizer, Precision, Priority, Purpose, ZeroStage } from "./enums";
+
+export type { CapacityType, Fabric, Purpose, Target } from "./enums";
+
+export interface GpuStackSpec {
+  readonly driverVersion: string;
+  readonly cudaVersion: string;
+  readonly pytorchVersion: string;
+  readonly deepspeedVersion: string;
+  /** operator: the GPU operator installs driverVersion; node-image: the nodes ship it (EKS accelerated AMI, on-prem hosts). */
+  readonly driverManagedBy: DriverManager;
+  readonly migStrategy: MigStrategy;
+}
+
+export interface ImagesSpec {
+  readonly registry: string;
+  readonly digests: Readonly<Record<string, string>>;
+}
+
+interface NodePoolCommon {
+  readonly name: string;
+  readonly purpose: Purpose;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  /** Nodes at creation and the "expected" count for cost; between minNodes and maxNodes. */
+  readonly desiredNodes: number;
+  readonly fabric: Fabric;
+  /** Override of the fabric acceptance test's bus-bandwidth floor, GB/s. */
+  readonly ncclBusBandwidthFloorGBps?: number;
+}
+
+export interface AwsNodePoolSpec extends NodePoolCommon {
+  readonly kind: "aws";
+  readonly instanceType: InstanceType;
+  /** AZs of the pool's subnets (one for EFA pools); a subset of network.availabilityZones. */
+  readonly availabilityZones: readonly string[];
+  readonly capacityType: CapacityType;
+  readonly capacityReservationId?: string;
+}
+
+export interface ExistingNodePoolSpec extends NodePoolCommon {
+  readonly kind: "existing";
+  readonly gpu: OnpremGpu;
+  readonly gpusPerNode: number;
+  readonly networkGbpsPerNode: number;
+  readonly nodeSelector: Readonly<Record<string, string>>;
+}
+
+export type NodePoolSpec = AwsNodePoolSpec | ExistingNodePoolSpec;
+
+export interface TeamSpec {
+  readonly name: string;
+  /** Nominal GPUs per pool name. */
+  readonly gpuQuota: Readonly<Record<string, number>>;
+}
+
+export interface JobTuning {
+  readonly maxSourceLength: number;
+  readonly maxTargetLength: number;
+  readonly microBatchSize: number;
+  readonly globalBatchSize: number;
+  readonly learningRate: number;
+  readonly epochs: number;
+  readonly zeroStage?: ZeroStage;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** One TrainJob to render: a declared job, or one of its variants with its overrides applied. */
+export interface TrainingRunSpec extends JobTuning {
+  /** `<job>` or `<job>-<variant>` */
+  readonly name: string;
+  readonly job: string;
+  readonly variant?: string;
+  readonly team: string;
+  readonly queue: string;
+  readonly priority: Priority;
+  readonly model: { readonly name: string; readonly parameters: number; readonly hiddenSize: number; readonly layers: number; readonly largestLayerParameters: number };
+  readonly pool: string;
+  readonly nodes: number;
+  readonly dataset: string;
+  readonly precision: Precision;
+  readonly optimizer: Optimizer;
+  readonly allowOffload: boolean;
+  readonly checkpointIntervalSteps: number;
+  readonly command: readonly string[];
+}
+
+export interface DatasetSpec {
+  readonly name: string;
+  readonly version: string;
+  readonly team: string;
+  readonly rawPath: string;
+  readonly samples: number;
+  readonly meanTokensPerSample: number;
+  readonly tokenizer: string;
+  readonly maxSourceLength: number;
+  readonly maxTargetLength: number;
+  readonly fillerWords: readonly string[];
+  readonly bannedPatterns: readonly string[];
+  readonly featureTags: readonly string[];
+  readonly shardFor: { readonly pool: string; readonly nodes: number };
+  readonly memoryBudgetMiB: number;
+  /** Undefined: the world size. */
+  readonly tokeniseParallelism?: number;
+  readonly tokenBytes: 2 | 4;
+  readonly seed: number;
+}
+
+export interface AwsStorageSpec {
+  readonly kind: "aws";
+  readonly fsx: { readonly storageCapacityGiB: number; readonly throughputPerTiB: number; readonly availabilityZone: string };
+  readonly s3: { readonly expectedDataGiB: number };
+}
+
+export interface ExistingStorageSpec {
+  readonly kind: "existing";
+  readonly storageClassName: string;
+  readonly claimSizeGiB: number;
+}
+
+interface SpecCommon {
+  readonly project: string;
+  readonly stack: string;
+  readonly budgetUsdPerMonth: number;
+  readonly gpuStack: GpuStackSpec;
+  readonly images: ImagesSpec;
+  readonly teams: readonly TeamSpec[];
+  readonly datasets: readonly DatasetSpec[];
+  /** Every declared training job and variant, resolved. */
+  readonly trainingRuns: readonly TrainingRunSpec[];
+  readonly pipelines: { readonly enabled: boolean };
+}
+
+export interface AwsPlatformSpec extends SpecCommon {
+  readonly target: "aws";
+  readonly region: string;
+  readonly storage?: AwsStorageSpec;
+  readonly nodePools: readonly AwsNodePoolSpec[];
+  readonly network: {
+    readonly vpcCidr: string;
+    readonly availabilityZones: readonly string[];
+    readonly natGateways: NatMode;
+  };
+  readonly cluster: {
+    readonly name: string;
+    readonly kubernetesVersion: string;
+    /** Empty: the API endpoint is private only. */
+    readonly publicAccessCidrs: readonly string[];
+    readonly adminRoleArns: readonly string[];
+  };
+}
+
+export interface ExistingPlatformSpec extends SpecCommon {
+  readonly target: "existing";
+  readonly storage?: ExistingStorageSpec;
+  readonly nodePools: readonly ExistingNodePoolSpec[];
+  /** The config key holding the (secret) kubeconfig; the program reads it as a secret. */
+  readonly kubeconfigKey: string;
+}
+
+export type PlatformSpec = AwsPlatformSpec | ExistingPlatformSpec;
+
+/** Stack config as Pulumi holds it: full key (`llm-platform:nodePools`) → string value. */
+export interface RawStackConfig {
+  readonly stack: string;
+  readonly values: Readonly<Record<string, string>>;
+  /** Keys whose values are secrets (`secure:` in the stack file). */
+  readonly secretKeys: ReadonlySet<string>;
+}

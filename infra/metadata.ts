@@ -1,0 +1,27 @@
+/**
+ * Label, annotation and tag keys the platform writes and reads, each spelled once. Node labels
+ * and taints live in nodes/labels.ts; Kueue's own label keys in queues/labels.ts.
+ */
+import { PROJECT } from "./config/keys";
+
+/** Prefix of every platform label and annotation key (`llm-platform/...`). */
+export const LABEL_PREFIX = PROJECT;
+
+/** Who manages an object: one value on Kubernetes objects and AWS tags alike. */
+export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+export const MANAGED_BY = PROJECT;
+
+export const STACK_TAG = `${LABEL_PREFIX}/stack`;
+export const TEAM_LABEL = `${LABEL_PREFIX}/team`;
+export const JOB_LABEL = `${LABEL_PREFIX}/job`;
+export const VARIANT_LABEL = `${LABEL_PREFIX}/variant`;
+export const DATASET_LABEL = `${LABEL_PREFIX}/dataset`;
+/** On the fabric acceptance TrainJob: the pool it tests. */
+export const ACCEPTANCE_TEST_LABEL = `${LABEL_PREFIX}/acceptance-test`;
+
+/** On a run's DeepSpeed ConfigMap: the ZeRO advisor's reasoning, and the stage it chose (the config may force another). */
+export const ZERO_ADVICE_ANNOTATION = `${LABEL_PREFIX}/zero-advice`;
+export const ZERO_ADVISED_STAGE_ANNOTATION = `${LABEL_PREFIX}/zero-advised-stage`;
+
+/** Tag on an S3 bucket giving the GiB the cost model should expect it to hold (S3 bills bytes stored). */
+export const EXPECTED_DATA_TAG = `${LABEL_PREFIX}/expected-data-gib`;
