@@ -17,13 +17,14 @@ import { SystemNamespace } from "./k8s/systemNamespace";
 import { TeamNamespaces } from "./k8s/teamNamespaces";
 import { ExistingSharedStorage } from "./storage/existingSharedStorage";
 import { SharedStorage } from "./storage/sharedStorage";
+import { BlockStorage } from "./storage/blockStorage";
 import { TokeniseJob } from "./data/tokeniseJob";
 import { Pipelines } from "./pipelines/pipelines";
 import { Kueue } from "./queues/kueue";
 import { KubeflowTrainer } from "./training/kubeflowTrainer";
 import { TrainingJobs } from "./training/trainingJobs";
 import { TrainingRuntimes } from "./training/trainingRuntimes";
-import { trainingGpuPools } from "../infra/queues/kueue";
+import { trainingGpuPools } from "../infra/queues/pools";
 import { tokeniseJobConfig } from "../infra/data/tokenise";
 import { FileSystemIdentity, fileSystemIdentity } from "../infra/storage/fileSystem";
 import { Vpc } from "./network/vpc";
@@ -57,7 +58,7 @@ export class Platform extends pulumi.ComponentResource {
     let awsBase: ReturnType<Platform["createAwsBase"]> | undefined;
     if (spec.target === "aws") {
       awsBase = this.createAwsBase(name, spec);
-      this.provider = awsBase.cluster.provider;
+      this.provider = awsBase.provider;
       this.clusterName = awsBase.cluster.clusterName;
       this.vpcId = awsBase.vpc.vpcId;
     } else {
@@ -133,7 +134,7 @@ export class Platform extends pulumi.ComponentResource {
         }, { parent: this });
       }
     }
-    if (spec.pipelines.enabled) new Pipelines(`${name}-pipelines`, { provider: this.provider }, { parent: this });
+    if (spec.pipelines.enabled) new Pipelines(`${name}-pipelines`, { manifestsDir: spec.pipelines.manifestsDir, provider: this.provider }, { parent: this });
   }
 
   private createAwsBase(name: string, spec: AwsPlatformSpec) {
@@ -168,19 +169,27 @@ export class Platform extends pulumi.ComponentResource {
         clusterSecurityGroupId: cluster.clusterSecurityGroupId,
         vpcId: vpc.vpcId,
         subnetIds: pool.availabilityZones.map(subnetOf),
+        releaseVersion: spec.cluster.nodeImageRelease,
         tags,
       }, { parent: this }));
-    const systemPool = spec.nodePools.find((p) => p.purpose === "system")!;
+    const systemPool = nodePools[spec.nodePools.findIndex((p) => p.purpose === "system")];
+    // Every Kubernetes object waits for the system pool: Helm releases wait for their pods, and with
+    // no node to run them (the cluster is up minutes before its first node group) they time out.
+    // GPU-only DaemonSets (device plugins, the GPU operator's node agents) have nothing to schedule
+    // on an empty GPU pool and count as ready; the operators themselves run on the system pool.
+    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfig }, { parent: this, dependsOn: [...cluster.adminAccess, systemPool.nodeGroup] });
     new ClusterAutoscaler(`${name}-autoscaler`, {
       clusterName: spec.cluster.name,
       clusterNameOutput: cluster.clusterName,
       kubernetesVersion: spec.cluster.kubernetesVersion,
       region: spec.region,
-      systemNodeSelector: poolNodeSelector(systemPool),
-      provider: cluster.provider,
+      systemNodeSelector: poolNodeSelector(spec.nodePools.find((p) => p.purpose === "system")!),
+      provider,
+      podIdentityAgent: cluster.podIdentityAgent,
       tags,
     }, { parent: this, dependsOn: nodePools });
-    return { vpc, cluster, tags, accountId: caller.accountId };
+    const blockStorage = new BlockStorage(`${name}-block-storage`, { clusterName: cluster.clusterName, podIdentityAgent: cluster.podIdentityAgent, provider, tags }, { parent: this });
+    return { vpc, cluster, provider, blockStorage, tags, accountId: caller.accountId };
   }
 
   private connectExisting(name: string, spec: ExistingPlatformSpec, kubeconfig: pulumi.Input<string> | undefined) {

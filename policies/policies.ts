@@ -6,7 +6,10 @@ import { efaPoolSingleSubnet, multinodeBandwidthPerGpu, multinodeTrainingFabric 
 import { gpuOperatorMatchesStack, gpuSoftwareAligned, gpuSoftwareMinorVersionCompat, platformImagesMatchStack } from "./gpuSoftware";
 import { gpuPoolTainted, nodeImdsv2Required, nodeNoPublicIp } from "./nodeSecurity";
 import { fileSystemNotReplaced, sharedStorageProtected } from "./storage";
-import { jobNcclEnvMatchesFabric, multinodeJobFabric, trainingJobFits, trainingJobQueued, trainingJobWithinOwnQuota, zeroStage3WhereStage2Fits } from "./training";
+import { clusterAutoscalerMatchesCluster, gpuNodeGroupAcceleratorLabel, nodeImageKnown, nodeImagePinned } from "./nodeImage";
+import { defaultStorageClassPresent, kubernetesAfterSystemNodes, lustreAfterSecurityRules } from "./ordering";
+import { containerImagesPinned, noRuntimeDownloads, noStandingClusterAdmin, podVolumesMountable, remoteCodeInJobs, trainingLauncherRuns } from "./runtime";
+import { jobNcclEnvMatchesFabric, kueueWaitsForPools, multinodeJobFabric, trainingJobFits, trainingJobQueued, trainingJobWithinOwnQuota, zeroStage3WhereStage2Fits } from "./training";
 
 export const POLICY_PACK_NAME = "llm-platform";
 
@@ -35,4 +38,18 @@ export const allPolicies: Policies = [
   multinodeJobFabric,
   jobNcclEnvMatchesFabric,
   zeroStage3WhereStage2Fits,
+  kueueWaitsForPools,
+  podVolumesMountable,
+  trainingLauncherRuns,
+  containerImagesPinned,
+  noRuntimeDownloads,
+  noStandingClusterAdmin,
+  remoteCodeInJobs,
+  lustreAfterSecurityRules,
+  kubernetesAfterSystemNodes,
+  defaultStorageClassPresent,
+  nodeImagePinned,
+  nodeImageKnown,
+  clusterAutoscalerMatchesCluster,
+  gpuNodeGroupAcceleratorLabel,
 ];

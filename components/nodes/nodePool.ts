@@ -29,6 +29,8 @@ export interface NodePoolArgs {
   vpcId: pulumi.Input<string>;
   /** Private subnets of the pool's AZs (exactly one for an EFA pool). */
   subnetIds: pulumi.Input<string>[];
+  /** EKS AMI release (`releaseVersion`): pinned, so the nodes' driver is the one the stack declares. */
+  releaseVersion: string;
   /** Tags on every resource. */
   tags: Record<string, string>;
 }
@@ -103,6 +105,8 @@ export class NodePool extends pulumi.ComponentResource {
       nodeRoleArn: args.nodeRoleArn,
       subnetIds: args.subnetIds,
       amiType: gpu ? GPU_AMI_TYPE : SYSTEM_AMI_TYPE,
+      // Without it a node group takes whatever AMI is newest at create/update time, and with it another driver.
+      releaseVersion: args.releaseVersion,
       instanceTypes: [pool.instanceType.name],
       capacityType: EKS_CAPACITY_TYPE[pool.capacityType],
       launchTemplate: { name: this.launchTemplate.name, version: this.launchTemplate.latestVersion.apply(String) },

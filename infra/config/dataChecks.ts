@@ -3,7 +3,9 @@
  * training pools, teams, and each data set's topology and shard plan.
  */
 import { datasetShardPlan, MIB, shardPool } from "../data/datasets";
+import { modelSourceProblems } from "../data/modelSource";
 import { ShardPlanError } from "../data/shardPlan";
+import { driversOfMinor, releaseMinor } from "../nodes/eksAmi";
 import { gpusPerNode, isGpuPool } from "../nodes/labels";
 import { planTrainingRun } from "../training/runtime";
 import { ConfigProblem, show } from "./errors";
@@ -61,6 +63,7 @@ export function storageAndDataProblems(spec: PlatformSpec, decoded: Record<strin
     if (!teamNames.includes(dataset.team)) {
       problems.push({ path: `${at}.team`, message: `${show(dataset.team)} is not a team of ${key("teams")}${didYouMean(dataset.team, teamNames) || ` (teams: ${teamNames.join(", ") || "none"})`}` });
     }
+    for (const p of modelSourceProblems(dataset.tokenizer, dataset.hub, "tokenizer")) problems.push({ path: `${at}.${p.key}`, message: p.message });
     const pool = shardPool(spec, dataset);
     if (!pool) {
       problems.push({ path: `${at}.shardFor.pool`, message: `${show(dataset.shardFor.pool)} is not a node pool${didYouMean(dataset.shardFor.pool, spec.nodePools.map((p) => p.name))}` });
@@ -82,7 +85,26 @@ export function storageAndDataProblems(spec: PlatformSpec, decoded: Record<strin
     }
   });
   problems.push(...queueAndJobProblems(spec));
+  problems.push(...nodeImageProblems(spec));
   return problems;
+}
+
+/** Every node group is pinned to one EKS AMI release, which must be of the cluster's minor and ship the stack's driver. */
+function nodeImageProblems(spec: PlatformSpec): ConfigProblem[] {
+  if (spec.target !== "aws") return [];
+  const { kubernetesVersion, nodeImageRelease } = spec.cluster;
+  const driver = spec.gpuStack.driverVersion;
+  if (nodeImageRelease === "") {
+    const known = driversOfMinor(kubernetesVersion).map((d) => `${d.driver} (${d.releaseVersion})`).join(", ");
+    return [{
+      path: key("gpuStack.driverVersion"),
+      message: `${show(driver)} is shipped by no known EKS AL2023 NVIDIA AMI release for Kubernetes ${kubernetesVersion} (known: ${known || "none"}); use one of those drivers, or set ${key("cluster.nodeImageRelease")} to a release that ships it (newer than the platform's table)`,
+    }];
+  }
+  if (releaseMinor(nodeImageRelease) !== kubernetesVersion) {
+    return [{ path: key("cluster.nodeImageRelease"), message: `${show(nodeImageRelease)} is a release for Kubernetes ${releaseMinor(nodeImageRelease)}, but the cluster runs ${kubernetesVersion} (node groups take the cluster's minor)` }];
+  }
+  return [];
 }
 
 function queueAndJobProblems(spec: PlatformSpec): ConfigProblem[] {
@@ -119,6 +141,9 @@ function queueAndJobProblems(spec: PlatformSpec): ConfigProblem[] {
       return;
     }
     if (run.nodes > pool.maxNodes) problems.push({ path: `${at}.nodes`, message: `${run.nodes} is more than pool ${pool.name}'s maxNodes ${pool.maxNodes}` });
+    if (runNames.indexOf(run.name) === r && spec.trainingRuns.findIndex((x) => x.job === run.job) === r) {
+      for (const p of modelSourceProblems(run.model.name, run.model.hub, "model")) problems.push({ path: `${at}.model.${p.key}`, message: p.message });
+    }
     const dataset = spec.datasets.find((d) => d.name === run.dataset);
     if (!dataset) {
       problems.push({ path: `${at}.dataset`, message: `${show(run.dataset)} is not a data set${didYouMean(run.dataset, spec.datasets.map((d) => d.name))}` });

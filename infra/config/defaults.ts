@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 import { findInstanceType, supportsEfa } from "../catalog/instances";
+import { newestReleaseWithDriver } from "../nodes/eksAmi";
+import { KUBEFLOW_PIPELINES_VERSION } from "../versions";
 import type { Fabric, Purpose, Target } from "./enums";
 import { configKey, PROJECT } from "./keys";
 import {
@@ -36,6 +38,13 @@ export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
 export const DEFAULT_SHARD_MEMORY_MIB = 2048;
 export const DEFAULT_CLAIM_GIB = 1000;
 
+/** Where `npm run kfp:vendor` puts Kubeflow Pipelines' manifests for the pinned release (relative to the project). */
+export const defaultPipelinesManifestsDir = () => `vendor/kubeflow-pipelines/${KUBEFLOW_PIPELINES_VERSION}/manifests/kustomize`;
+
+function hubAccess(source: { hubTokenSecret?: { name: string; key: string }; trustRemoteCode?: boolean }) {
+  return { ...(source.hubTokenSecret ? { tokenSecret: { ...source.hubTokenSecret } } : {}), trustRemoteCode: source.trustRemoteCode ?? false };
+}
+
 /** The config after the schemas: every key validated, defaults not yet applied. */
 export type ParsedShape = {
   budgetUsdPerMonth: number;
@@ -48,7 +57,7 @@ export type ParsedShape = {
   teams?: z.infer<typeof teamSchema>[];
   datasets?: z.infer<typeof datasetSchema>[];
   trainingJobs?: z.infer<typeof trainingJobSchema>[];
-  pipelines?: { enabled: boolean };
+  pipelines?: { enabled?: boolean; manifestsDir?: string };
 };
 
 /** Applies the defaults and resolves references (instance types, fabrics, AZs, training variants). */
@@ -69,6 +78,7 @@ export function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape
     samples: d.samples,
     meanTokensPerSample: d.meanTokensPerSample,
     tokenizer: d.tokenizer,
+    hub: hubAccess(d),
     maxSourceLength: d.maxSourceLength,
     maxTargetLength: d.maxTargetLength,
     fillerWords: d.fillerWords ?? [],
@@ -81,7 +91,7 @@ export function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape
     seed: d.seed ?? 1234,
   }));
   const trainingRuns = (data.trainingJobs ?? []).flatMap((job) => resolveTrainingRuns(job, datasets));
-  const pipelines = { enabled: data.pipelines?.enabled ?? true };
+  const pipelines = { enabled: data.pipelines?.enabled ?? true, manifestsDir: data.pipelines?.manifestsDir ?? defaultPipelinesManifestsDir() };
   const common = { project: PROJECT, stack: raw.stack, budgetUsdPerMonth: data.budgetUsdPerMonth, gpuStack, images, teams, datasets, trainingRuns, pipelines } as const;
   if (target === "existing") {
     const nodePools = (data.nodePools as z.infer<typeof existingNodePoolSchema>[]).map(
@@ -151,6 +161,8 @@ export function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape
       kubernetesVersion: cluster.kubernetesVersion,
       publicAccessCidrs: cluster.publicAccessCidrs ?? [],
       adminRoleArns: cluster.adminRoleArns ?? [],
+      // Default: the newest known AMI release of the minor that ships the stack's driver (checked in dataChecks).
+      nodeImageRelease: cluster.nodeImageRelease ?? newestReleaseWithDriver(cluster.kubernetesVersion, gpuStack.driverVersion)?.releaseVersion ?? "",
     },
   };
 }
@@ -176,7 +188,14 @@ function resolveTrainingRuns(job: z.infer<typeof trainingJobSchema>, datasets: r
     team: job.team,
     queue: job.queue ?? job.team,
     priority: job.priority ?? "normal",
-    model: { ...job.model, largestLayerParameters: job.model.largestLayerParameters ?? Math.round(job.model.parameters * 0.02) },
+    model: {
+      name: job.model.name,
+      parameters: job.model.parameters,
+      hiddenSize: job.model.hiddenSize,
+      layers: job.model.layers,
+      largestLayerParameters: job.model.largestLayerParameters ?? Math.round(job.model.parameters * 0.02),
+      hub: hubAccess(job.model),
+    },
     pool: job.pool,
     nodes: job.nodes,
     dataset: job.dataset,

@@ -21,6 +21,7 @@ import {
   PURPOSES,
   ZERO_STAGES,
 } from "./enums";
+import { supportedKubernetesMinors } from "../versions";
 import { didYouMean } from "./suggest";
 import { show } from "./errors";
 
@@ -125,7 +126,13 @@ const cidr = z.string({ error: (i) => `${show(i.input)} is not a CIDR block` }).
 export const clusterSchema = z.strictObject({
   /** EKS cluster name; default `llm-<stack>`. */
   name: z.string().regex(/^[a-zA-Z][-a-zA-Z0-9_]{0,99}$/, { error: (i) => `${show(i.input)} is not a valid EKS cluster name (letters, digits, '-' and '_', starting with a letter, ≤ 100)` }).optional(),
-  kubernetesVersion: z.string({ error: (i) => `${show(i.input)} is not a Kubernetes version string (quote it, e.g. "1.33")` }).regex(/^1\.\d{2}$/, { error: (i) => `${show(i.input)} is not a Kubernetes minor version (e.g. "1.33")` }),
+  kubernetesVersion: z
+    .string({ error: (i) => `${show(i.input)} is not a Kubernetes version string (quote it, e.g. "1.34")` })
+    .regex(/^1\.\d{2}$/, { error: (i) => `${show(i.input)} is not a Kubernetes minor version (e.g. "1.34")` })
+    // The autoscaler's image and chart follow the cluster's minor; only pinned, contract-tested minors run.
+    .refine((v) => !/^1\.\d{2}$/.test(v) || supportedKubernetesMinors().includes(v), {
+      error: (i) => `${show(i.input)} has no pinned cluster autoscaler (chart and image of that minor); supported: ${supportedKubernetesMinors().join(", ")}`,
+    }),
   /** CIDRs allowed to reach a public API endpoint; empty (default) keeps the endpoint private. */
   publicAccessCidrs: z
     .array(
@@ -133,6 +140,11 @@ export const clusterSchema = z.strictObject({
       { error: (i) => `${show(i.input)} is not a list of CIDR blocks` },
     )
     .optional(),
+  /**
+   * EKS AMI release every node group is pinned to (`releaseVersion`, e.g. "1.34.2-20260116");
+   * default: the newest known release of the cluster's minor that ships gpuStack.driverVersion.
+   */
+  nodeImageRelease: z.string({ error: (i) => `${show(i.input)} is not an EKS AMI release version` }).regex(/^1\.\d{2}\.\d+-\d{8}$/, { error: (i) => `${show(i.input)} is not an EKS AMI release version (<kubernetes patch>-<yyyymmdd>, e.g. "1.34.2-20260116")` }).optional(),
   /** IAM roles granted cluster-admin through EKS access entries, besides the deploying role. */
   adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: (i) => `${show(i.input)} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)` })).optional(),
 });
@@ -185,6 +197,20 @@ export const teamSchema = z.strictObject({
 });
 
 
+/** A Secret in the team's namespace holding a Hugging Face token (its name and key, never the value). */
+const hubTokenSecret = z.strictObject({
+  name: z.string({ error: (i) => `${show(i.input)} is not a Secret name` }).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: (i) => `${show(i.input)} is not a Secret name (lowercase letters, digits, '-' and '.')` }).max(253),
+  key: z.string({ error: (i) => `${show(i.input)} is not a key of the Secret` }).regex(/^[-._a-zA-Z0-9]+$/, { error: (i) => `${show(i.input)} is not a Secret key (letters, digits, '-', '_' and '.')` }),
+});
+
+/** Where a model or tokenizer comes from, and what loading it needs. */
+const hubAccess = {
+  /** Token for a gated Hugging Face repository, from a Secret the team creates (never the value in config). */
+  hubTokenSecret: hubTokenSecret.optional(),
+  /** The repository's own Python runs in the job (`trust_remote_code`): custom tokenizers such as ChatGLM's need it. */
+  trustRemoteCode: z.boolean({ error: (i) => `${show(i.input)} is not true or false` }).optional(),
+};
+
 const jobTuning = {
   maxSourceLength: positiveInt("a token count (a whole number > 0)").optional(),
   maxTargetLength: positiveInt("a token count (a whole number > 0)").optional(),
@@ -209,6 +235,7 @@ export const trainingJobSchema = z.strictObject({
     layers: positiveInt("a layer count"),
     /** Parameters of the largest layer (ZeRO-3 gathers one at a time); default the embedding-sized 2 % of the model. */
     largestLayerParameters: z.number().positive().optional(),
+    ...hubAccess,
   }),
   pool: z.string({ error: (i) => `${show(i.input)} is not a pool name` }),
   nodes: positiveInt("a node count (a whole number > 0)"),
@@ -239,6 +266,7 @@ export const datasetSchema = z.strictObject({
   meanTokensPerSample: z.number({ error: (i) => `${show(i.input)} is not a token count` }).positive({ error: (i) => `${show(i.input)} is not a token count > 0` }),
   /** Tokenizer name or path, as the tokenisation image loads it. */
   tokenizer: z.string({ error: (i) => `${show(i.input)} is not a tokenizer name` }).min(1, { error: "is empty" }),
+  ...hubAccess,
   maxSourceLength: positiveInt("a token count (a whole number > 0)"),
   maxTargetLength: positiveInt("a token count (a whole number > 0)"),
   fillerWords: z.array(z.string()).optional(),
@@ -263,3 +291,12 @@ function isRegex(pattern: string): boolean {
     return false;
   }
 }
+
+export const pipelinesSchema = z.strictObject({
+  enabled: z.boolean({ error: (i) => `${show(i.input)} is not true or false` }).optional(),
+  /**
+   * Where the deployer finds Kubeflow Pipelines' kustomize manifests at the pinned release (a local
+   * directory: `npm run kfp:vendor` fills the default, or a mirror for air-gapped clusters).
+   */
+  manifestsDir: z.string({ error: (i) => `${show(i.input)} is not a directory path` }).min(1, { error: "is empty" }).refine((p) => !p.includes("://"), { error: (i) => `${show(i.input)} is a URL; give a local directory (the Kubernetes provider's kustomize v2 builds only local directories, pulumi-kubernetes#3844)` }).optional(),
+});

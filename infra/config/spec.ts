@@ -21,6 +21,7 @@ import {
   gpuStackSchema,
   imagesSchema,
   networkSchema,
+  pipelinesSchema,
   storageSchema,
   teamSchema,
   trainingJobSchema,
@@ -74,7 +75,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
     teams: z.array(teamSchema, { error: (i) => `${show(i.input)} is not a list of teams` }).optional(),
     datasets: z.array(datasetSchema, { error: (i) => `${show(i.input)} is not a list of data sets` }).optional(),
     trainingJobs: z.array(trainingJobSchema, { error: (i) => `${show(i.input)} is not a list of training jobs` }).optional(),
-    pipelines: z.strictObject({ enabled: z.boolean({ error: (i) => `${show(i.input)} is not true or false` }) }).optional(),
+    pipelines: pipelinesSchema.optional(),
   });
   const parsed = shape.safeParse(decoded);
   if (!parsed.success) {

@@ -81,7 +81,7 @@ export interface TrainingRunSpec extends JobTuning {
   readonly team: string;
   readonly queue: string;
   readonly priority: Priority;
-  readonly model: { readonly name: string; readonly parameters: number; readonly hiddenSize: number; readonly layers: number; readonly largestLayerParameters: number };
+  readonly model: { readonly name: string; readonly parameters: number; readonly hiddenSize: number; readonly layers: number; readonly largestLayerParameters: number; readonly hub: HubAccess };
   readonly pool: string;
   readonly nodes: number;
   readonly dataset: string;
@@ -92,6 +92,12 @@ export interface TrainingRunSpec extends JobTuning {
   readonly command: readonly string[];
 }
 
+/** What loading a model or tokenizer needs: a token Secret for gated repositories, and whether its own code runs. */
+export interface HubAccess {
+  readonly tokenSecret?: { readonly name: string; readonly key: string };
+  readonly trustRemoteCode: boolean;
+}
+
 export interface DatasetSpec {
   readonly name: string;
   readonly version: string;
@@ -100,6 +106,7 @@ export interface DatasetSpec {
   readonly samples: number;
   readonly meanTokensPerSample: number;
   readonly tokenizer: string;
+  readonly hub: HubAccess;
   readonly maxSourceLength: number;
   readonly maxTargetLength: number;
   readonly fillerWords: readonly string[];
@@ -135,7 +142,7 @@ interface SpecCommon {
   readonly datasets: readonly DatasetSpec[];
   /** Every declared training job and variant, resolved. */
   readonly trainingRuns: readonly TrainingRunSpec[];
-  readonly pipelines: { readonly enabled: boolean };
+  readonly pipelines: { readonly enabled: boolean; readonly manifestsDir: string };
 }
 
 export interface AwsPlatformSpec extends SpecCommon {
@@ -154,6 +161,8 @@ export interface AwsPlatformSpec extends SpecCommon {
     /** Empty: the API endpoint is private only. */
     readonly publicAccessCidrs: readonly string[];
     readonly adminRoleArns: readonly string[];
+    /** EKS AMI release every node group is pinned to (its NVIDIA AMI ships the stack's driver). */
+    readonly nodeImageRelease: string;
   };
 }
 

@@ -11,7 +11,7 @@ import { datasetShardPlan, datasetWorldSize } from "../data/datasets";
 import { formatBytes } from "../data/shardPlan";
 import { tokeniseJobConfig } from "../data/tokenise";
 import { platformImages } from "../images";
-import { trainingGpuPools } from "../queues/kueue";
+import { trainingGpuPools } from "../queues/pools";
 import { poolBusBandwidthFloorGBps } from "../training/ncclAcceptance";
 import { planTrainingRun, runtimeName } from "../training/runtime";
 import { SHARED_DATA_CLAIM } from "../storage/values";

@@ -41,7 +41,8 @@ export async function planStack(projectDir: string, stack: string, options: Plan
     if (e instanceof ConfigError) return { ok: false, stack, error: e };
     throw e;
   }
-  const recorded = await recordProgram(project.name, raw, main, options.deployedOutputs);
+  // Offline: the program runs as `pulumi up` would, minus the deployer-side files it checks for (vendored manifests).
+  const recorded = await recordProgram(project.name, raw, () => main({ offline: true }), options.deployedOutputs);
   const stackResource: RecordedResource = {
     urn: stackUrn(project.name, stack),
     type: "pulumi:pulumi:Stack",

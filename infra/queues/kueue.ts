@@ -6,7 +6,9 @@
  */
 import { stringify } from "yaml";
 import type { NodePoolSpec, PlatformSpec } from "../config/types";
-import { GPU_TAINT, GPU_TOLERATION, gpusPerNode, isGpuPool, poolNodeSelector } from "../nodes/labels";
+import { GPU_TAINT, GPU_TOLERATION, gpusPerNode, poolNodeSelector } from "../nodes/labels";
+import { trainingGpuPools } from "./pools";
+import { podsReadyTimeoutMinutes } from "./podsReady";
 import { EFA_RESOURCE, GPU_RESOURCE, RDMA_RESOURCE_PREFIX } from "../fabric/profile";
 import { workerCpuMemory } from "../training/runtime";
 
@@ -20,9 +22,6 @@ export const EXCLUDED_RESOURCE_PREFIXES = [`${EFA_RESOURCE.split("/")[0]}/`, "hu
 
 export const flavorName = (pool: string) => `pool-${pool}`;
 
-export function trainingGpuPools(spec: Pick<PlatformSpec, "nodePools">): NodePoolSpec[] {
-  return spec.nodePools.filter((p) => p.purpose === "training" && isGpuPool(p));
-}
 
 export function resourceFlavor(pool: NodePoolSpec) {
   return {
@@ -98,7 +97,7 @@ export function workloadPriorityClasses() {
 }
 
 /** Kueue's manager configuration: TrainJob integration on, device resources excluded, all-or-nothing admission. */
-export function kueueManagerConfig(): string {
+export function kueueManagerConfig(spec: Pick<PlatformSpec, "nodePools">): string {
   return stringify({
     apiVersion: "config.kueue.x-k8s.io/v1beta2",
     kind: "Configuration",
@@ -107,8 +106,14 @@ export function kueueManagerConfig(): string {
     webhook: { port: 9443 },
     leaderElection: { leaderElect: true, resourceName: "c1f6bfd2.kueue.x-k8s.io" },
     // A multi-node job holds GPUs only once all its pods run: no half-admitted jobs deadlocking the pool.
-    waitForPodsReady: { timeout: "10m", blockAdmission: true },
+    // Sized from the slowest training pool (boot, image pull, start): see podsReady.ts.
+    waitForPodsReady: { timeout: `${podsReadyTimeoutMinutes(spec)}m`, blockAdmission: true },
     integrations: { frameworks: ["batch/job", "jobset.x-k8s.io/jobset", "trainer.kubeflow.org/trainjob"] },
     resources: { excludeResourcePrefixes: [...EXCLUDED_RESOURCE_PREFIXES] },
   });
+}
+
+/** Values for the Kueue chart (checked against the pinned values.yaml). */
+export function kueueValues(spec: Pick<PlatformSpec, "nodePools">) {
+  return { managerConfig: { controllerManagerConfigYaml: kueueManagerConfig(spec) } };
 }
