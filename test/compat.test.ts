@@ -1,6 +1,6 @@
 import { GPU_MODELS, GpuModelName } from "../infra/catalog/gpus";
 import { instanceTypeNames, findInstanceType } from "../infra/catalog/instances";
-import { checkAlignment, suggestStack } from "../infra/compat/alignment";
+import { alignmentFindings, checkAlignment, suggestStack } from "../infra/compat/alignment";
 import { ARCH_CUDA_SUPPORT, CUDA_RELEASES, cudaSupportsArch, findCudaRelease, MINOR_VERSION_FLOOR } from "../infra/compat/cuda";
 import { DEEPSPEED_BREAKAGES, DEEPSPEED_RELEASES, findDeepspeedReleases } from "../infra/compat/deepspeed";
 import { FACT_KINDS } from "../infra/compat/findings";
@@ -244,7 +244,8 @@ describe("properties over the whole matrix", () => {
       }
     }
   }
-  const brokenRules = (model: GpuModelName, stack: AlignedStack) => checkAlignment(model, stack, { today: TODAY }).findings.filter((f) => f.kind === "broken").map((f) => f.rule);
+  // The verdict alone (no suggestion search) keeps these loops fast.
+  const brokenRules = (model: GpuModelName, stack: AlignedStack) => alignmentFindings(model, stack, { today: TODAY }).filter((f) => f.kind === "broken").map((f) => f.rule);
 
   it("never turns a clean stack into a refusal with a newer driver of the same branch", () => {
     for (const [model, stack] of stacks) {
@@ -273,7 +274,7 @@ describe("properties over the whole matrix", () => {
   });
 
   it("suggests, for every refused stack, a different stack that is itself clean of breakages", () => {
-    for (const [model, stack] of stacks.filter((_, i) => i % 7 === 0)) {
+    for (const [model, stack] of stacks.filter((_, i) => i % 13 === 0)) {
       const { findings, suggestion } = checkAlignment(model, stack, { today: TODAY });
       if (!findings.some((f) => f.kind === "broken")) continue;
       expect(suggestion).toBeDefined();
