@@ -16,7 +16,7 @@ import { diffPlans, PlanDiff } from "../review/diff";
 import { findingsTable, signedPercent, signedUsd } from "../review/markdown";
 import { PlanDocument, planOfStack } from "../review/planDocument";
 import { PreviewFormatError, previewChanges } from "../review/preview";
-import { renderMarkdown, summaryLine } from "./markdown";
+import { renderComment, renderMarkdown, summaryLine } from "./markdown";
 import { planJson, planStack, StackPlan } from "./plan";
 import { listStacks } from "./stackConfig";
 
@@ -30,7 +30,8 @@ export async function runCli(argv: readonly string[], out: (line: string) => voi
     .option("-s, --stack <name>", "stack to plan", "dev")
     .option("-a, --all", "plan every stack in the stack config directory")
     .option("--json <file>", "write the machine-readable plan (public contract) to FILE")
-    .option("--markdown <file>", "write the reviewer's report (PR comment) to FILE")
+    .option("--markdown <file>", "write the reviewer's full report to FILE")
+    .option("--comment <file>", "write the pull-request comment to FILE: per stack the summary, changes against --baseline, mandatory findings and deploy time")
     .option("--project <dir>", "project directory holding Pulumi.yaml", process.cwd())
     .option("--deployed-outputs <file>", "the stack's outputs from its last deploy (`pulumi stack output --json`), to catch changes that would replace stateful resources")
     .option("--baseline <file>", "a plan (--json) of the same stacks from the base commit: report what changes, its cost delta, and refuse changes that destroy data")
@@ -44,7 +45,7 @@ export async function runCli(argv: readonly string[], out: (line: string) => voi
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_CLEAN : EXIT_CONFIG;
     throw e;
   }
-  const opts = program.opts<{ stack: string; all?: boolean; json?: string; markdown?: string; project: string; deployedOutputs?: string; baseline?: string; previewJson?: string; acceptReplace: string[] }>();
+  const opts = program.opts<{ stack: string; all?: boolean; json?: string; markdown?: string; comment?: string; project: string; deployedOutputs?: string; baseline?: string; previewJson?: string; acceptReplace: string[] }>();
   if (opts.previewJson) {
     if (opts.all || opts.baseline || opts.json) {
       err("--preview-json checks one real preview: use it with --stack (and --markdown, --accept-replace), not --all, --baseline or --json");
@@ -123,6 +124,7 @@ export async function runCli(argv: readonly string[], out: (line: string) => voi
     writeFile(opts.json, JSON.stringify(opts.all ? json : (json[0] ?? null), null, 2) + "\n");
   }
   if (opts.markdown) writeFile(opts.markdown, renderMarkdown(plans, failures, reviews));
+  if (opts.comment) writeFile(opts.comment, renderComment(plans, failures, reviews));
 
   if (failures.length > 0) return EXIT_CONFIG;
   const destroysData = [...reviews.values()].some((r) => blocking(r.findings).length > 0);

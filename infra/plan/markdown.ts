@@ -55,6 +55,31 @@ export function renderMarkdown(plans: readonly StackPlan[], failures: readonly {
   return parts.join("\n");
 }
 
+/**
+ * The pull-request comment: per stack the summary, what changes against the baseline (first), the
+ * mandatory findings and the deploy time — short enough for GitHub's 65,536-character comment
+ * limit; the full report (`--markdown`) goes to the workflow's artifacts.
+ */
+export function renderComment(plans: readonly StackPlan[], failures: readonly { stack: string; message: string }[] = [], reviews: ReadonlyMap<string, PlanDiff> = new Map()): string {
+  const parts: string[] = [];
+  for (const f of failures) parts.push(`## ❌ ${f.stack}: config errors\n\n\`\`\`\n${f.message}\n\`\`\`\n`);
+  for (const plan of plans) {
+    const review = reviews.get(plan.stack);
+    const mandatory = plan.policies.filter((v) => v.enforcement === "mandatory");
+    const status = mandatory.length > 0 || (review && blocking(review.findings).length > 0) ? "❌" : "✅";
+    const out = [`## ${status} ${plan.stack}`, "", `**${summaryLine(plan)}**`, ""];
+    if (review) out.push(...renderChanges(review));
+    if (mandatory.length > 0) {
+      out.push("### Mandatory policy violations", "", "| policy | resource | message |", "|---|---|---|");
+      for (const v of mandatory) out.push(`| ${v.policy} | ${v.urn ? cell(label(v.urn)) : "stack"} | ${cell(v.message)} |`);
+      out.push("");
+    }
+    out.push(...renderDeployTime(criticalPath(planJson(plan).resources)));
+    parts.push(out.join("\n"));
+  }
+  return parts.join("\n");
+}
+
 function renderStack(plan: StackPlan, review?: PlanDiff): string {
   const mandatory = plan.policies.filter((v) => v.enforcement === "mandatory");
   const status = mandatory.length > 0 || (review && blocking(review.findings).length > 0) ? "❌" : "✅";

@@ -7,7 +7,7 @@
 import { MonthlyRange } from "../cost/model";
 import { createDuration, CriticalPath, criticalPath } from "./criticalPath";
 import { DataLossFinding, guard, ReplaceReason, ResourceChange } from "./dataLoss";
-import { changedPaths, pathsOverlap } from "./paths";
+import { changedPaths, pathsOverlap, valuesAt } from "./paths";
 import { isCustom, PlanDocument, PlanResource } from "./planDocument";
 import { forcedChanges, replacementTable } from "./replacement";
 
@@ -58,8 +58,22 @@ export interface PlanDiff {
 /** Resources a provider acts on; a stack reference only reads another stack's outputs. */
 const isManaged = (r: PlanResource) => isCustom(r) && r.type !== "pulumi:pulumi:StackReference";
 
-/** Replacements that follow from other replacements: an input fed by a replaced resource, on a path that forces replacement. */
+/** Every scalar in a resource's inputs: what a replacement's preview echoes back as known outputs. */
+function inputScalars(value: unknown, into = new Set<unknown>()): Set<unknown> {
+  if (value !== null && typeof value === "object") for (const v of Object.values(value)) inputScalars(v, into);
+  else into.add(value);
+  return into;
+}
+
+/**
+ * Replacements that follow from other replacements: an input fed by a replaced resource, on a path
+ * that forces replacement. A replacement's outputs that echo its inputs (an explicit name) are known
+ * at preview and unchanged; computed ones (ids, ARNs, DNS names) are unknown, so the dependent's
+ * input changes — the plan tells them apart by whether the value is among the replaced resource's inputs.
+ */
 function cascade(head: readonly PlanResource[], replaced: Map<string, ReplaceReason[]>, baseUrns: ReadonlySet<string>): void {
+  const byUrn = new Map(head.map((r) => [r.urn, r]));
+  const echoes = (from: string, value: unknown) => inputScalars(byUrn.get(from)?.inputs ?? {}).has(value);
   for (let grew = true; grew; ) {
     grew = false;
     for (const r of head) {
@@ -67,7 +81,8 @@ function cascade(head: readonly PlanResource[], replaced: Map<string, ReplaceRea
       const rules = replacementTable(r.type)?.rules ?? [];
       const reasons: ReplaceReason[] = [];
       for (const [path, urns] of Object.entries(r.propertyDependencies ?? {})) {
-        const from = urns.find((u) => replaced.has(u));
+        const value = valuesAt(r.inputs, path).get(path);
+        const from = urns.find((u) => replaced.has(u) && !echoes(u, value));
         if (!from || !rules.some((rule) => pathsOverlap(rule.path, path))) continue;
         if (r.options.ignoreChanges.some((ignored) => pathsOverlap(ignored, path))) continue;
         reasons.push({ path, cascadeFrom: from });
