@@ -18,7 +18,11 @@ import { planTrainingRun, runtimeName } from "../training/runtime";
 import { SHARED_DATA_CLAIM } from "../storage/values";
 import { formatUsd as usd } from "../cost/model";
 import { gpuModelOf, gpusPerNode } from "../nodes/labels";
-import { StackPlan } from "./plan";
+import { criticalPath } from "../review/criticalPath";
+import { blocking } from "../review/dataLoss";
+import { PlanDiff } from "../review/diff";
+import { renderChanges, renderDeployTime } from "../review/markdown";
+import { planJson, StackPlan } from "./plan";
 import { RecordedResource } from "./record";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -39,19 +43,49 @@ export function summaryLine(plan: StackPlan): string {
   );
 }
 
-export function renderMarkdown(plans: readonly StackPlan[], failures: readonly { stack: string; message: string }[] = []): string {
+/**
+ * `reviews`: each stack's diff against its baseline plan (`--baseline`); its "Changes" section
+ * comes first in the stack's part of the report.
+ */
+export function renderMarkdown(plans: readonly StackPlan[], failures: readonly { stack: string; message: string }[] = [], reviews: ReadonlyMap<string, PlanDiff> = new Map()): string {
   const parts: string[] = [];
   for (const f of failures) {
     parts.push(`## ❌ ${f.stack}: config errors\n\n\`\`\`\n${f.message}\n\`\`\`\n`);
   }
-  for (const plan of plans) parts.push(renderStack(plan));
+  for (const plan of plans) parts.push(renderStack(plan, reviews.get(plan.stack)));
   return parts.join("\n");
 }
 
-function renderStack(plan: StackPlan): string {
+/**
+ * The pull-request comment: per stack the summary, what changes against the baseline (first), the
+ * mandatory findings and the deploy time — short enough for GitHub's 65,536-character comment
+ * limit; the full report (`--markdown`) goes to the workflow's artifacts.
+ */
+export function renderComment(plans: readonly StackPlan[], failures: readonly { stack: string; message: string }[] = [], reviews: ReadonlyMap<string, PlanDiff> = new Map()): string {
+  const parts: string[] = [];
+  for (const f of failures) parts.push(`## ❌ ${f.stack}: config errors\n\n\`\`\`\n${f.message}\n\`\`\`\n`);
+  for (const plan of plans) {
+    const review = reviews.get(plan.stack);
+    const mandatory = plan.policies.filter((v) => v.enforcement === "mandatory");
+    const status = mandatory.length > 0 || (review && blocking(review.findings).length > 0) ? "❌" : "✅";
+    const out = [`## ${status} ${plan.stack}`, "", `**${summaryLine(plan)}**`, ""];
+    if (review) out.push(...renderChanges(review));
+    if (mandatory.length > 0) {
+      out.push("### Mandatory policy violations", "", "| policy | resource | message |", "|---|---|---|");
+      for (const v of mandatory) out.push(`| ${v.policy} | ${v.urn ? cell(label(v.urn)) : "stack"} | ${cell(v.message)} |`);
+      out.push("");
+    }
+    out.push(...renderDeployTime(criticalPath(planJson(plan).resources)));
+    parts.push(out.join("\n"));
+  }
+  return parts.join("\n");
+}
+
+function renderStack(plan: StackPlan, review?: PlanDiff): string {
   const mandatory = plan.policies.filter((v) => v.enforcement === "mandatory");
-  const status = mandatory.length > 0 ? "❌" : "✅";
+  const status = mandatory.length > 0 || (review && blocking(review.findings).length > 0) ? "❌" : "✅";
   const out: string[] = [`## ${status} ${plan.stack}`, "", `**${summaryLine(plan)}**`, ""];
+  if (review) out.push(...renderChanges(review));
 
   out.push("### Node pools", "", "| pool | purpose | node type | GPUs/node | fabric | network/node | per GPU | nodes min/desired/max |", "|---|---|---|---|---|---|---|---|");
   const profiles = plan.spec.nodePools.map(fabricProfile);
@@ -107,6 +141,8 @@ function renderStack(plan: StackPlan): string {
   out.push(`| **total** | | **${usd(cost.monthly.min)}**${mark(cost.monthly.min)} | **${usd(cost.monthly.expected)}**${mark(cost.monthly.expected)} | **${usd(cost.monthly.max)}**${mark(cost.monthly.max)} |`);
   out.push(`| budget | llm-platform:budgetUsdPerMonth | ${usd(budget)} | ${usd(budget)} | ${usd(budget)} |`, "");
   if (cost.unpriced.length > 0) out.push(`Not priced (usage-based or unknown to the model): ${cost.unpriced.map((u) => `\`${label(u)}\``).join(", ")}`, "");
+
+  out.push(...renderDeployTime(criticalPath(planJson(plan).resources)));
 
   out.push("### Resources by component", "");
   for (const [component, members] of groupByComponent(plan.resources)) {
