@@ -83,7 +83,7 @@ describe("npm run plan", () => {
       find("aws:cloudwatch/logGroup:LogGroup", "prod-eks-control-plane").urn,
     ]);
     expect(find("aws:eks/nodeGroup:NodeGroup", "prod-train-h100").options.ignoreChanges).toEqual(["scalingConfig.desiredSize"]);
-    const provider = find("pulumi:providers:kubernetes", "prod-eks-k8s");
+    const provider = find("pulumi:providers:kubernetes", "prod-k8s");
     expect(find("kubernetes:core/v1:Namespace", "prod-system").options.provider).toBe(provider.urn);
   });
 

@@ -47,7 +47,7 @@ function requiredHint(path: readonly PropertyKey[]): string {
     gpuStack: " ({ driverVersion, cudaVersion, pytorchVersion, deepspeedVersion })",
     images: ' ({ registry: "<host>/<path>" } where the aligned images are pushed)',
     nodePools: " (a list of node pools)",
-    cluster: " ({ kubernetesVersion: \"1.33\", ... })",
+    cluster: " ({ kubernetesVersion: \"1.34\", ... })",
     kubernetesVersion: ' (e.g. "1.33")',
   };
   return hints[String(path[path.length - 1])] ?? "";

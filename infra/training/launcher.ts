@@ -85,11 +85,15 @@ export function launchCommandProblems(command: readonly string[], context: Launc
   return problems;
 }
 
-/** The words of an argv, or of the script of `sh -c` / `bash -c`. */
+/**
+ * The words of an argv, or of the script of `sh -c SCRIPT NAME ARGS…` with "$@" standing for ARGS
+ * (NAME is the script's $0, not an argument).
+ */
 function commandWords(command: readonly string[]): string[] {
   const shell = command.findIndex((w) => /(^|\/)(ba)?sh$/.test(w));
   if (shell >= 0 && command[shell + 1] === "-c" && command[shell + 2] !== undefined) {
-    return [...command[shell + 2].split(/[\s;&|]+/).filter(Boolean), ...command.slice(shell + 3)];
+    const positional = command.slice(shell + 4);
+    return command[shell + 2].split(/[\s;&|]+/).filter(Boolean).flatMap((w) => (/^"?\$[@*]"?$/.test(w) ? positional : [w]));
   }
   return [...command];
 }
