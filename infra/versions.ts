@@ -26,6 +26,10 @@ export const CHARTS = {
   kueue: { chart: "oci://registry.k8s.io/kueue/charts/kueue", version: "0.19.2", repo: "" },
   // kubernetes/autoscaler charts/cluster-autoscaler/Chart.yaml 9.43.1; the image follows the cluster's minor (below).
   clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.43.1", repo: "https://kubernetes.github.io/autoscaler" },
+  // prometheus-community/helm-charts charts/kube-prometheus-stack/Chart.yaml 88.5.3 (appVersion: prometheus-operator
+  // v0.93.1). Its `crds` subchart (crds.enabled, on by default) installs the operator's CRDs with the release;
+  // Helm never upgrades CRDs on a chart bump (see docs/monitoring.md, "Upgrading").
+  kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", repo: "https://prometheus-community.github.io/helm-charts" },
 } as const satisfies Record<string, ChartPin>;
 
 /**
@@ -50,4 +54,7 @@ export const IMAGES = {
   // The network operator publishes its components under nvcr.io/nvidia/mellanox with the
   // network-operator-<release> tag (values.yaml ofedDriver.initContainer.version).
   rdmaSharedDevicePlugin: { repository: "nvcr.io/nvidia/mellanox", image: "k8s-rdma-shared-dev-plugin", version: "network-operator-v26.4.1" },
+  // The idle-GPU reclaimer and the GPU node guard (jobs/reclaim/): standard library only, so a stock
+  // Python image runs them (Docker Official Image python, Debian slim variant).
+  reclaimer: { repository: "docker.io/library/python", tag: "3.13.7-slim" },
 } as const;
