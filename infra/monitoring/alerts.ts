@@ -160,7 +160,7 @@ export function faultRules(spec: Pick<PlatformSpec, "nodePools">): AlertRule[] {
       condition: { kind: "countBelow", series: sel("DCGM_FI_DEV_GPU_TEMP", m(POOL_SERIES_LABEL, "=", pool.name)), by: [NODE_LABEL, POOL_SERIES_LABEL], value: gpusPerNode(pool) },
       forMinutes: 5,
       severity: "critical",
-      threshold: `a ${pool.name} node reports fewer than its ${gpusPerNode(pool)} GPUs, for 5 minutes`,
+      threshold: `a node of pool ${pool.name} reports fewer than its ${gpusPerNode(pool)} GPUs, for 5 minutes`,
       summary: "Node {{ $labels.node }} of pool {{ $labels.pool }} reports only {{ $value }} GPUs: one has fallen off the bus or is hidden",
       runbook: "A GPU gone from the bus (XID 79) or from DCGM: drain and reboot the node; replace the GPU if it does not come back.",
     })),
