@@ -495,7 +495,7 @@ describe("monitoring in the plan", () => {
 
 describe("monitoring policies", () => {
   type Policy = Parameters<typeof runPolicies>[0][number];
-  const messages = async (policy: Policy, resources: RecordedResource[]) => (await runPolicies([policy], resources)).violations.map((v) => `${v.enforcement}: ${v.message}`);
+  const messages = async (policy: Policy, resources: readonly RecordedResource[]) => (await runPolicies([policy], resources)).violations.map((v) => `${v.enforcement}: ${v.message}`);
   const edited = async (stack: string, edit: (rs: RecordedResource[]) => RecordedResource[] | void) => {
     const rs = structuredClone((await referencePlan(stack)).resources) as RecordedResource[];
     return edit(rs) ?? rs;
