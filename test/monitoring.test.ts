@@ -24,6 +24,14 @@ import { named, ofType, referencePlan } from "./helpers/plan";
 import { referenceConfig, withValues } from "./helpers/stacks";
 import { describeWithUpstream, readUpstreamYaml, SHARED_UPSTREAM, unknownValueKeys } from "./helpers/upstream";
 import { parse } from "yaml";
+import { parser as promql } from "@prometheus-io/lezer-promql";
+
+/** Syntax errors in a PromQL expression, by Prometheus's own grammar (@prometheus-io/lezer-promql). */
+function promqlErrors(expr: string): number[] {
+  const errors: number[] = [];
+  promql.parse(expr).iterate({ enter: (node) => { if (node.type.isError) errors.push(node.from); } });
+  return errors;
+}
 
 const prod = parseSpec(referenceConfig("prod"));
 const dev = parseSpec(referenceConfig("dev"));
@@ -234,6 +242,12 @@ describe("alert rules: PromQL", () => {
       'count by (node, pool) (DCGM_FI_DEV_GPU_TEMP{pool="train-h200"}) < 8',
       'count by (node, pool) (DCGM_FI_DEV_GPU_TEMP{pool="infer-l40s"}) < 4',
     ]);
+  });
+
+  it("every rule and dashboard expression parses with Prometheus's PromQL grammar (which rejects a broken one)", () => {
+    const exprs = [...alertRules(prod), ...alertRules(onprem)].map((r) => exprOf(r.condition)).concat(dashboards(prod, true).flatMap((d) => d.panels.flatMap((p) => p.exprs.map((e) => e.expr))));
+    expect(exprs.filter((e) => promqlErrors(e).length > 0)).toEqual([]);
+    expect(promqlErrors("sum by (pool) (rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[5m])").length).toBeGreaterThan(0);
   });
 
   it("treats exactly the XIDs NVIDIA's catalog says need a reset or replacement as fatal", () => {
