@@ -30,6 +30,11 @@ import { FileSystemIdentity, fileSystemIdentity } from "../infra/storage/fileSys
 import { Vpc } from "./network/vpc";
 import { NodePool } from "./nodes/nodePool";
 import { MANAGED_BY, MANAGED_BY_LABEL, STACK_TAG } from "../infra/metadata";
+import { GpuNodeHealth } from "./monitoring/gpuNodeHealth";
+import { GpuReclaimer } from "./monitoring/gpuReclaimer";
+import { Monitoring } from "./monitoring/monitoring";
+import { reclaimingTeams } from "../infra/monitoring/reclaim";
+import { IMAGES } from "../infra/versions";
 
 export const SYSTEM_NAMESPACE = "llm-platform";
 
@@ -101,10 +106,12 @@ export class Platform extends pulumi.ComponentResource {
         provider: this.provider,
       }, { parent: this }).job;
     }
-    this.createTraining(name, spec, teams, images.training.ref, tokeniseJobs);
+    const kueue = this.createTraining(name, spec, teams, images.training.ref, tokeniseJobs);
     const system = new SystemNamespace(`${name}-system`, { name: SYSTEM_NAMESPACE, podSecurity: "baseline", provider: this.provider }, { parent: this });
     new PlatformImages(`${name}-images`, { images, namespace: system.namespace.metadata.name, provider: this.provider }, { parent: this });
-    if (spec.nodePools.some(isGpuPool)) new GpuOperator(`${name}-gpu-operator`, { spec, provider: this.provider }, { parent: this });
+    const hasGpus = spec.nodePools.some(isGpuPool);
+    if (hasGpus) new GpuOperator(`${name}-gpu-operator`, { spec, provider: this.provider }, { parent: this });
+    this.createMonitoring(name, spec, { kueue, awsBase, system, teams });
     if (spec.nodePools.some((p) => p.fabric === "efa")) {
       new EfaDevicePlugin(`${name}-efa-device-plugin`, { provider: this.provider }, { parent: this });
     }
@@ -115,14 +122,35 @@ export class Platform extends pulumi.ComponentResource {
     this.registerOutputs({ clusterName: this.clusterName, vpcId: this.vpcId });
   }
 
+  /**
+   * Prometheus and Grafana (or the cluster's own Prometheus), GPU monitors, alert rules and
+   * dashboards; the idle-GPU reclaimer where Kueue runs; GPU node health.
+   */
+  private createMonitoring(name: string, spec: PlatformSpec, deps: { kueue?: Kueue; awsBase?: ReturnType<Platform["createAwsBase"]>; system: SystemNamespace; teams: TeamNamespaces }) {
+    const { kueue, awsBase, system, teams } = deps;
+    // On AWS the release waits for the node pools: Prometheus and Grafana need a node to schedule on.
+    // The Prometheus volume binds through the default StorageClass (AWS: BlockStorage).
+    new Monitoring(`${name}-monitoring`, { spec, withKueue: kueue !== undefined, dependsOn: [...(awsBase?.nodePools ?? []), ...(awsBase ? [awsBase.blockStorage] : [])], provider: this.provider }, { parent: this });
+    const image = `${IMAGES.reclaimer.repository}:${IMAGES.reclaimer.tag}`;
+    if (kueue && reclaimingTeams(spec).length > 0) {
+      new GpuReclaimer(`${name}-reclaimer`, { spec, namespace: system.namespace.metadata.name, teamNamespaces: teams.namespaces, image, kueue: kueue.release, provider: this.provider }, { parent: this });
+    }
+    if (spec.nodePools.some(isGpuPool)) {
+      new GpuNodeHealth(`${name}-gpu-node-health`, awsBase
+        ? { spec, clusterName: awsBase.cluster.clusterName, tags: awsBase.tags, provider: this.provider }
+        : { spec, namespace: system.namespace.metadata.name, image, provider: this.provider }, { parent: this });
+    }
+  }
+
   /** Kubeflow Trainer, a runtime per training pool, Kueue queues, declared jobs, Kubeflow Pipelines. */
-  private createTraining(name: string, spec: PlatformSpec, teams: TeamNamespaces, trainingImage: string, tokeniseJobs: Record<string, pulumi.Resource>) {
+  private createTraining(name: string, spec: PlatformSpec, teams: TeamNamespaces, trainingImage: string, tokeniseJobs: Record<string, pulumi.Resource>): Kueue | undefined {
     const pools = trainingGpuPools(spec);
-    if (pools.length === 0) return;
+    if (pools.length === 0) return undefined;
     const trainer = new KubeflowTrainer(`${name}-trainer`, { provider: this.provider }, { parent: this });
     const runtimes = new TrainingRuntimes(`${name}-runtimes`, { pools, image: trainingImage, teamNamespaces: teams.namespaces, provider: this.provider, trainer: trainer.release }, { parent: this });
+    let kueue: Kueue | undefined;
     if (spec.teams.length > 0) {
-      const kueue = new Kueue(`${name}-kueue`, { spec, teamNamespaces: teams.namespaces, provider: this.provider }, { parent: this });
+      kueue = new Kueue(`${name}-kueue`, { spec, teamNamespaces: teams.namespaces, provider: this.provider }, { parent: this });
       if (spec.trainingRuns.length > 0) {
         new TrainingJobs(`${name}-jobs`, {
           spec,
@@ -135,6 +163,7 @@ export class Platform extends pulumi.ComponentResource {
       }
     }
     if (spec.pipelines.enabled) new Pipelines(`${name}-pipelines`, { manifestsDir: spec.pipelines.manifestsDir, provider: this.provider }, { parent: this });
+    return kueue;
   }
 
   private createAwsBase(name: string, spec: AwsPlatformSpec) {
@@ -189,7 +218,7 @@ export class Platform extends pulumi.ComponentResource {
       tags,
     }, { parent: this, dependsOn: nodePools });
     const blockStorage = new BlockStorage(`${name}-block-storage`, { clusterName: cluster.clusterName, podIdentityAgent: cluster.podIdentityAgent, provider, tags }, { parent: this });
-    return { vpc, cluster, provider, blockStorage, tags, accountId: caller.accountId };
+    return { vpc, cluster, provider, blockStorage, tags, accountId: caller.accountId, nodePools };
   }
 
   private connectExisting(name: string, spec: ExistingPlatformSpec, kubeconfig: pulumi.Input<string> | undefined) {

@@ -25,3 +25,12 @@ export const ZERO_ADVISED_STAGE_ANNOTATION = `${LABEL_PREFIX}/zero-advised-stage
 
 /** Tag on an S3 bucket giving the GiB the cost model should expect it to hold (S3 bills bytes stored). */
 export const EXPECTED_DATA_TAG = `${LABEL_PREFIX}/expected-data-gib`;
+
+/** On a Kueue Workload: "true" keeps the idle-GPU reclaimer away from it. */
+export const RECLAIM_OPT_OUT_ANNOTATION = `${LABEL_PREFIX}/reclaim-opt-out`;
+/** Written by the reclaimer on a Workload it judged idle: what it did (or would do) and why. */
+export const RECLAIM_DECISION_ANNOTATION = `${LABEL_PREFIX}/reclaim-decision`;
+export const RECLAIM_REASON_ANNOTATION = `${LABEL_PREFIX}/reclaim-reason`;
+export const RECLAIM_DECIDED_AT_ANNOTATION = `${LABEL_PREFIX}/reclaim-decided-at`;
+/** Written by the GPU node guard on a node it cordoned. */
+export const CORDON_REASON_ANNOTATION = `${LABEL_PREFIX}/cordon-reason`;

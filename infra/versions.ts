@@ -24,6 +24,10 @@ export const CHARTS = {
   kubeflowTrainer: { chart: "oci://ghcr.io/kubeflow/charts/kubeflow-trainer", version: "2.3.0", repo: "" },
   // kubernetes-sigs/kueue v0.19.2 charts/kueue/Chart.yaml, published as an OCI chart.
   kueue: { chart: "oci://registry.k8s.io/kueue/charts/kueue", version: "0.19.2", repo: "" },
+  // prometheus-community/helm-charts charts/kube-prometheus-stack/Chart.yaml 88.5.3 (appVersion: prometheus-operator
+  // v0.93.1). Its `crds` subchart (crds.enabled, on by default) installs the operator's CRDs with the release;
+  // Helm never upgrades CRDs on a chart bump (see docs/monitoring.md, "Upgrading").
+  kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", repo: "https://prometheus-community.github.io/helm-charts" },
 } as const satisfies Record<string, ChartPin>;
 
 export interface ClusterAutoscalerPin {
@@ -64,4 +68,7 @@ export const IMAGES = {
   // The network operator publishes its components under nvcr.io/nvidia/mellanox with the
   // network-operator-<release> tag (values.yaml ofedDriver.initContainer.version).
   rdmaSharedDevicePlugin: { repository: "nvcr.io/nvidia/mellanox", image: "k8s-rdma-shared-dev-plugin", version: "network-operator-v26.4.1" },
+  // The idle-GPU reclaimer and the GPU node guard (jobs/reclaim/): standard library only, so a stock
+  // Python image runs them (Docker Official Image python, Debian slim variant).
+  reclaimer: { repository: "docker.io/library/python", tag: "3.13.7-slim" },
 } as const;

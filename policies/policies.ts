@@ -4,6 +4,7 @@ import { eksEndpointNotPublic } from "./eksEndpoint";
 import { eksSecretsEncrypted } from "./eksSecretsEncryption";
 import { efaPoolSingleSubnet, multinodeBandwidthPerGpu, multinodeTrainingFabric } from "./fabric";
 import { gpuOperatorMatchesStack, gpuSoftwareAligned, gpuSoftwareMinorVersionCompat, gpuSoftwareUntested, platformImagesMatchStack } from "./gpuSoftware";
+import { dashboardsNotExposed, gpuAlertRulesPresent, gpuMonitoringPresent, grafanaExposedAdvisory, prometheusRetentionShort } from "./monitoring";
 import { gpuPoolTainted, nodeImdsv2Required, nodeNoPublicIp } from "./nodeSecurity";
 import { fileSystemNotReplaced, sharedStorageProtected } from "./storage";
 import { clusterAutoscalerMatchesCluster, gpuNodeGroupAcceleratorLabel, nodeImageKnown, nodeImagePinned } from "./nodeImage";
@@ -53,4 +54,9 @@ export const allPolicies: Policies = [
   nodeImageKnown,
   clusterAutoscalerMatchesCluster,
   gpuNodeGroupAcceleratorLabel,
+  gpuMonitoringPresent,
+  gpuAlertRulesPresent,
+  dashboardsNotExposed,
+  grafanaExposedAdvisory,
+  prometheusRetentionShort,
 ];

@@ -112,6 +112,9 @@ export class NodePool extends pulumi.ComponentResource {
       launchTemplate: { name: this.launchTemplate.name, version: this.launchTemplate.latestVersion.apply(String) },
       scalingConfig: { minSize: pool.minNodes, desiredSize: pool.desiredNodes, maxSize: pool.maxNodes },
       updateConfig: { maxUnavailable: 1 },
+      // GPU nodes the EKS node monitoring agent marks unhealthy (fatal XIDs: AcceleratedHardwareReady)
+      // are rebooted or replaced after 10 minutes (docs.aws.amazon.com/eks/latest/userguide/node-repair.html).
+      ...(gpu ? { nodeRepairConfig: { enabled: true } } : {}),
       labels: poolLabels(pool),
       taints: poolTaints(pool).map((t) => ({ key: t.key, value: t.value, effect: TAINT_EFFECTS[t.effect] })),
       tags: { ...tags, ...autoscalerDiscoveryTags(args.clusterName) },

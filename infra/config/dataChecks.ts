@@ -86,6 +86,33 @@ export function storageAndDataProblems(spec: PlatformSpec, decoded: Record<strin
   });
   problems.push(...queueAndJobProblems(spec));
   problems.push(...nodeImageProblems(spec));
+  problems.push(...monitoringProblems(spec, decoded));
+  return problems;
+}
+
+/** Monitoring keys that only make sense together, and each team's grace against the idle alert and the retention. */
+function monitoringProblems(spec: PlatformSpec, decoded: Record<string, unknown>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const raw = (decoded.monitoring ?? {}) as { prometheus?: Record<string, unknown>; grafana?: { enabled?: boolean } };
+  const { prometheus, gpuIdle } = spec.monitoring;
+  if (prometheus.kind === "existing") {
+    for (const k of ["retentionDays", "storageGiB", "storageClassName"]) {
+      if (raw.prometheus?.[k] !== undefined) problems.push({ path: key(`monitoring.prometheus.${k}`), message: "is only used when the platform installs Prometheus; the existing Prometheus keeps its own (remove it, or remove prometheus.existing)" });
+    }
+    if (raw.grafana?.enabled === true) problems.push({ path: key("monitoring.grafana.enabled"), message: "true installs Grafana only beside the platform's own Prometheus; with prometheus.existing the cluster's Grafana shows the dashboards (its sidecar reads ConfigMaps labelled grafana_dashboard)" });
+  } else if (spec.target === "existing" && !prometheus.storageClassName) {
+    problems.push({ path: key("monitoring.prometheus.storageClassName"), message: "is required on an existing cluster when the platform installs Prometheus (a ReadWriteOnce StorageClass the cluster has, e.g. ceph-rbd); or set monitoring.prometheus.existing to use the cluster's own Prometheus" });
+  }
+  spec.teams.forEach((team, i) => {
+    if (team.reclaim.mode === "off") return;
+    const at = `${key("teams")}[${i}].reclaim.idleGraceMinutes`;
+    if (team.reclaim.idleGraceMinutes < gpuIdle.forMinutes) {
+      problems.push({ path: at, message: `${team.reclaim.idleGraceMinutes} is shorter than monitoring.gpuIdle.forMinutes (${gpuIdle.forMinutes}): the team's workloads would be reclaimed before the GPUAllocatedIdle alert warns them (use ≥ ${gpuIdle.forMinutes})` });
+    }
+    if (prometheus.kind === "platform" && team.reclaim.idleGraceMinutes > prometheus.retentionDays * 24 * 60) {
+      problems.push({ path: at, message: `${team.reclaim.idleGraceMinutes} minutes is longer than Prometheus keeps metrics (monitoring.prometheus.retentionDays ${prometheus.retentionDays}); the reclaimer could never see a whole grace period` });
+    }
+  });
   return problems;
 }
 

@@ -15,6 +15,7 @@ import {
   existingNodePoolSchema,
   gpuStackSchema,
   imagesSchema,
+  monitoringSchema,
   networkSchema,
   storageSchema,
   teamSchema,
@@ -29,6 +30,7 @@ import type {
   GpuStackSpec,
   ImagesSpec,
   JobTuning,
+  MonitoringSpec,
   PlatformSpec,
   RawStackConfig,
   TrainingRunSpec,
@@ -37,6 +39,14 @@ import type {
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
 export const DEFAULT_SHARD_MEMORY_MIB = 2048;
 export const DEFAULT_CLAIM_GIB = 1000;
+/** Two weeks: this week's incident compared with last week's baseline. */
+export const DEFAULT_RETENTION_DAYS = 15;
+/** A few hundred GPUs' DCGM series, node-exporter and kubelet for 15 days fit with room to spare (docs/monitoring.md, "Sizing"). */
+export const DEFAULT_PROMETHEUS_GIB = 100;
+export const DEFAULT_IDLE_UTILIZATION_PERCENT = 5;
+export const DEFAULT_IDLE_ALERT_MINUTES = 30;
+/** Default per team: report idle workloads, take nothing (the issue's "dry-run by default per team"). */
+export const DEFAULT_RECLAIM = { mode: "dry-run", idleGraceMinutes: 120 } as const;
 
 /** Where `npm run kfp:vendor` puts Kubeflow Pipelines' manifests for the pinned release (relative to the project). */
 export const defaultPipelinesManifestsDir = () => `vendor/kubeflow-pipelines/${KUBEFLOW_PIPELINES_VERSION}/manifests/kustomize`;
@@ -58,6 +68,7 @@ export type ParsedShape = {
   datasets?: z.infer<typeof datasetSchema>[];
   trainingJobs?: z.infer<typeof trainingJobSchema>[];
   pipelines?: { enabled?: boolean; manifestsDir?: string };
+  monitoring?: z.infer<typeof monitoringSchema>;
 };
 
 /** Applies the defaults and resolves references (instance types, fabrics, AZs, training variants). */
@@ -69,7 +80,11 @@ export function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape
     migStrategy: data.gpuStack.migStrategy ?? "single",
   };
   const images: ImagesSpec = { registry: data.images.registry, digests: { ...(data.images.digests ?? {}) } };
-  const teams = (data.teams ?? []).map((t) => ({ name: t.name, gpuQuota: { ...(t.gpuQuota ?? {}) } }));
+  const teams = (data.teams ?? []).map((t) => ({
+    name: t.name,
+    gpuQuota: { ...(t.gpuQuota ?? {}) },
+    reclaim: { mode: t.reclaim?.mode ?? DEFAULT_RECLAIM.mode, idleGraceMinutes: t.reclaim?.idleGraceMinutes ?? DEFAULT_RECLAIM.idleGraceMinutes },
+  }));
   const datasets = (data.datasets ?? []).map((d): DatasetSpec => ({
     name: d.name,
     version: d.version,
@@ -92,7 +107,8 @@ export function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape
   }));
   const trainingRuns = (data.trainingJobs ?? []).flatMap((job) => resolveTrainingRuns(job, datasets));
   const pipelines = { enabled: data.pipelines?.enabled ?? true, manifestsDir: data.pipelines?.manifestsDir ?? defaultPipelinesManifestsDir() };
-  const common = { project: PROJECT, stack: raw.stack, budgetUsdPerMonth: data.budgetUsdPerMonth, gpuStack, images, teams, datasets, trainingRuns, pipelines } as const;
+  const monitoring = monitoringSpec(data.monitoring);
+  const common = { project: PROJECT, stack: raw.stack, budgetUsdPerMonth: data.budgetUsdPerMonth, gpuStack, images, teams, datasets, trainingRuns, pipelines, monitoring } as const;
   if (target === "existing") {
     const nodePools = (data.nodePools as z.infer<typeof existingNodePoolSchema>[]).map(
       (p): ExistingNodePoolSpec => ({
@@ -163,6 +179,27 @@ export function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape
       adminRoleArns: cluster.adminRoleArns ?? [],
       // Default: the newest known AMI release of the minor that ships the stack's driver (checked in dataChecks).
       nodeImageRelease: cluster.nodeImageRelease ?? newestReleaseWithDriver(cluster.kubernetesVersion, gpuStack.driverVersion)?.releaseVersion ?? "",
+    },
+  };
+}
+
+function monitoringSpec(config: z.infer<typeof monitoringSchema> | undefined): MonitoringSpec {
+  const existing = config?.prometheus?.existing;
+  const prometheus: MonitoringSpec["prometheus"] = existing
+    ? { kind: "existing", url: existing.url, namespace: existing.namespace, selectorLabels: { ...(existing.selectorLabels ?? {}) } }
+    : {
+        kind: "platform",
+        retentionDays: config?.prometheus?.retentionDays ?? DEFAULT_RETENTION_DAYS,
+        storageGiB: config?.prometheus?.storageGiB ?? DEFAULT_PROMETHEUS_GIB,
+        ...(config?.prometheus?.storageClassName ? { storageClassName: config.prometheus.storageClassName } : {}),
+      };
+  return {
+    prometheus,
+    // With an existing Prometheus the cluster's own Grafana shows the dashboards.
+    grafana: { enabled: config?.grafana?.enabled ?? !existing },
+    gpuIdle: {
+      utilizationBelowPercent: config?.gpuIdle?.utilizationBelowPercent ?? DEFAULT_IDLE_UTILIZATION_PERCENT,
+      forMinutes: config?.gpuIdle?.forMinutes ?? DEFAULT_IDLE_ALERT_MINUTES,
     },
   };
 }

@@ -19,6 +19,7 @@ import {
   PRECISIONS,
   PRIORITIES,
   PURPOSES,
+  RECLAIM_MODES,
   ZERO_STAGES,
 } from "./enums";
 import { supportedKubernetesMinors } from "../versions";
@@ -189,11 +190,61 @@ export const storageSchema = z.strictObject({
   claimSizeGiB: positiveInt("a size in GiB").optional(),
 });
 
+/** Shortest idle grace the reclaimer accepts: model loading and checkpoint writes idle GPUs for minutes at a time. */
+export const MIN_IDLE_GRACE_MINUTES = 30;
+
+export const reclaimSchema = z.strictObject({
+  /** off: never looked at; dry-run: idle workloads are annotated and an Event says what would happen; deactivate: also set spec.active false. */
+  mode: z.enum(RECLAIM_MODES, { error: (i) => `${show(i.input)} is not a reclaim mode (valid: ${RECLAIM_MODES.join(", ")})${didYouMean(i.input, RECLAIM_MODES)}` }).optional(),
+  /** Minutes of idle GPUs (every GPU of the workload below gpuIdle.utilizationBelowPercent) before the workload is reclaimed. */
+  idleGraceMinutes: positiveInt("a number of minutes (a whole number > 0)")
+    .refine((m) => m >= MIN_IDLE_GRACE_MINUTES, { error: (i) => `${show(i.input)} is shorter than ${MIN_IDLE_GRACE_MINUTES} minutes (loading a model or writing a checkpoint idles GPUs for minutes; use ≥ ${MIN_IDLE_GRACE_MINUTES})` })
+    .optional(),
+});
+
 export const teamSchema = z.strictObject({
   /** Team name; also its namespace. */
   name: poolName,
   /** Guaranteed GPUs per pool (Kueue nominal quota); idle quota is lent within the cohort. */
   gpuQuota: z.record(z.string(), z.number({ error: (i) => `${show(i.input)} is not a GPU count` }).int({ error: (i) => `${show(i.input)} is not a whole GPU count` }).min(0, { error: (i) => `${show(i.input)} is not a GPU count ≥ 0` })).optional(),
+  /** The idle-GPU reclaimer's policy for this team; default dry-run after 120 minutes. */
+  reclaim: reclaimSchema.optional(),
+});
+
+const k8sName = (what: string) =>
+  z.string({ error: (i) => `${show(i.input)} is not a ${what}` }).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: (i) => `${show(i.input)} is not a ${what} (lowercase letters, digits, '-' and '.')` });
+// Label keys: an optional DNS-subdomain prefix and a name of ≤ 63 characters; values ≤ 63 (Kubernetes labels).
+const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { error: (i) => `${show(i.input)} is not a label key` });
+const labelValue = z.string({ error: (i) => `${show(i.input)} is not a label value (strings only)` }).regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, { error: (i) => `${show(i.input)} is not a label value (≤ 63 letters, digits, '-', '_' or '.')` });
+
+export const monitoringSchema = z.strictObject({
+  prometheus: z
+    .strictObject({
+      /** Days of metrics kept (the platform's Prometheus). */
+      retentionDays: positiveInt("a number of days (a whole number > 0)").refine((d) => d <= 366, { error: (i) => `${show(i.input)} days is more than a year; keep long-term metrics in remote storage` }).optional(),
+      /** Size of the Prometheus volume; retention by size is set just below it. */
+      storageGiB: positiveInt("a size in GiB (a whole number > 0)").refine((g) => g >= 10, { error: (i) => `${show(i.input)} GiB is too small for a Prometheus volume (≥ 10)` }).optional(),
+      /** StorageClass of the Prometheus volume (ReadWriteOnce); default the cluster's default class. Required on-prem. */
+      storageClassName: k8sName("StorageClass name").optional(),
+      /** Use a Prometheus the cluster already runs (prometheus-operator): only monitors, rules and dashboards are created. */
+      existing: z
+        .strictObject({
+          url: z.string({ error: (i) => `${show(i.input)} is not a URL` }).regex(/^https?:\/\/[^\s/]+(:\d+)?(\/\S*)?$/, { error: (i) => `${show(i.input)} is not an http(s) URL (e.g. "http://prometheus-operated.monitoring.svc:9090")` }),
+          namespace: poolName,
+          selectorLabels: z.record(labelKey, labelValue, { error: (i) => `${show(i.input)} is not a map of labels` }).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  grafana: z.strictObject({ enabled: z.boolean({ error: (i) => `${show(i.input)} is not true or false` }) }).optional(),
+  gpuIdle: z
+    .strictObject({
+      /** A GPU below this utilization (DCGM_FI_DEV_GPU_UTIL, %) counts as idle. */
+      utilizationBelowPercent: z.number({ error: (i) => `${show(i.input)} is not a percentage` }).gt(0, { error: (i) => `${show(i.input)} is not a percentage in (0, 100]` }).max(100, { error: (i) => `${show(i.input)} is not a percentage in (0, 100]` }).optional(),
+      /** Minutes a held GPU must stay idle before GPUAllocatedIdle fires. */
+      forMinutes: positiveInt("a number of minutes (a whole number > 0)").optional(),
+    })
+    .optional(),
 });
 
 

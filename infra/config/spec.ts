@@ -20,6 +20,7 @@ import {
   existingNodePoolSchema,
   gpuStackSchema,
   imagesSchema,
+  monitoringSchema,
   networkSchema,
   pipelinesSchema,
   storageSchema,
@@ -76,6 +77,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
     datasets: z.array(datasetSchema, { error: (i) => `${show(i.input)} is not a list of data sets` }).optional(),
     trainingJobs: z.array(trainingJobSchema, { error: (i) => `${show(i.input)} is not a list of training jobs` }).optional(),
     pipelines: pipelinesSchema.optional(),
+    monitoring: monitoringSchema.optional(),
   });
   const parsed = shape.safeParse(decoded);
   if (!parsed.success) {

@@ -17,11 +17,16 @@ import { poolBusBandwidthFloorGBps } from "../training/ncclAcceptance";
 import { planTrainingRun, runtimeName } from "../training/runtime";
 import { SHARED_DATA_CLAIM } from "../storage/values";
 import { formatUsd as usd } from "../cost/model";
-import { gpuModelOf, gpusPerNode } from "../nodes/labels";
+import { gpuModelOf, gpusPerNode, isGpuPool } from "../nodes/labels";
+import { alertRules } from "../monitoring/alerts";
+import { dashboards } from "../monitoring/dashboards";
+import { scrapedSeries } from "../monitoring/dcgmCounters";
+import { MONITORING_NAMESPACE, prometheusQueryUrl, prometheusStorageClassName } from "../monitoring/prometheus";
 import { criticalPath } from "../review/criticalPath";
 import { blocking } from "../review/dataLoss";
 import { PlanDiff } from "../review/diff";
 import { renderChanges, renderDeployTime } from "../review/markdown";
+import { CHARTS } from "../versions";
 import { planJson, StackPlan } from "./plan";
 import { RecordedResource } from "./record";
 
@@ -119,6 +124,7 @@ function renderStack(plan: StackPlan, review?: PlanDiff): string {
 
   out.push(...storageSection(plan));
   out.push(...trainingSection(plan));
+  out.push(...monitoringSection(plan));
 
   out.push("### Policies", "");
   if (plan.policies.length === 0) {
@@ -196,6 +202,32 @@ function trainingSection(plan: StackPlan): string[] {
     out.push(`- **${run.team}/${run.name}**: ${run.model.name} on ${run.nodes} × ${run.pool} (${runPlan.worldSize} ranks), source/target ${run.maxSourceLength}/${run.maxTargetLength}, batch ${run.microBatchSize} × ${runPlan.gradientAccumulationSteps} × ${runPlan.worldSize} = ${run.microBatchSize * runPlan.gradientAccumulationSteps * runPlan.worldSize}; ZeRO stage ${runPlan.stage}${run.zeroStage ? " (forced)" : ""} — ${runPlan.zero.explanation} Shards: ${runPlan.shardDir}`);
   }
   if (spec.trainingRuns.length > 0) out.push("");
+  return out;
+}
+
+/** Monitoring: whose Prometheus, the series scraped, the alerts and thresholds, the dashboards, each team's reclamation policy. */
+function monitoringSection(plan: StackPlan): string[] {
+  const { spec } = plan;
+  const { prometheus, gpuIdle } = spec.monitoring;
+  const hasKueue = trainingGpuPools(spec).length > 0 && spec.teams.length > 0;
+  const out = ["### Monitoring", ""];
+  out.push(prometheus.kind === "platform"
+    ? `kube-prometheus-stack ${CHARTS.kubePrometheusStack.version} in \`${MONITORING_NAMESPACE}\`: ${prometheus.retentionDays} days on a ${prometheus.storageGiB} GiB volume (${prometheusStorageClassName(spec) ?? "the cluster's default StorageClass"}), Grafana ${spec.monitoring.grafana.enabled ? "with a generated admin password, reached by kubectl port-forward" : "off"}; queries at \`${prometheusQueryUrl(spec)}\`.`
+    : `The cluster's own Prometheus at \`${prometheus.url}\` (monitors, rules and dashboards in \`${prometheus.namespace}\`, labelled ${Object.entries(prometheus.selectorLabels).map(([k, v]) => `\`${k}=${v}\``).join(", ") || "without selector labels"}).`, "");
+  if (spec.nodePools.some(isGpuPool)) {
+    out.push(`DCGM series scraped (pod, namespace, node and pool on each): ${scrapedSeries().map((m) => `\`${m}\``).join(", ")}.`, "");
+  }
+  out.push("| alert | severity | fires when |", "|---|---|---|");
+  for (const rule of alertRules(spec)) out.push(`| ${rule.alert} | ${rule.severity} | ${cell(rule.threshold)} |`);
+  out.push("", `Dashboards: ${dashboards(spec, hasKueue).map((d) => d.title).join("; ")}${hasKueue ? "; KueueViz (kubectl port-forward)" : ""}.`, "");
+  if (hasKueue && spec.teams.length > 0) {
+    out.push(`| team | idle-GPU reclamation (idle: every GPU below ${gpuIdle.utilizationBelowPercent} %) |`, "|---|---|");
+    for (const team of spec.teams) {
+      const { mode, idleGraceMinutes } = team.reclaim;
+      out.push(`| ${team.name} | ${mode === "off" ? "off" : mode === "dry-run" ? `dry-run: annotated and reported after ${idleGraceMinutes} min idle, never deactivated` : `deactivated after ${idleGraceMinutes} min idle (quota returns to the cohort)`} |`);
+    }
+    out.push("");
+  }
   return out;
 }
 
