@@ -44,6 +44,15 @@ export function platformImages(stack: GpuStackSpec, images: ImagesSpec): Record<
   };
 }
 
+/**
+ * The reference of an image the platform pins in infra/versions.ts: by digest when the pin carries a
+ * sourced one or `images.digests` names one for repository:tag (the configured digest wins).
+ */
+export function pinnedImageRef(pin: { readonly repository: string; readonly tag: string; readonly digest?: string }, images: Pick<ImagesSpec, "digests">): string {
+  const digest = images.digests[`${pin.repository}:${pin.tag}`] ?? pin.digest;
+  return `${pin.repository}:${pin.tag}${digest ? `@${digest}` : ""}`;
+}
+
 /** Splits "host/path/name:tag@sha256:…" into repository, tag and digest (tag/digest optional). */
 export function parseImageRef(ref: string): { repository: string; tag?: string; digest?: string } {
   const [nameAndTag, digest] = ref.split("@");

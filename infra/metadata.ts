@@ -34,3 +34,6 @@ export const RECLAIM_REASON_ANNOTATION = `${LABEL_PREFIX}/reclaim-reason`;
 export const RECLAIM_DECIDED_AT_ANNOTATION = `${LABEL_PREFIX}/reclaim-decided-at`;
 /** Written by the GPU node guard on a node it cordoned. */
 export const CORDON_REASON_ANNOTATION = `${LABEL_PREFIX}/cordon-reason`;
+
+/** On pods allowed out to the internet over HTTPS (a model or tokenizer from the Hugging Face Hub): the NetworkPolicy selects them. */
+export const HUB_ACCESS_LABEL = `${LABEL_PREFIX}/hub-access`;

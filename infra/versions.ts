@@ -68,7 +68,10 @@ export const IMAGES = {
   // The network operator publishes its components under nvcr.io/nvidia/mellanox with the
   // network-operator-<release> tag (values.yaml ofedDriver.initContainer.version).
   rdmaSharedDevicePlugin: { repository: "nvcr.io/nvidia/mellanox", image: "k8s-rdma-shared-dev-plugin", version: "network-operator-v26.4.1" },
-  // The idle-GPU reclaimer and the GPU node guard (jobs/reclaim/): standard library only, so a stock
-  // Python image runs them (Docker Official Image python, Debian slim variant).
-  reclaimer: { repository: "docker.io/library/python", tag: "3.13.7-slim" },
+  // The platform's own small jobs: the idle-GPU reclaimer and the GPU node guard (jobs/reclaim/,
+  // standard library only) and the team-directories Job (sh, coreutils). A stock Python image runs
+  // them (Docker Official Image python, Debian slim variant). Pulled by digest: the multi-platform
+  // index of python:3.13-slim (PYTHON_VERSION 3.13.14, Debian trixie) in docker-library/repo-info
+  // repos/python/remote/3.13-slim.md @2986dca3.
+  platformJobs: { repository: "docker.io/library/python", tag: "3.13-slim", digest: "sha256:9662417aace5ae7b8e2609cce472b72a8958e134ba372808abe9cc1a0c0125e6" },
 } as const;

@@ -171,7 +171,7 @@ const corpus: [string, RawStackConfig, string[]][] = [
     "llm-platform:nodePools[1].gpusPerNode: 6 is not a GPU count (1, 2, 4, 8 or 16)",
   ]],
   ["an instance type on-prem", withValues(onprem, { "llm-platform:nodePools": onpremPool(0, { instanceType: "p4d.24xlarge" }) }), [
-    'llm-platform:nodePools[0]: unknown key "instanceType" (valid keys: name, ncclBusBandwidthFloorGBps, minNodes, maxNodes, desiredNodes, purpose, gpu, gpusPerNode, fabric, networkGbpsPerNode, nodeSelector)',
+    'llm-platform:nodePools[0]: unknown key "instanceType" (valid keys: name, ncclBusBandwidthFloorGBps, minNodes, maxNodes, desiredNodes, purpose, gpu, gpusPerNode, fabric, cpusPerNode, memoryGiBPerNode, networkGbpsPerNode, nodeSelector)',
   ]],
   ["an EFA pool spread over several subnets", withValues(prod, { "llm-platform:nodePools": prodPool(1, { availabilityZones: ["us-east-1a", "us-east-1b"] }) }), [
     'llm-platform:nodePools[1].availabilityZones: ["us-east-1a","us-east-1b"] spreads an EFA pool over 2 subnets; EFA traffic does not cross AZs and jobs that mix subnets fail (list one AZ)',

@@ -192,7 +192,7 @@ describe("alignment through the plan", () => {
       ...referenceStackDoc("onprem").config,
       "llm-platform:gpuStack": { driverVersion: "470.82.01", cudaVersion: "11.3", pytorchVersion: "1.12.1", deepspeedVersion: "0.8.3", driverManagedBy: "node-image" },
       "llm-platform:nodePools": [
-        { name: "train-a100", gpu: "A100", gpusPerNode: 8, fabric: "infiniband", networkGbpsPerNode: 800, purpose: "training", minNodes: 4, maxNodes: 4 },
+        { name: "train-a100", gpu: "A100", gpusPerNode: 8, fabric: "infiniband", networkGbpsPerNode: 800, cpusPerNode: 128, memoryGiBPerNode: 1024, purpose: "training", minNodes: 4, maxNodes: 4 },
       ],
       "llm-platform:teams": [{ name: "sales-dialogue", gpuQuota: { "train-a100": 32 } }],
       "llm-platform:trainingJobs": [

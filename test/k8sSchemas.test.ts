@@ -11,6 +11,10 @@ import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
 import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
+import { ValidatingAdmissionPolicy } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy";
+import { ValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding";
 import { referencePlan } from "./helpers/plan";
 import { SECRET_PLACEHOLDER } from "../infra/plan/record";
 
@@ -34,6 +38,12 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   "kubernetes:storage.k8s.io/v1:StorageClass": StorageClass,
   "kubernetes:rbac.authorization.k8s.io/v1:Role": Role,
   "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": RoleBinding,
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy": NetworkPolicy,
+  "kubernetes:core/v1:ResourceQuota": ResourceQuota,
+  // A server-side apply patch of a namespace the platform does not own (labels only): a valid Namespace in itself.
+  "kubernetes:core/v1:NamespacePatch": Namespace,
+  "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy": ValidatingAdmissionPolicy,
+  "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding": ValidatingAdmissionPolicyBinding,
 };
 
 describe.each(["dev", "staging", "prod", "onprem"])("Kubernetes objects of the %s stack", (stack) => {

@@ -183,9 +183,9 @@ function queueAndJobProblems(spec: PlatformSpec): ConfigProblem[] {
     if (run.globalBatchSize % (run.microBatchSize * world) !== 0) {
       problems.push({ path: `${at}.globalBatchSize`, message: `${run.globalBatchSize} is not a multiple of microBatchSize × world size (${run.microBatchSize} × ${world}); e.g. ${Math.max(1, Math.round(run.globalBatchSize / (run.microBatchSize * world))) * run.microBatchSize * world}` });
     }
-    if (spec.target === "existing" && dataset.team !== run.team) {
-      // On an existing cluster each team's claim is its own volume: another team's shards are not there.
-      problems.push({ path: `${at}.dataset`, message: `${show(dataset.name)} is tokenised into team ${dataset.team}'s volume; team ${run.team} cannot read it on an existing cluster (use a data set of team ${run.team})` });
+    if (dataset.team !== run.team) {
+      // Each team's claim is its own volume (AWS: its own tree on the file system): another team's shards are not there.
+      problems.push({ path: `${at}.dataset`, message: `${show(dataset.name)} is tokenised into team ${dataset.team}'s storage; team ${run.team}'s pods see only their own team's tree (use a data set of team ${run.team}, or declare the data set under team ${run.team})` });
     }
     let shardCount: number;
     try {

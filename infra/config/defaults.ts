@@ -84,6 +84,7 @@ export function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape
     name: t.name,
     gpuQuota: { ...(t.gpuQuota ?? {}) },
     reclaim: { mode: t.reclaim?.mode ?? DEFAULT_RECLAIM.mode, idleGraceMinutes: t.reclaim?.idleGraceMinutes ?? DEFAULT_RECLAIM.idleGraceMinutes },
+    members: [...(t.members ?? [])],
   }));
   const datasets = (data.datasets ?? []).map((d): DatasetSpec => ({
     name: d.name,
@@ -122,6 +123,8 @@ export function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape
         ...(p.ncclBusBandwidthFloorGBps ? { ncclBusBandwidthFloorGBps: p.ncclBusBandwidthFloorGBps } : {}),
         gpu: p.gpu,
         gpusPerNode: p.gpusPerNode,
+        cpusPerNode: p.cpusPerNode,
+        memoryGiBPerNode: p.memoryGiBPerNode,
         networkGbpsPerNode: p.networkGbpsPerNode,
         nodeSelector: p.nodeSelector ?? { [`${PROJECT}/pool`]: p.name },
       }),

@@ -33,6 +33,7 @@ const poolName = z
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: (i) => `${show(i.input)} is not a valid pool name (lowercase letters, digits and '-', starting and ending with a letter or digit)` })
   .max(40, { error: (i) => `${show(i.input)} is longer than 40 characters` });
 
+const positiveInt = (what: string) => z.number({ error: (i) => `${show(i.input)} is not ${what}` }).int({ error: (i) => `${show(i.input)} is not ${what}` }).positive({ error: (i) => `${show(i.input)} is not ${what}` });
 const nodeCount = z.number({ error: (i) => `${show(i.input)} is not a whole number ≥ 0` }).int({ error: (i) => `${show(i.input)} is not a whole number ≥ 0` }).min(0, { error: (i) => `${show(i.input)} is not a whole number ≥ 0` });
 
 const purpose = z.enum(PURPOSES, { error: (i) => `${show(i.input)} is not a pool purpose (valid: ${PURPOSES.join(", ")})${didYouMean(i.input, PURPOSES)}` });
@@ -93,6 +94,9 @@ export const existingNodePoolSchema = z.strictObject({
   fabric: z.enum(ONPREM_FABRICS, {
     error: (i) => (i.input === "efa" ? `"efa" exists only on AWS; on-prem pools use infiniband or tcp` : `${show(i.input)} is not an on-prem fabric (valid: ${ONPREM_FABRICS.join(", ")})${didYouMean(i.input, ONPREM_FABRICS)}`),
   }),
+  /** The hosts' CPUs and memory: workers request and are limited to 90 % of them (the rest is for system daemons). */
+  cpusPerNode: positiveInt("a CPU count (a whole number > 0, e.g. 128)"),
+  memoryGiBPerNode: positiveInt("a memory size in GiB (a whole number > 0, e.g. 1024)"),
   /** Inter-node bandwidth of one node in Gbps (e.g. 4 × 200 Gb/s HDR = 800). */
   networkGbpsPerNode: z.number({ error: (i) => `${show(i.input)} is not a bandwidth in Gbps (a number > 0, e.g. 800 for 4 × HDR 200)` }).positive({ error: (i) => `${show(i.input)} is not a bandwidth in Gbps (a number > 0, e.g. 800 for 4 × HDR 200)` }),
   /** Node labels that select this pool's nodes on the existing cluster; default `llm-platform/pool: <name>`. */
@@ -161,7 +165,6 @@ export const networkSchema = z.strictObject({
   natGateways: z.enum(NAT_MODES, { error: (i) => `${show(i.input)} is not a NAT gateway mode (valid: ${NAT_MODES.join(", ")})` }).optional(),
 });
 
-const positiveInt = (what: string) => z.number({ error: (i) => `${show(i.input)} is not ${what}` }).int({ error: (i) => `${show(i.input)} is not ${what}` }).positive({ error: (i) => `${show(i.input)} is not ${what}` });
 
 // FSx for Lustre PERSISTENT_2 (SSD): 125, 250, 500 or 1000 MB/s per TiB; capacity 1,200 GiB,
 // 2,400 GiB or a multiple of 2,400 GiB (docs.aws.amazon.com/fsx/latest/LustreGuide/managing-storage-capacity.html).
@@ -209,6 +212,11 @@ export const teamSchema = z.strictObject({
   gpuQuota: z.record(z.string(), z.number({ error: (i) => `${show(i.input)} is not a GPU count` }).int({ error: (i) => `${show(i.input)} is not a whole GPU count` }).min(0, { error: (i) => `${show(i.input)} is not a GPU count ≥ 0` })).optional(),
   /** The idle-GPU reclaimer's policy for this team; default dry-run after 120 minutes. */
   reclaim: reclaimSchema.optional(),
+  /**
+   * Who works in the team's namespace (and only there): IAM role ARNs on AWS (EKS access entries),
+   * Kubernetes group names on an existing cluster.
+   */
+  members: z.array(z.string({ error: (i) => `${show(i.input)} is not a member (an IAM role ARN on AWS, a group name on an existing cluster)` }).min(1, { error: "is empty" }), { error: (i) => `${show(i.input)} is not a list of members` }).optional(),
 });
 
 const k8sName = (what: string) =>

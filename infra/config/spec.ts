@@ -6,6 +6,7 @@
  * (defaults.ts) and rules on the resolved spec (dataChecks.ts). Pure: no Pulumi import.
  */
 import { z } from "zod";
+import { teamMemberProblems } from "./accessChecks";
 import { storageAndDataProblems } from "./dataChecks";
 import { decodeValue } from "./decode";
 import { buildSpec, defaultZones, ParsedShape } from "./defaults";
@@ -111,7 +112,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
   if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, sortByPath(problems));
   const spec = buildSpec(raw, target, parsed.data as ParsedShape, region ?? "");
   // Rules that need the resolved spec (pool topologies, AZs, shard plans) run once it is whole.
-  const dataProblems = storageAndDataProblems(spec, decoded);
+  const dataProblems = [...storageAndDataProblems(spec, decoded), ...teamMemberProblems(spec)];
   if (dataProblems.length > 0) throw new ConfigError(raw.stack, sortByPath(dataProblems));
   return deepFreeze(spec);
 }

@@ -49,6 +49,8 @@ export interface ExistingNodePoolSpec extends NodePoolCommon {
   readonly kind: "existing";
   readonly gpu: OnpremGpu;
   readonly gpusPerNode: number;
+  readonly cpusPerNode: number;
+  readonly memoryGiBPerNode: number;
   readonly networkGbpsPerNode: number;
   readonly nodeSelector: Readonly<Record<string, string>>;
 }
@@ -67,6 +69,8 @@ export interface TeamSpec {
   /** Nominal GPUs per pool name. */
   readonly gpuQuota: Readonly<Record<string, number>>;
   readonly reclaim: ReclaimSpec;
+  /** IAM role ARNs (AWS) or Kubernetes groups (existing cluster) given the team's role in its namespace. */
+  readonly members: readonly string[];
 }
 
 /** The Prometheus the platform installs (kube-prometheus-stack) ... */
