@@ -29,6 +29,9 @@ import { FileSystemIdentity, fileSystemIdentity } from "../infra/storage/fileSys
 import { Vpc } from "./network/vpc";
 import { NodePool } from "./nodes/nodePool";
 import { MANAGED_BY, MANAGED_BY_LABEL, STACK_TAG } from "../infra/metadata";
+import { planEndpoint } from "../infra/inference/endpoints";
+import { InferenceEndpoint } from "./inference/inferenceEndpoint";
+import { Keda } from "./inference/keda";
 
 export const SYSTEM_NAMESPACE = "llm-platform";
 
@@ -111,6 +114,7 @@ export class Platform extends pulumi.ComponentResource {
       const infinibandPools = spec.nodePools.filter((p) => p.fabric === "infiniband");
       if (infinibandPools.length > 0) new NetworkOperator(`${name}-network-operator`, { infinibandPools, provider: this.provider }, { parent: this });
     }
+    this.createInference(name, spec, teams, awsBase);
     this.registerOutputs({ clusterName: this.clusterName, vpcId: this.vpcId });
   }
 
@@ -134,6 +138,23 @@ export class Platform extends pulumi.ComponentResource {
       }
     }
     if (spec.pipelines.enabled) new Pipelines(`${name}-pipelines`, { provider: this.provider }, { parent: this });
+  }
+
+  /** KEDA once, then a vLLM endpoint per declared inference endpoint in its team's namespace. */
+  private createInference(name: string, spec: PlatformSpec, teams: TeamNamespaces, awsBase: ReturnType<Platform["createAwsBase"]> | undefined) {
+    if (spec.inferenceEndpoints.length === 0) return;
+    const systemPool = spec.target === "aws" ? spec.nodePools.find((p) => p.purpose === "system") : undefined;
+    const keda = new Keda(`${name}-keda`, { systemNodeSelector: systemPool ? poolNodeSelector(systemPool) : {}, provider: this.provider }, { parent: this });
+    for (const endpoint of spec.inferenceEndpoints) {
+      new InferenceEndpoint(`${name}-${endpoint.name}`, {
+        spec,
+        plan: planEndpoint(spec, endpoint),
+        namespace: teams.namespaces[endpoint.team],
+        keda: keda.release,
+        ...(awsBase ? { s3Access: { clusterName: awsBase.cluster.clusterName, podIdentityAgent: awsBase.autoscaler.podIdentityAgent, tags: awsBase.tags } } : {}),
+        provider: this.provider,
+      }, { parent: this });
+    }
   }
 
   private createAwsBase(name: string, spec: AwsPlatformSpec) {
@@ -171,7 +192,7 @@ export class Platform extends pulumi.ComponentResource {
         tags,
       }, { parent: this }));
     const systemPool = spec.nodePools.find((p) => p.purpose === "system")!;
-    new ClusterAutoscaler(`${name}-autoscaler`, {
+    const autoscaler = new ClusterAutoscaler(`${name}-autoscaler`, {
       clusterName: spec.cluster.name,
       clusterNameOutput: cluster.clusterName,
       kubernetesVersion: spec.cluster.kubernetesVersion,
@@ -180,7 +201,7 @@ export class Platform extends pulumi.ComponentResource {
       provider: cluster.provider,
       tags,
     }, { parent: this, dependsOn: nodePools });
-    return { vpc, cluster, tags, accountId: caller.accountId };
+    return { vpc, cluster, tags, accountId: caller.accountId, autoscaler };
   }
 
   private connectExisting(name: string, spec: ExistingPlatformSpec, kubeconfig: pulumi.Input<string> | undefined) {

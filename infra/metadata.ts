@@ -25,3 +25,9 @@ export const ZERO_ADVISED_STAGE_ANNOTATION = `${LABEL_PREFIX}/zero-advised-stage
 
 /** Tag on an S3 bucket giving the GiB the cost model should expect it to hold (S3 bills bytes stored). */
 export const EXPECTED_DATA_TAG = `${LABEL_PREFIX}/expected-data-gib`;
+
+/** On an inference endpoint's pods, Service and autoscaler: the endpoint. The compliance gateway's
+ * NetworkPolicy selects the vLLM pods by it (only the gateway may reach them). */
+export const ENDPOINT_LABEL = `${LABEL_PREFIX}/endpoint`;
+/** On an endpoint's Deployment: what the inference policies need that the pod spec does not say (JSON). */
+export const ENDPOINT_PLAN_ANNOTATION = `${LABEL_PREFIX}/inference-endpoint`;

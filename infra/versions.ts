@@ -26,6 +26,8 @@ export const CHARTS = {
   kueue: { chart: "oci://registry.k8s.io/kueue/charts/kueue", version: "0.19.2", repo: "" },
   // kubernetes/autoscaler charts/cluster-autoscaler/Chart.yaml 9.43.1; the image follows the cluster's minor (below).
   clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.43.1", repo: "https://kubernetes.github.io/autoscaler" },
+  // kedacore/charts keda/Chart.yaml 2.20.2 (appVersion 2.20.2): ScaledObjects for inference endpoints.
+  keda: { chart: "keda", version: "2.20.2", repo: "https://kedacore.github.io/charts" },
 } as const satisfies Record<string, ChartPin>;
 
 /**
@@ -41,6 +43,8 @@ export function clusterAutoscalerImage(kubernetesVersion: string) {
 export const KUBEFLOW_PIPELINES_VERSION = "2.14.3";
 
 export const IMAGES = {
+  // KEDA 2.20.2: the chart's appVersion, pinned so a chart bump cannot move it silently.
+  keda: { tag: "2.20.2" },
   // The installer the Kubeflow Trainer chart itself uses for its runtimes (values.yaml runtimes.installer.image).
   manifestInstaller: { repository: "docker.io/alpine", tag: "3.21" },
   // aws-fsx-csi-driver chart 1.17.0 values.yaml image.
@@ -51,3 +55,15 @@ export const IMAGES = {
   // network-operator-<release> tag (values.yaml ofedDriver.initContainer.version).
   rdmaSharedDevicePlugin: { repository: "nvcr.io/nvidia/mellanox", image: "k8s-rdma-shared-dev-plugin", version: "network-operator-v26.4.1" },
 } as const;
+
+/**
+ * vLLM's OpenAI-compatible server image (docs.vllm.ai "Using Docker": vllm/vllm-openai:v<version>),
+ * mirrored into the stack's registry, and the digests of the releases the platform serves. A digest is
+ * the upstream multi-arch index; a mirror copied as is (`crane copy`, `skopeo copy --all`) keeps it.
+ */
+export const VLLM_IMAGE = { upstream: "docker.io/vllm/vllm-openai", mirrorName: "vllm-openai" } as const;
+export const VLLM_IMAGE_DIGESTS: Readonly<Record<string, string>> = {
+  // v0.11.0 index digest, identical in four independent public repositories that pin this tag
+  // (exact-string search of public GitHub sources, 2026-12; e.g. `FROM vllm/vllm-openai:v0.11.0@sha256:014a…`).
+  "0.11.0": "sha256:014a95f21c9edf6abe0aea6b07353f96baa4ec291c427bb1176dc7c93a85845c",
+};

@@ -4,6 +4,7 @@ import { eksEndpointNotPublic } from "./eksEndpoint";
 import { eksSecretsEncrypted } from "./eksSecretsEncryption";
 import { efaPoolSingleSubnet, multinodeBandwidthPerGpu, multinodeTrainingFabric } from "./fabric";
 import { gpuOperatorMatchesStack, gpuSoftwareAligned, gpuSoftwareMinorVersionCompat, platformImagesMatchStack } from "./gpuSoftware";
+import { inferenceImageAdvisories, inferenceImageAligned, inferenceModelFits, inferenceOnInferencePool, inferenceOutputCapped, inferenceReplicasCoverTraffic, inferenceScaleToZeroWakes } from "./inference";
 import { gpuPoolTainted, nodeImdsv2Required, nodeNoPublicIp } from "./nodeSecurity";
 import { fileSystemNotReplaced, sharedStorageProtected } from "./storage";
 import { jobNcclEnvMatchesFabric, multinodeJobFabric, trainingJobFits, trainingJobQueued, trainingJobWithinOwnQuota, zeroStage3WhereStage2Fits } from "./training";
@@ -35,4 +36,11 @@ export const allPolicies: Policies = [
   multinodeJobFabric,
   jobNcclEnvMatchesFabric,
   zeroStage3WhereStage2Fits,
+  inferenceOnInferencePool,
+  inferenceModelFits,
+  inferenceOutputCapped,
+  inferenceImageAligned,
+  inferenceImageAdvisories,
+  inferenceReplicasCoverTraffic,
+  inferenceScaleToZeroWakes,
 ];

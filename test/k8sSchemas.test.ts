@@ -4,6 +4,9 @@ import { PersistentVolume } from "kubernetes-models/v1/PersistentVolume";
 import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { Job } from "kubernetes-models/batch/v1/Job";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { Service } from "kubernetes-models/v1/Service";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
 import { referencePlan } from "./helpers/plan";
 
@@ -17,13 +20,16 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   "kubernetes:core/v1:ServiceAccount": ServiceAccount,
   "kubernetes:batch/v1:Job": Job,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": ClusterRoleBinding,
+  "kubernetes:apps/v1:Deployment": Deployment,
+  "kubernetes:core/v1:Service": Service,
+  "kubernetes:policy/v1:PodDisruptionBudget": PodDisruptionBudget,
 };
 
 describe.each(["dev", "staging", "prod", "onprem"])("Kubernetes objects of the %s stack", (stack) => {
   it("are all of a kind this test validates, and all valid", async () => {
     const plan = await referencePlan(stack);
     const objects = plan.resources.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"));
-    const custom = /^kubernetes:(trainer\.kubeflow\.org|kueue\.x-k8s\.io|mellanox\.com)\//;
+    const custom = /^kubernetes:(trainer\.kubeflow\.org|kueue\.x-k8s\.io|mellanox\.com|keda\.sh|monitoring\.coreos\.com)\//;
     const unvalidated = objects.filter((r) => !MODELS[r.type] && !custom.test(r.type)).map((r) => r.type);
     expect(unvalidated).toEqual([]);
     for (const r of objects.filter((o) => MODELS[o.type])) {

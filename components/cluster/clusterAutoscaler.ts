@@ -25,6 +25,8 @@ export interface ClusterAutoscalerArgs {
  */
 export class ClusterAutoscaler extends pulumi.ComponentResource {
   public readonly release: k8s.helm.v3.Release;
+  /** The EKS Pod Identity Agent add-on: other pod identities (inference endpoints' S3 access) wait for it too. */
+  public readonly podIdentityAgent: aws.eks.Addon;
 
   constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:cluster:ClusterAutoscaler", name, {}, opts);
@@ -61,6 +63,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
       }),
     }, parent);
     const agent = new aws.eks.Addon(`${name}-pod-identity-agent`, { clusterName: args.clusterNameOutput, addonName: "eks-pod-identity-agent", tags: args.tags }, parent);
+    this.podIdentityAgent = agent;
     const association = new aws.eks.PodIdentityAssociation(name, {
       clusterName: args.clusterNameOutput,
       namespace: "kube-system",

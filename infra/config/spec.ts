@@ -20,6 +20,7 @@ import {
   existingNodePoolSchema,
   gpuStackSchema,
   imagesSchema,
+  inferenceEndpointSchema,
   networkSchema,
   storageSchema,
   teamSchema,
@@ -75,6 +76,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
     datasets: z.array(datasetSchema, { error: (i) => `${show(i.input)} is not a list of data sets` }).optional(),
     trainingJobs: z.array(trainingJobSchema, { error: (i) => `${show(i.input)} is not a list of training jobs` }).optional(),
     pipelines: z.strictObject({ enabled: z.boolean({ error: (i) => `${show(i.input)} is not true or false` }) }).optional(),
+    inferenceEndpoints: z.array(inferenceEndpointSchema, { error: (i) => `${show(i.input)} is not a list of inference endpoints` }).optional(),
   });
   const parsed = shape.safeParse(decoded);
   if (!parsed.success) {

@@ -17,6 +17,7 @@ import { planTrainingRun, runtimeName } from "../training/runtime";
 import { SHARED_DATA_CLAIM } from "../storage/values";
 import { formatUsd as usd } from "../cost/model";
 import { gpuModelOf, gpusPerNode } from "../nodes/labels";
+import { inferenceSection } from "./inferenceMarkdown";
 import { StackPlan } from "./plan";
 import { RecordedResource } from "./record";
 
@@ -81,6 +82,7 @@ function renderStack(plan: StackPlan): string {
 
   out.push(...storageSection(plan));
   out.push(...trainingSection(plan));
+  out.push(...inferenceSection(plan));
 
   out.push("### Policies", "");
   if (plan.policies.length === 0) {
