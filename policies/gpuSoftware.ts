@@ -1,6 +1,7 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { GPU_MODELS, GpuModelName } from "../infra/catalog/gpus";
 import { checkAlignment } from "../infra/compat/alignment";
+import { FactKind } from "../infra/compat/findings";
 import { GPU_OPERATOR_VERSION } from "../infra/compat/gpuOperator";
 import { IMAGE_NAMES, parseImageRef, platformImage } from "../infra/images";
 import { servingRepository } from "../infra/inference/image";
@@ -15,42 +16,66 @@ function gpuPools(manifest: PlatformManifest): { pool: string; gpu: GpuModelName
 const stackText = (m: PlatformManifest) =>
   `driver ${m.gpuStack.driverVersion} (${m.gpuStack.driverManagedBy === "operator" ? "installed by the GPU operator" : "shipped by the node image"}), CUDA ${m.gpuStack.cudaVersion}, PyTorch ${m.gpuStack.pytorchVersion}, DeepSpeed ${m.gpuStack.deepspeedVersion}`;
 
-/** Every GPU pool can run the stack's driver / CUDA / PyTorch / DeepSpeed combination. */
-export const gpuSoftwareAligned: StackValidationPolicy = {
-  name: "gpu-software-aligned",
-  description: "For every GPU pool: the driver supports the GPU and the CUDA release; CUDA and the PyTorch wheel support the GPU's architecture; PyTorch has a wheel for that CUDA; DeepSpeed supports that PyTorch; the GPU operator can install the driver.",
-  enforcementLevel: "mandatory",
-  validateStack: (args, reportViolation) => {
-    const manifest = manifestOrNotApplicable(args);
-    for (const { pool, gpu } of gpuPools(manifest)) {
-      const result = checkAlignment(gpu, manifest.gpuStack);
-      const failures = result.findings.filter((f) => f.severity === "mandatory");
-      if (failures.length === 0) continue;
-      reportViolation(
-        `pool ${pool} (${gpu}, ${GPU_MODELS[gpu].arch}): ${failures.map((f) => f.message).join("; ")}` +
-          (result.suggestion ? `; ${result.suggestion}` : "; no known combination supports this GPU") +
-          ` [stack: ${stackText(manifest)}]`,
-      );
-    }
-  },
-};
+type Clock = () => Date;
+const now: Clock = () => new Date();
 
-/** Advisory: the driver runs the CUDA release only under minor-version compatibility. */
-export const gpuSoftwareMinorVersionCompat: StackValidationPolicy = {
-  name: "gpu-software-minor-version-compat",
-  description: "The driver is below the CUDA release's full-compatibility minimum and relies on minor-version compatibility (no JIT of newer PTX).",
-  enforcementLevel: "advisory",
-  validateStack: (args, reportViolation) => {
-    const manifest = manifestOrNotApplicable(args);
-    const messages = new Map<string, string[]>();
-    for (const { pool, gpu } of gpuPools(manifest)) {
-      for (const f of checkAlignment(gpu, manifest.gpuStack).findings.filter((x) => x.severity === "advisory")) {
-        messages.set(f.message, [...(messages.get(f.message) ?? []), pool]);
-      }
+/** Advisories of the given kinds, one violation per distinct message with the pools it concerns. */
+function reportAdvisories(manifest: PlatformManifest, kinds: readonly FactKind[], today: Date, reportViolation: (message: string) => void) {
+  const messages = new Map<string, string[]>();
+  for (const { pool, gpu } of gpuPools(manifest)) {
+    for (const f of checkAlignment(gpu, manifest.gpuStack, { today }).findings.filter((x) => kinds.includes(x.kind))) {
+      const text = kinds.length > 1 ? `[${f.kind}] ${f.message}` : f.message;
+      messages.set(text, [...(messages.get(text) ?? []), pool]);
     }
-    for (const [message, pools] of messages) reportViolation(`pools ${pools.join(", ")}: ${message}`);
-  },
-};
+  }
+  for (const [message, pools] of messages) reportViolation(`pools ${pools.join(", ")}: ${message}`);
+}
+
+/** Mandatory: no GPU pool's stack has a documented breakage (`broken` findings). */
+export function gpuSoftwareAlignedPolicy(clock: Clock = now): StackValidationPolicy {
+  return {
+    name: "gpu-software-aligned",
+    description: "For every GPU pool, no documented breakage: the driver lists the GPU's PCI device and runs the CUDA release; CUDA and the PyTorch wheel target the GPU's architecture; PyTorch has a wheel for that CUDA; DeepSpeed is not known to break with that PyTorch; the GPU operator can install the driver.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+      const manifest = manifestOrNotApplicable(args);
+      for (const { pool, gpu } of gpuPools(manifest)) {
+        const result = checkAlignment(gpu, manifest.gpuStack, { today: clock() });
+        const failures = result.findings.filter((f) => f.kind === "broken");
+        if (failures.length === 0) continue;
+        reportViolation(
+          `pool ${pool} (${gpu}, ${GPU_MODELS[gpu].arch}): ${failures.map((f) => f.message).join("; ")}` +
+            (result.suggestion ? `; ${result.suggestion.text}` : "; no stack in the matrix runs this GPU") +
+            ` [stack: ${stackText(manifest)}]`,
+        );
+      }
+    },
+  };
+}
+
+/** Advisory: the driver runs the CUDA release only under minor-version compatibility (`limited`). */
+export function gpuSoftwareMinorVersionCompatPolicy(clock: Clock = now): StackValidationPolicy {
+  return {
+    name: "gpu-software-minor-version-compat",
+    description: "The driver is below the CUDA release's full-compatibility minimum and relies on minor-version compatibility (no JIT of newer PTX).",
+    enforcementLevel: "advisory",
+    validateStack: (args, reportViolation) => reportAdvisories(manifestOrNotApplicable(args), ["limited"], clock(), reportViolation),
+  };
+}
+
+/** Advisory: combinations upstream never tested, versions newer than the matrix, driver branches past end of life. */
+export function gpuSoftwareUntestedPolicy(clock: Clock = now): StackValidationPolicy {
+  return {
+    name: "gpu-software-untested",
+    description: "Findings that advise and never refuse: outside what upstream tested (untested), newer than the matrix (unknown: the matrix is behind), or a driver branch past NVIDIA's end of life.",
+    enforcementLevel: "advisory",
+    validateStack: (args, reportViolation) => reportAdvisories(manifestOrNotApplicable(args), ["untested", "unknown", "end-of-life"], clock(), reportViolation),
+  };
+}
+
+export const gpuSoftwareAligned = gpuSoftwareAlignedPolicy();
+export const gpuSoftwareMinorVersionCompat = gpuSoftwareMinorVersionCompatPolicy();
+export const gpuSoftwareUntested = gpuSoftwareUntestedPolicy();
 
 const isGpuOperator = (r: PolicyResource) => r.type === "kubernetes:helm.sh/v3:Release" && r.props.chart === "gpu-operator";
 

@@ -3,7 +3,7 @@ import { costAtMaxWithinBudget, costFullyPriced, costWithinBudget } from "./cost
 import { eksEndpointNotPublic } from "./eksEndpoint";
 import { eksSecretsEncrypted } from "./eksSecretsEncryption";
 import { efaPoolSingleSubnet, multinodeBandwidthPerGpu, multinodeTrainingFabric } from "./fabric";
-import { gpuOperatorMatchesStack, gpuSoftwareAligned, gpuSoftwareMinorVersionCompat, platformImagesMatchStack } from "./gpuSoftware";
+import { gpuOperatorMatchesStack, gpuSoftwareAligned, gpuSoftwareMinorVersionCompat, gpuSoftwareUntested, platformImagesMatchStack } from "./gpuSoftware";
 import { inferenceImageAdvisories, inferenceImageAligned, inferenceModelFits, inferenceOnInferencePool, inferenceOutputCapped, inferenceReplicasCoverTraffic, inferenceScaleToZeroWakes } from "./inference";
 import { gpuPoolTainted, nodeImdsv2Required, nodeNoPublicIp } from "./nodeSecurity";
 import { fileSystemNotReplaced, sharedStorageProtected } from "./storage";
@@ -26,6 +26,7 @@ export const allPolicies: Policies = [
   gpuPoolTainted,
   gpuSoftwareAligned,
   gpuSoftwareMinorVersionCompat,
+  gpuSoftwareUntested,
   gpuOperatorMatchesStack,
   platformImagesMatchStack,
   fileSystemNotReplaced,

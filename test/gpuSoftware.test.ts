@@ -4,7 +4,7 @@ import { parseSpec } from "../infra/config/spec";
 import { platformImages, parseImageRef, stackTag } from "../infra/images";
 import { EXIT_CLEAN, EXIT_POLICY, runCli } from "../infra/plan/cli";
 import { CHARTS } from "../infra/versions";
-import { gpuOperatorMatchesStack, gpuSoftwareAligned, gpuSoftwareMinorVersionCompat, platformImagesMatchStack } from "../policies/gpuSoftware";
+import { gpuOperatorMatchesStack, gpuSoftwareAligned, gpuSoftwareAlignedPolicy, gpuSoftwareMinorVersionCompat, gpuSoftwareMinorVersionCompatPolicy, gpuSoftwareUntestedPolicy, platformImagesMatchStack } from "../policies/gpuSoftware";
 import { runPolicies } from "../policies/run";
 import { named, referencePlan } from "./helpers/plan";
 import { recorded } from "./helpers/resources";
@@ -28,7 +28,7 @@ describe("policy gpu-software-aligned (mandatory)", () => {
   it("names the pool, GPU, versions, rule and a working combination", async () => {
     expect(await messages(gpuSoftwareAligned, [manifest({ cudaVersion: "11.3" }, [pool("train-h100", "H100")])])).toEqual([
       "mandatory: pool train-h100 (H100, sm90): CUDA 11.3 predates sm90 (first supported in 11.8); PyTorch 2.7.1 has no CUDA 11.3 wheel (its wheels: CUDA 11.8, 12.6, 12.8); " +
-        "PyTorch 2.7.1 with CUDA 12.8 on the nodes' driver 580.105.08 and DeepSpeed 0.17.1 would work " +
+        "nearest working stack: CUDA 11.3 → 11.8; keep driver 580.105.08, PyTorch 2.7.1, DeepSpeed 0.17.1 " +
         "[stack: driver 580.105.08 (shipped by the node image), CUDA 11.3, PyTorch 2.7.1, DeepSpeed 0.17.1]",
     ]);
   });
@@ -40,7 +40,50 @@ describe("policy gpu-software-aligned (mandatory)", () => {
   });
 });
 
+describe("policy gpu-software-aligned with a fixed date", () => {
+  const aligned = gpuSoftwareAlignedPolicy(() => new Date("2026-12-02T00:00:00Z"));
+  it("refuses a driver that predates the GPU part and asks for a newer node image", async () => {
+    expect(await messages(aligned, [manifest({ driverVersion: "535.230.02", cudaVersion: "12.1", pytorchVersion: "2.4.1", deepspeedVersion: "0.15.4" }, [pool("train-h200", "H200")])])).toEqual([
+      "mandatory: pool train-h200 (H200, sm90): driver 535.230.02 predates H200 (sm90, PCI 2335): NVIDIA H200 (SXM) is listed from driver 550.90.07; " +
+        "nearest working stack: change the node image to one whose driver is ≥ 550.90.07 (now 535.230.02); keep CUDA 12.1, PyTorch 2.4.1, DeepSpeed 0.15.4 " +
+        "[stack: driver 535.230.02 (shipped by the node image), CUDA 12.1, PyTorch 2.4.1, DeepSpeed 0.15.4]",
+    ]);
+  });
+  it("does not refuse what upstream only never tested (DeepSpeed 0.19.5 with PyTorch 2.13)", async () => {
+    expect(await messages(aligned, [manifest({ cudaVersion: "13.0", pytorchVersion: "2.13.0", deepspeedVersion: "0.19.5" }, [pool("a", "A100")])])).toEqual([]);
+  });
+});
+
+describe("policy gpu-software-untested (advisory)", () => {
+  const untested = gpuSoftwareUntestedPolicy(() => new Date("2026-12-02T00:00:00Z"));
+  it("advises once per message, naming the kind, for untested, unknown and end-of-life findings", async () => {
+    expect(await messages(untested, [manifest({ driverVersion: "535.230.02", cudaVersion: "12.1", pytorchVersion: "2.4.1", deepspeedVersion: "0.14.4" }, [pool("a", "A100"), pool("b", "A800")])])).toEqual([
+      "advisory: pools a, b: [untested] DeepSpeed 0.14.4's CI ran PyTorch 1.10–2.3, not 2.4: untested, not known to fail (DeepSpeed 0.15.2's CI ran it)",
+      "advisory: pools a, b: [end-of-life] driver branch R535 (long-term support branch) reached end of life in 2026-06 (NVIDIA data-center driver lifecycle): no security fixes since " +
+        "(maintained: R620 long-term support branch to 2029-09, R595 production branch to 2027-03, R580 long-term support branch to 2028-06)",
+    ]);
+  });
+  it("says the matrix is behind for a release newer than it knows", async () => {
+    expect(await messages(untested, [manifest({ pytorchVersion: "2.15.0", deepspeedVersion: "0.17.1" }, [pool("a", "H100")])])).toEqual([
+      "advisory: pools a: [unknown] PyTorch 2.15.0 is newer than the matrix (newest known 2.14.0): the matrix is behind; its wheels and their GPU targets are not checked",
+      "advisory: pools a: [untested] DeepSpeed 0.17.1's CI ran PyTorch 2.0–2.7, not 2.15: untested, not known to fail",
+    ]);
+  });
+  it("is silent on the prod stack before R580's end of life, and speaks after it", async () => {
+    expect(await messages(untested, [manifest({}, [pool("train-h100", "H100")])])).toEqual([]);
+    const later = gpuSoftwareUntestedPolicy(() => new Date("2028-07-01T00:00:00Z"));
+    expect(await messages(later, [manifest({}, [pool("train-h100", "H100")])])).toEqual([
+      "advisory: pools train-h100: [end-of-life] driver branch R580 (long-term support branch) reached end of life in 2028-06 (NVIDIA data-center driver lifecycle): no security fixes since " +
+        "(maintained: R620 long-term support branch to 2029-09)",
+    ]);
+  });
+});
+
 describe("policy gpu-software-minor-version-compat (advisory)", () => {
+  it("is built with an injectable date like the other two", () => {
+    expect(gpuSoftwareMinorVersionCompatPolicy(() => new Date(0)).name).toBe(gpuSoftwareMinorVersionCompat.name);
+    expect(gpuSoftwareAlignedPolicy(() => new Date(0)).enforcementLevel).toBe(gpuSoftwareAligned.enforcementLevel);
+  });
   it("warns once for all pools when the driver relies on minor-version compatibility", async () => {
     expect(await messages(gpuSoftwareMinorVersionCompat, [manifest({ driverVersion: "535.230.02" }, [pool("a", "A100"), pool("b", "A100")])])).toEqual([
       "advisory: pools a, b: driver 535.230.02 is below CUDA 12.8's full-compatibility minimum 570.26; it runs under minor-version compatibility (≥ 525.60.13) without JIT of newer PTX, so kernels shipped only as newer PTX fail",
@@ -173,7 +216,8 @@ describe("alignment through the plan", () => {
   it("accepts the field notes' A100 + R470 + PyTorch 1.12.1 (CUDA 11.3) on-prem stack", async () => {
     const run = await cli("--project", project, "--stack", "fieldnotes");
     expect(run.code).toBe(EXIT_CLEAN);
-    expect(run.out).toMatch(/^fieldnotes: \d+ resources, 0 mandatory \/ 0 advisory/);
+    // R470 passed its end of life (July 2024): advice, not a refusal
+    expect(run.out).toMatch(/^fieldnotes: \d+ resources, 0 mandatory \/ 1 advisory/);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * CUDA facts (pure): each release's minimum driver, the per-major minor-version compatibility
- * floor, and which GPU architectures each release can target.
+ * floor, and which GPU architectures each release can target. Releases newer than the table are
+ * judged by their major's floor alone (unknown-newer rules in alignment.ts).
  */
 import { GpuArch } from "../catalog/gpus";
 import { compareVersions, truncateVersion } from "./version";
@@ -13,8 +14,12 @@ export interface CudaRelease {
 }
 
 // docs.nvidia.com/cuda/archive/13.2.2/cuda-toolkit-release-notes, Table 3 "CUDA Toolkit and
-// Corresponding Driver Versions" (Toolkit Driver Version, Linux x86_64, GA releases).
+// Corresponding Driver Versions" (Toolkit Driver Version, Linux x86_64, GA releases); 10.2.89 from the
+// same table's older rows; 13.3 GA (>= 610.43.02) from the 13.3 release notes' table as quoted in
+// several public repositories. 13.4 (its developer preview needs the unbundled R616 driver) and 13.5
+// exist, but their GA driver minimum could not be read here: they are judged as newer than the table.
 export const CUDA_RELEASES: readonly CudaRelease[] = [
+  { version: "10.2", minDriver: "440.33" },
   { version: "11.0", minDriver: "450.51.05" },
   { version: "11.1", minDriver: "455.23" },
   { version: "11.2", minDriver: "460.27.03" },
@@ -36,11 +41,13 @@ export const CUDA_RELEASES: readonly CudaRelease[] = [
   { version: "13.0", minDriver: "580.65.06" },
   { version: "13.1", minDriver: "590.44.01" },
   { version: "13.2", minDriver: "595.45.04" },
+  { version: "13.3", minDriver: "610.43.02" },
 ];
 
 // Minor-version compatibility: an application built with any 11.x/12.x/13.x toolkit runs on a
 // driver at or above its major's floor, without JIT of newer PTX (docs.nvidia.com/deploy/
-// cuda-compatibility, "Minor Version Compatibility"; same release notes, Table 2).
+// cuda-compatibility, "Minor Version Compatibility"; same release notes, Table 2). CUDA 10.x has no
+// such floor: each 10.x release needs its own minimum.
 export const MINOR_VERSION_FLOOR: Readonly<Record<number, string>> = {
   11: "450.80.02",
   12: "525.60.13",
@@ -69,6 +76,7 @@ export function findCudaRelease(version: string): CudaRelease | undefined {
 }
 
 export const newestCuda = () => CUDA_RELEASES[CUDA_RELEASES.length - 1].version;
+export const oldestCuda = () => CUDA_RELEASES[0].version;
 
 export function cudaMajor(version: string): number {
   return Number(truncateVersion(version, 1));

@@ -1,6 +1,7 @@
 /**
- * PyTorch and DeepSpeed facts (pure): PyTorch's official CUDA wheel variants per release and the
- * compute capabilities each wheel is built for; the PyTorch versions each DeepSpeed line supports.
+ * PyTorch facts (pure): the official CUDA wheel variants of each release and the compute
+ * capabilities each wheel is built for. A release newer than the table is judged only by the rules
+ * known by number (its CUDA's driver floor); a known release's wheel list is complete.
  */
 import { GpuArch } from "../catalog/gpus";
 import { compareVersions, truncateVersion } from "./version";
@@ -37,8 +38,11 @@ const ARCHS = {
 } as const;
 const wheel = (cuda: string, sass: readonly string[], ptx?: string): WheelVariant => ({ cuda, sass, ...(ptx ? { ptx } : {}) });
 
-// Variants: pytorch/pytorch RELEASE.md "Release Compatibility Matrix" (stable + experimental CUDA)
-// at v2.11.0; 2.12 and 2.13 from the same table's later revisions (pytorch#182849).
+// Variants: pytorch/pytorch RELEASE.md "Release Compatibility Matrix" (stable + experimental CUDA),
+// read in its 2.14 revision (2.14: CUDA 12.6, 13.0, 13.2 stable; 2.13 and 2.12: 12.6, 13.0 stable,
+// 13.2 experimental); the same file's "PyTorch CUDA Support Matrix" gives the 2.12–2.14 arch lists
+// (12.6.3: 5.0–9.0 with Volta; 13.0.2 / 13.2.1: 7.5–10.0, 12.0+PTX). Latest patches: the file's
+// release cadence table (2.12.1 in June 2026; 2.13 and 2.14 patches not yet confirmed).
 export const PYTORCH_RELEASES: readonly PytorchRelease[] = [
   { version: "1.12", latestPatch: "1.12.1", wheels: [wheel("10.2", ARCHS.cu102), wheel("11.3", ARCHS.cu11), wheel("11.6", ARCHS.cu11)] },
   { version: "1.13", latestPatch: "1.13.1", wheels: [wheel("11.6", ARCHS.cu11), wheel("11.7", ARCHS.cu11)] },
@@ -54,45 +58,16 @@ export const PYTORCH_RELEASES: readonly PytorchRelease[] = [
   { version: "2.9", latestPatch: "2.9.1", wheels: [wheel("12.6", ARCHS.cu12), wheel("12.8", ARCHS.cu128), wheel("13.0", ARCHS.cu13, "12.0")] },
   { version: "2.10", latestPatch: "2.10.0", wheels: [wheel("12.6", ARCHS.cu12), wheel("12.8", ARCHS.cu128), wheel("13.0", ARCHS.cu13, "12.0")] },
   { version: "2.11", latestPatch: "2.11.0", wheels: [wheel("12.6", ARCHS.cu12), wheel("12.8", ARCHS.cu128NoVolta), wheel("13.0", ARCHS.cu13, "12.0")] },
-  { version: "2.12", latestPatch: "2.12.0", wheels: [wheel("12.6", ARCHS.cu12), wheel("13.0", ARCHS.cu13, "12.0"), wheel("13.2", ARCHS.cu13, "12.0")] },
+  { version: "2.12", latestPatch: "2.12.1", wheels: [wheel("12.6", ARCHS.cu12), wheel("13.0", ARCHS.cu13, "12.0"), wheel("13.2", ARCHS.cu13, "12.0")] },
   { version: "2.13", latestPatch: "2.13.0", wheels: [wheel("12.6", ARCHS.cu12), wheel("13.0", ARCHS.cu13, "12.0"), wheel("13.2", ARCHS.cu13, "12.0")] },
-];
-
-export interface DeepspeedLine {
-  /** major.minor */
-  readonly version: string;
-  readonly minTorch: string;
-  /** Newest PyTorch minor the line was tested with. */
-  readonly maxTorch: string;
-}
-
-// DeepSpeed publishes no support table; the floor follows its maintainers (1.8 from PR #2316;
-// "we support torch 2.0+" from 0.11, issue #4476) and the ceiling is the newest torch its CI ran
-// during the line (nv-torch-latest / torch-latest workflows: PRs #3039, #4452, #5086, #5454 (0.14
-// pinned to 2.2.2 after failures on 2.3), #6631, #7000, #7321, #7496, #7816, modal-torch-latest.yml).
-export const DEEPSPEED_LINES: readonly DeepspeedLine[] = [
-  { version: "0.7", minTorch: "1.8", maxTorch: "1.13" },
-  { version: "0.8", minTorch: "1.8", maxTorch: "2.0" },
-  { version: "0.9", minTorch: "1.8", maxTorch: "2.0" },
-  { version: "0.10", minTorch: "1.8", maxTorch: "2.0" },
-  { version: "0.11", minTorch: "2.0", maxTorch: "2.1" },
-  { version: "0.12", minTorch: "2.0", maxTorch: "2.1" },
-  { version: "0.13", minTorch: "2.0", maxTorch: "2.2" },
-  { version: "0.14", minTorch: "2.0", maxTorch: "2.2" },
-  { version: "0.15", minTorch: "2.0", maxTorch: "2.5" },
-  { version: "0.16", minTorch: "2.0", maxTorch: "2.6" },
-  { version: "0.17", minTorch: "2.0", maxTorch: "2.8" },
-  { version: "0.18", minTorch: "2.0", maxTorch: "2.9" },
-  { version: "0.19", minTorch: "2.0", maxTorch: "2.11" },
+  { version: "2.14", latestPatch: "2.14.0", wheels: [wheel("12.6", ARCHS.cu12), wheel("13.0", ARCHS.cu13, "12.0"), wheel("13.2", ARCHS.cu13, "12.0")] },
 ];
 
 const byMinor = <T extends { version: string }>(list: readonly T[], version: string) =>
   list.find((r) => compareVersions(r.version, truncateVersion(version, 2)) === 0);
 
 export const findPytorchRelease = (version: string) => byMinor(PYTORCH_RELEASES, version);
-export const findDeepspeedLine = (version: string) => byMinor(DEEPSPEED_LINES, version);
 export const newestPytorch = () => PYTORCH_RELEASES[PYTORCH_RELEASES.length - 1];
-export const newestDeepspeed = () => DEEPSPEED_LINES[DEEPSPEED_LINES.length - 1];
 
 export function findWheel(release: PytorchRelease, cuda: string): WheelVariant | undefined {
   return release.wheels.find((w) => compareVersions(w.cuda, truncateVersion(cuda, 2)) === 0);
@@ -115,9 +90,4 @@ export function wheelSupportsArch(w: WheelVariant, arch: GpuArch): boolean {
     return m === major && n <= minor;
   });
   return sassFits || (w.ptx !== undefined && compareVersions(w.ptx, archCapability(arch)) <= 0);
-}
-
-export function deepspeedSupportsTorch(line: DeepspeedLine, torch: string): boolean {
-  const minor = truncateVersion(torch, 2);
-  return compareVersions(minor, line.minTorch) >= 0 && compareVersions(minor, line.maxTorch) <= 0;
 }

@@ -28,3 +28,6 @@ export function truncateVersion(version: string, parts: number): string {
 export function newest(versions: readonly string[]): string {
   return [...versions].sort(compareVersions)[versions.length - 1];
 }
+
+/** first ≤ version ≤ last, number by number ("0.14.3" is within "0.14.2"–"0.14.4"). */
+export const versionInRange = (version: string, first: string, last: string) => atLeast(version, first) && compareVersions(version, last) <= 0;

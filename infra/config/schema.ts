@@ -325,7 +325,7 @@ export const inferenceEndpointSchema = z.strictObject({
     outputTokens: positiveInt("a token count (a whole number > 0)"),
   }),
   /** Pin a vLLM release (e.g. "0.11.0"); default: the newest release the alignment module finds for the pool. */
-  vllmVersion: version("vLLM", /^\d+\.\d+\.\d+(\.post\d+)?$/, "0.11.0").optional(),
+  vllmVersion: version("vLLM", /^\d+\.\d+\.\d+(\.\d+|\.post\d+)?$/, "0.11.0").optional(),
   /** Run the model's own Python from the weights directory (ChatGLM's tokenizer needs it). */
   trustRemoteCode: z.boolean({ error: (i) => `${show(i.input)} is not true or false` }).optional(),
   /** MB/s one replica reads its weights at; default derived from FSx throughput (AWS) or 250 (existing clusters). */

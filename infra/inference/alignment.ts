@@ -1,24 +1,21 @@
 /**
  * Which vLLM release an endpoint serves with, and whether the pool can run it (pure). The single
  * seam between inference and the compatibility matrix: `checkServingRelease` is the only function
- * that asks the matrix (infra/compat) about a release's PyTorch/CUDA against the nodes' driver and
- * the GPU's architecture; everything else (image choice, the inference-image-aligned policy, the
- * plan) goes through `chooseServingRelease`.
+ * that asks the matrix (infra/compat/vllm.ts) about a release's PyTorch/CUDA against the nodes'
+ * driver and the GPU's architecture; the image choice, the inference-image-aligned policy and the
+ * plan all go through it.
  */
 import type { GpuModelName } from "../catalog/gpus";
+import { GPU_MODELS } from "../catalog/gpus";
+import { FactKind, finding, Finding } from "../compat/findings";
+import { findPytorchRelease, findWheel, wheelSupportsArch } from "../compat/pytorch";
 import { compareVersions } from "../compat/version";
-import { VLLM_IMAGE_DIGESTS } from "../versions";
+import { checkVllmAlignment, findVllmReleases, VLLM_RELEASES } from "../compat/vllm";
 import { capsOutputServerSide, OUTPUT_CAP_RELEASES } from "./vllmServer";
 
-/** How a fact is known (the compatibility matrix's kinds): only `broken` refuses. */
-export type ServingFactKind = "broken" | "limited" | "untested" | "unknown" | "end-of-life";
-
-export interface ServingFinding {
-  readonly rule: string;
-  readonly kind: ServingFactKind;
-  readonly severity: "mandatory" | "advisory";
-  readonly message: string;
-}
+/** How a fact is known (the compatibility matrix's kinds, findings.ts): only `broken` refuses. */
+export type ServingFactKind = FactKind;
+export type ServingFinding = Finding;
 
 export interface ServingCheck {
   readonly findings: readonly ServingFinding[];
@@ -39,22 +36,33 @@ export interface ServingAlignmentInput {
   readonly requestedVersion?: string;
 }
 
-const finding = (rule: string, kind: ServingFactKind, message: string): ServingFinding => ({ rule, kind, severity: kind === "broken" ? "mandatory" : "advisory", message });
+/** vLLM's post releases (0.8.5.post1) share their release's PyTorch and CUDA. */
+const baseVersion = (vllmVersion: string) => vllmVersion.replace(/\.post\d+$/, "");
 
 /**
- * The matrix's verdict on one release for one GPU and driver.
- * ADAPTER: until infra/compat/vllm.ts (branch `compat`) is merged, the release's PyTorch/CUDA are
- * not known here, so the verdict is `unknown` (advice that the matrix is behind) — never "aligned".
+ * The matrix's verdict on one release for one GPU and driver: checkVllmAlignment (infra/compat/vllm.ts:
+ * the image's CUDA against the driver and the architecture, vLLM's minimum compute capability,
+ * FlashAttention, the driver's lifecycle), plus the release's pinned PyTorch wheel against the GPU's
+ * architecture (pytorch.ts): vLLM 0.9.x pins torch 2.7 whose CUDA 12.8 wheel has no sm_70 kernels
+ * (pytorch#147607), which the image's CUDA alone does not show.
  */
-export function checkServingRelease(gpu: GpuModelName, driverVersion: string, vllmVersion: string): ServingCheck {
-  return {
-    findings: [finding("unknown-version", "unknown", `vLLM ${vllmVersion} on ${gpu} with driver ${driverVersion} is not checked: the vLLM compatibility matrix (infra/compat/vllm.ts) is not wired in yet`)],
-  };
+export function checkServingRelease(gpu: GpuModelName, driverVersion: string, vllmVersion: string, options: { readonly today?: Date } = {}): ServingCheck {
+  const version = baseVersion(vllmVersion);
+  const verdict = checkVllmAlignment(gpu, driverVersion, version, options);
+  const findings: ServingFinding[] = [...verdict.findings];
+  const release = findVllmReleases(version);
+  const torch = release && findPytorchRelease(release.torch);
+  const wheel = torch && findWheel(torch, release.cuda);
+  const arch = GPU_MODELS[gpu].arch;
+  if (release && wheel && !wheelSupportsArch(wheel, arch)) {
+    findings.push(finding("pytorch-wheel-supports-gpu", "broken", `vLLM ${vllmVersion} pins PyTorch ${release.torch}, whose CUDA ${release.cuda} wheel has no kernels for ${arch} (${gpu}; built for ${wheel.sass.join(", ")})`));
+  }
+  return { findings, ...(verdict.suggestion ? { suggestion: verdict.suggestion } : {}) };
 }
 
-/** Releases the platform can pick: those whose image it pins by digest and that cap replies server-side. */
+/** Releases the platform can pick: the matrix's releases that cap replies server-side, newest first. */
 export function candidateReleases(): string[] {
-  return Object.keys(VLLM_IMAGE_DIGESTS).filter(capsOutputServerSide).sort(compareVersions).reverse();
+  return VLLM_RELEASES.map((r) => r.last).filter(capsOutputServerSide).sort(compareVersions).reverse();
 }
 
 /**
@@ -64,7 +72,7 @@ export function candidateReleases(): string[] {
 export function chooseServingRelease(input: ServingAlignmentInput): ServingRelease {
   if (input.requestedVersion) return { version: input.requestedVersion, chosenBy: "config", ...checkServingRelease(input.gpu, input.driverVersion, input.requestedVersion) };
   const candidates = candidateReleases();
-  if (candidates.length === 0) throw new Error(`no vLLM release in versions.ts VLLM_IMAGE_DIGESTS caps output server-side (${OUTPUT_CAP_RELEASES.first} ≤ version < ${OUTPUT_CAP_RELEASES.before})`);
+  if (candidates.length === 0) throw new Error(`no vLLM release of the matrix caps output server-side (${OUTPUT_CAP_RELEASES.first} ≤ version < ${OUTPUT_CAP_RELEASES.before})`);
   const checked = candidates.map((version) => ({ version, ...checkServingRelease(input.gpu, input.driverVersion, version) }));
   const clean = checked.find((c) => !c.findings.some((f) => f.kind === "broken"));
   return { ...(clean ?? checked[0]), chosenBy: "alignment" };

@@ -6,6 +6,7 @@
 import { GpuModelName } from "../catalog/gpus";
 import { checkAlignment } from "../compat/alignment";
 import { GPU_OPERATOR_VERSION } from "../compat/gpuOperator";
+import { partOf } from "../compat/gpuParts";
 import { fabricProfile, GPU_RESOURCE } from "../fabric/profile";
 import { datasetShardPlan, datasetWorldSize } from "../data/datasets";
 import { formatBytes } from "../data/shardPlan";
@@ -71,11 +72,14 @@ function renderStack(plan: StackPlan): string {
   const s = plan.spec.gpuStack;
   out.push("", "### GPU software", "", `Driver ${s.driverVersion} ${s.driverManagedBy === "operator" ? `installed by the GPU operator ${GPU_OPERATOR_VERSION}` : `shipped by the node image (GPU operator ${GPU_OPERATOR_VERSION} without its driver)`}.`, "");
   for (const p of plan.spec.nodePools) {
-    const gpu = gpuModelOf(p);
+    const gpu = gpuModelOf(p) as GpuModelName | undefined;
     if (!gpu) continue;
-    const findings = checkAlignment(gpu as GpuModelName, s).findings;
-    const verdict = findings.some((f) => f.severity === "mandatory") ? " ❌ misaligned" : findings.length ? " ⚠️ minor-version compatibility" : " ✅";
-    out.push(`- ${p.name}: ${gpu} · driver ${s.driverVersion} · CUDA ${s.cudaVersion} · PyTorch ${s.pytorchVersion} · DeepSpeed ${s.deepspeedVersion}${verdict}`);
+    const { findings, suggestion } = checkAlignment(gpu, s);
+    const part = partOf(gpu);
+    const verdict = findings.some((f) => f.kind === "broken") ? " ❌ refused" : findings.length ? " ⚠️ advice" : " ✅ aligned";
+    out.push(`- ${p.name}: ${gpu} (${part.board}, PCI ${part.pciDeviceId}) · driver ${s.driverVersion} · CUDA ${s.cudaVersion} · PyTorch ${s.pytorchVersion} · DeepSpeed ${s.deepspeedVersion}${verdict}`);
+    for (const f of findings) out.push(`  - **${f.kind}** \`${f.rule}\`: ${f.message}`);
+    if (suggestion) out.push(`  - fix: ${suggestion.text}`);
   }
   const images = platformImages(s, plan.spec.images);
   out.push("", "Images: " + Object.entries(images).map(([role, image]) => `${role} \`${image.ref}\``).join(", "), "");
