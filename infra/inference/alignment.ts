@@ -43,21 +43,28 @@ const baseVersion = (vllmVersion: string) => vllmVersion.replace(/\.post\d+$/, "
  * The matrix's verdict on one release for one GPU and driver: checkVllmAlignment (infra/compat/vllm.ts:
  * the image's CUDA against the driver and the architecture, vLLM's minimum compute capability,
  * FlashAttention, the driver's lifecycle), plus the release's pinned PyTorch wheel against the GPU's
- * architecture (pytorch.ts): vLLM 0.9.x pins torch 2.7 whose CUDA 12.8 wheel has no sm_70 kernels
+ * architecture (pytorch.ts): vLLM 0.9.0–0.10.1 pin torch 2.7, whose CUDA 12.8 wheel has no sm_70 kernels
  * (pytorch#147607), which the image's CUDA alone does not show.
  */
 export function checkServingRelease(gpu: GpuModelName, driverVersion: string, vllmVersion: string, options: { readonly today?: Date } = {}): ServingCheck {
-  const version = baseVersion(vllmVersion);
-  const verdict = checkVllmAlignment(gpu, driverVersion, version, options);
-  const findings: ServingFinding[] = [...verdict.findings];
-  const release = findVllmReleases(version);
+  const verdict = checkVllmAlignment(gpu, driverVersion, baseVersion(vllmVersion), options);
+  const findings = [...verdict.findings, ...wheelFindings(gpu, vllmVersion)];
+  if (!findings.some((f) => f.kind === "broken")) return { findings };
+  if (verdict.suggestion) return { findings, suggestion: verdict.suggestion };
+  // Refused for its PyTorch wheel alone: the nearest release of the matrix that this pool runs.
+  const at = VLLM_RELEASES.findIndex((r) => r === findVllmReleases(baseVersion(vllmVersion)));
+  const nearest = VLLM_RELEASES.map((r, i) => ({ r, d: Math.abs(i - at) })).sort((a, b) => a.d - b.d).map(({ r }) => r)
+    .find((r) => ![...checkVllmAlignment(gpu, driverVersion, r.last, options).findings, ...wheelFindings(gpu, r.last)].some((f) => f.kind === "broken"));
+  return { findings, ...(nearest ? { suggestion: `nearest working release: vLLM ${nearest.last} (PyTorch ${nearest.torch}, CUDA ${nearest.cuda})` } : {}) };
+}
+
+function wheelFindings(gpu: GpuModelName, vllmVersion: string): ServingFinding[] {
+  const release = findVllmReleases(baseVersion(vllmVersion));
   const torch = release && findPytorchRelease(release.torch);
   const wheel = torch && findWheel(torch, release.cuda);
   const arch = GPU_MODELS[gpu].arch;
-  if (release && wheel && !wheelSupportsArch(wheel, arch)) {
-    findings.push(finding("pytorch-wheel-supports-gpu", "broken", `vLLM ${vllmVersion} pins PyTorch ${release.torch}, whose CUDA ${release.cuda} wheel has no kernels for ${arch} (${gpu}; built for ${wheel.sass.join(", ")})`));
-  }
-  return { findings, ...(verdict.suggestion ? { suggestion: verdict.suggestion } : {}) };
+  if (!release || !wheel || wheelSupportsArch(wheel, arch)) return [];
+  return [finding("pytorch-wheel-supports-gpu", "broken", `vLLM ${vllmVersion} pins PyTorch ${release.torch}, whose CUDA ${release.cuda} wheel has no kernels for ${arch} (${gpu}; built for ${wheel.sass.join(", ")})`)];
 }
 
 /** Releases the platform can pick: the matrix's releases that cap replies server-side, newest first. */
