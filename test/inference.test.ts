@@ -276,6 +276,13 @@ describe("rendered endpoint (prod plan)", () => {
     expect((named(plan, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "prod-sales-assistant-metrics").inputs as any).spec.endpoints).toEqual([{ port: "http", path: "/metrics", interval: "15s" }]);
   });
 
+  it("places the ServiceMonitor where a narrower Prometheus looks, still pointing at the team's namespace", () => {
+    const monitor = vllmServiceMonitor(planEndpoint(prod, endpoint(prod)), { namespace: "monitoring", labels: { release: "kube-prometheus-stack" } }) as any;
+    expect(monitor.metadata.namespace).toBe("monitoring");
+    expect(monitor.metadata.labels.release).toBe("kube-prometheus-stack");
+    expect(monitor.spec.namespaceSelector).toEqual({ matchNames: ["sales-dialogue"] });
+  });
+
   it("scales on queue depth from the stack's Prometheus, holding replicas whose batches are full", async () => {
     const plan = await referencePlan("prod");
     const so = named(plan, "kubernetes:keda.sh/v1alpha1:ScaledObject", "prod-sales-assistant-scaler");

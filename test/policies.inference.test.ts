@@ -92,6 +92,17 @@ describe("policy inference-output-capped (mandatory)", () => {
   });
 });
 
+describe("policy inference-output-capped (mandatory), unknown release", () => {
+  it("refuses a cap whose image names no vLLM release", async () => {
+    const resources = await stackWith("prod", (rs) => {
+      vllm(rs).image = "registry.example.com/vllm-openai:latest";
+    });
+    expect(await messages(inferenceOutputCapped, resources)).toEqual([
+      "mandatory: endpoint sales-dialogue/sales-assistant caps replies at 512 tokens, but image registry.example.com/vllm-openai:latest names no vLLM release, so whether the cap holds is unknown (use the platform's vllm-openai:v<version> image)",
+    ]);
+  });
+});
+
 describe("policy inference-on-inference-pool (mandatory)", () => {
   it("refuses an endpoint on a training pool, and one on a pool the stack lacks", async () => {
     const onTraining = await stackWith("prod", (rs) => {

@@ -5,7 +5,7 @@ import type { PlatformSpec } from "../../infra/config/types";
 import { scaledObject } from "../../infra/inference/autoscaling";
 import { EndpointPlan, vllmName } from "../../infra/inference/endpoints";
 import { VLLM_PORT } from "../../infra/inference/vllmServer";
-import { vllmDeployment, vllmDisruptionBudget, vllmService, vllmServiceAccount, vllmServiceMonitor } from "../../infra/inference/manifests";
+import { MonitorPlacement, vllmDeployment, vllmDisruptionBudget, vllmService, vllmServiceAccount, vllmServiceMonitor } from "../../infra/inference/manifests";
 
 export interface S3WeightsAccess {
   /** The cluster's name output (the association belongs to it). */
@@ -27,6 +27,8 @@ export interface InferenceEndpointArgs {
   s3Access?: S3WeightsAccess;
   /** What the ServiceMonitor waits for (the monitoring layer's release, which installs its CRD). */
   monitoring?: pulumi.Resource[];
+  /** Where the ServiceMonitor goes and the labels the stack's Prometheus selects; default: beside the Service, no extra labels. */
+  monitorPlacement?: MonitorPlacement;
   provider: k8s.Provider;
 }
 
@@ -58,7 +60,8 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
     });
     this.service = new k8s.core.v1.Service(`${name}-svc`, inNamespace(vllmService(plan)) as k8s.core.v1.ServiceArgs, parent);
     new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, inNamespace(vllmDisruptionBudget(plan)) as k8s.policy.v1.PodDisruptionBudgetArgs, parent);
-    new k8s.apiextensions.CustomResource(`${name}-metrics`, inNamespace(vllmServiceMonitor(plan)) as k8s.apiextensions.CustomResourceArgs, {
+    const monitor = vllmServiceMonitor(plan, args.monitorPlacement);
+    new k8s.apiextensions.CustomResource(`${name}-metrics`, (args.monitorPlacement ? monitor : inNamespace(monitor)) as k8s.apiextensions.CustomResourceArgs, {
       ...parent,
       dependsOn: [this.service, ...(args.monitoring ?? [])],
     });

@@ -195,15 +195,24 @@ export function vllmDisruptionBudget(plan: EndpointPlan) {
 
 export const MONITORING_API = "monitoring.coreos.com/v1";
 
+/** Where a ServiceMonitor goes and what labels it carries so the stack's Prometheus selects it. */
+export interface MonitorPlacement {
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
 /**
- * vLLM's /metrics for Prometheus. It carries no selector label: the monitoring layer's Prometheus
- * selects every ServiceMonitor in the cluster (serviceMonitorSelectorNilUsesHelmValues: false).
+ * vLLM's /metrics for Prometheus. By default it sits beside the Service with no selector label: the
+ * monitoring layer's Prometheus selects every ServiceMonitor in the cluster
+ * (serviceMonitorSelectorNilUsesHelmValues: false). A placement (the monitoring layer's namespace
+ * and labels, e.g. for an existing Prometheus with narrower selectors) moves it; namespaceSelector
+ * still points at the team's namespace.
  */
-export function vllmServiceMonitor(plan: EndpointPlan) {
+export function vllmServiceMonitor(plan: EndpointPlan, placement?: MonitorPlacement) {
   return {
     apiVersion: MONITORING_API,
     kind: "ServiceMonitor",
-    metadata: { name: vllmName(plan.endpoint.name), namespace: plan.endpoint.team, labels: endpointLabels(plan) },
+    metadata: { name: vllmName(plan.endpoint.name), namespace: placement?.namespace ?? plan.endpoint.team, labels: { ...endpointLabels(plan), ...(placement?.labels ?? {}) } },
     spec: {
       selector: { matchLabels: selectorLabels(plan.endpoint.name) },
       namespaceSelector: { matchNames: [plan.endpoint.team] },
