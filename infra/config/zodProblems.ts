@@ -39,7 +39,12 @@ const KEYS_BY_PATH: Record<string, readonly string[]> = {
 function knownKeysAt(path: readonly PropertyKey[], target: Target): readonly string[] {
   if (path[0] === "nodePools") return Object.keys((target === "aws" ? awsNodePoolSchema : existingNodePoolSchema).shape);
   if (path[0] === "inferenceEndpoints") {
-    const nested: Record<string, z.ZodObject> = { model: inferenceEndpointSchema.shape.model, replicas: inferenceEndpointSchema.shape.replicas, traffic: inferenceEndpointSchema.shape.traffic };
+    const nested: Record<string, z.ZodObject> = {
+      model: inferenceEndpointSchema.shape.model,
+      replicas: inferenceEndpointSchema.shape.replicas,
+      traffic: inferenceEndpointSchema.shape.traffic,
+      loraAdapters: inferenceEndpointSchema.shape.loraAdapters.unwrap().element,
+    };
     const inner = typeof path[2] === "string" ? nested[path[2]] : undefined;
     return Object.keys((path.length > 2 && inner ? inner : inferenceEndpointSchema).shape);
   }
