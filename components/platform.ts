@@ -17,13 +17,14 @@ import { SystemNamespace } from "./k8s/systemNamespace";
 import { TeamNamespaces } from "./k8s/teamNamespaces";
 import { ExistingSharedStorage } from "./storage/existingSharedStorage";
 import { SharedStorage } from "./storage/sharedStorage";
+import { BlockStorage } from "./storage/blockStorage";
 import { TokeniseJob } from "./data/tokeniseJob";
 import { Pipelines } from "./pipelines/pipelines";
 import { Kueue } from "./queues/kueue";
 import { KubeflowTrainer } from "./training/kubeflowTrainer";
 import { TrainingJobs } from "./training/trainingJobs";
 import { TrainingRuntimes } from "./training/trainingRuntimes";
-import { trainingGpuPools } from "../infra/queues/kueue";
+import { trainingGpuPools } from "../infra/queues/pools";
 import { tokeniseJobConfig } from "../infra/data/tokenise";
 import { FileSystemIdentity, fileSystemIdentity } from "../infra/storage/fileSystem";
 import { Vpc } from "./network/vpc";
@@ -32,6 +33,11 @@ import { MANAGED_BY, MANAGED_BY_LABEL, STACK_TAG } from "../infra/metadata";
 import { planEndpoint } from "../infra/inference/endpoints";
 import { InferenceEndpoint } from "./inference/inferenceEndpoint";
 import { Keda } from "./inference/keda";
+import { GpuNodeHealth } from "./monitoring/gpuNodeHealth";
+import { GpuReclaimer } from "./monitoring/gpuReclaimer";
+import { Monitoring } from "./monitoring/monitoring";
+import { reclaimingTeams } from "../infra/monitoring/reclaim";
+import { IMAGES } from "../infra/versions";
 
 export const SYSTEM_NAMESPACE = "llm-platform";
 
@@ -60,7 +66,7 @@ export class Platform extends pulumi.ComponentResource {
     let awsBase: ReturnType<Platform["createAwsBase"]> | undefined;
     if (spec.target === "aws") {
       awsBase = this.createAwsBase(name, spec);
-      this.provider = awsBase.cluster.provider;
+      this.provider = awsBase.provider;
       this.clusterName = awsBase.cluster.clusterName;
       this.vpcId = awsBase.vpc.vpcId;
     } else {
@@ -103,10 +109,12 @@ export class Platform extends pulumi.ComponentResource {
         provider: this.provider,
       }, { parent: this }).job;
     }
-    this.createTraining(name, spec, teams, images.training.ref, tokeniseJobs);
+    const kueue = this.createTraining(name, spec, teams, images.training.ref, tokeniseJobs);
     const system = new SystemNamespace(`${name}-system`, { name: SYSTEM_NAMESPACE, podSecurity: "baseline", provider: this.provider }, { parent: this });
     new PlatformImages(`${name}-images`, { images, namespace: system.namespace.metadata.name, provider: this.provider }, { parent: this });
-    if (spec.nodePools.some(isGpuPool)) new GpuOperator(`${name}-gpu-operator`, { spec, provider: this.provider }, { parent: this });
+    const hasGpus = spec.nodePools.some(isGpuPool);
+    if (hasGpus) new GpuOperator(`${name}-gpu-operator`, { spec, provider: this.provider }, { parent: this });
+    const monitoring = this.createMonitoring(name, spec, { kueue, awsBase, system, teams });
     if (spec.nodePools.some((p) => p.fabric === "efa")) {
       new EfaDevicePlugin(`${name}-efa-device-plugin`, { provider: this.provider }, { parent: this });
     }
@@ -114,18 +122,40 @@ export class Platform extends pulumi.ComponentResource {
       const infinibandPools = spec.nodePools.filter((p) => p.fabric === "infiniband");
       if (infinibandPools.length > 0) new NetworkOperator(`${name}-network-operator`, { infinibandPools, provider: this.provider }, { parent: this });
     }
-    this.createInference(name, spec, teams, awsBase);
+    this.createInference(name, spec, teams, awsBase, monitoring);
     this.registerOutputs({ clusterName: this.clusterName, vpcId: this.vpcId });
   }
 
+  /**
+   * Prometheus and Grafana (or the cluster's own Prometheus), GPU monitors, alert rules and
+   * dashboards; the idle-GPU reclaimer where Kueue runs; GPU node health.
+   */
+  private createMonitoring(name: string, spec: PlatformSpec, deps: { kueue?: Kueue; awsBase?: ReturnType<Platform["createAwsBase"]>; system: SystemNamespace; teams: TeamNamespaces }) {
+    const { kueue, awsBase, system, teams } = deps;
+    // On AWS the release waits for the node pools: Prometheus and Grafana need a node to schedule on.
+    // The Prometheus volume binds through the default StorageClass (AWS: BlockStorage).
+    const monitoring = new Monitoring(`${name}-monitoring`, { spec, withKueue: kueue !== undefined, dependsOn: [...(awsBase?.nodePools ?? []), ...(awsBase ? [awsBase.blockStorage] : [])], provider: this.provider }, { parent: this });
+    const image = `${IMAGES.reclaimer.repository}:${IMAGES.reclaimer.tag}`;
+    if (kueue && reclaimingTeams(spec).length > 0) {
+      new GpuReclaimer(`${name}-reclaimer`, { spec, namespace: system.namespace.metadata.name, teamNamespaces: teams.namespaces, image, kueue: kueue.release, provider: this.provider }, { parent: this });
+    }
+    if (spec.nodePools.some(isGpuPool)) {
+      new GpuNodeHealth(`${name}-gpu-node-health`, awsBase
+        ? { spec, clusterName: awsBase.cluster.clusterName, tags: awsBase.tags, provider: this.provider }
+        : { spec, namespace: system.namespace.metadata.name, image, provider: this.provider }, { parent: this });
+    }
+    return monitoring;
+  }
+
   /** Kubeflow Trainer, a runtime per training pool, Kueue queues, declared jobs, Kubeflow Pipelines. */
-  private createTraining(name: string, spec: PlatformSpec, teams: TeamNamespaces, trainingImage: string, tokeniseJobs: Record<string, pulumi.Resource>) {
+  private createTraining(name: string, spec: PlatformSpec, teams: TeamNamespaces, trainingImage: string, tokeniseJobs: Record<string, pulumi.Resource>): Kueue | undefined {
     const pools = trainingGpuPools(spec);
-    if (pools.length === 0) return;
+    if (pools.length === 0) return undefined;
     const trainer = new KubeflowTrainer(`${name}-trainer`, { provider: this.provider }, { parent: this });
     const runtimes = new TrainingRuntimes(`${name}-runtimes`, { pools, image: trainingImage, teamNamespaces: teams.namespaces, provider: this.provider, trainer: trainer.release }, { parent: this });
+    let kueue: Kueue | undefined;
     if (spec.teams.length > 0) {
-      const kueue = new Kueue(`${name}-kueue`, { spec, teamNamespaces: teams.namespaces, provider: this.provider }, { parent: this });
+      kueue = new Kueue(`${name}-kueue`, { spec, teamNamespaces: teams.namespaces, provider: this.provider }, { parent: this });
       if (spec.trainingRuns.length > 0) {
         new TrainingJobs(`${name}-jobs`, {
           spec,
@@ -137,11 +167,12 @@ export class Platform extends pulumi.ComponentResource {
         }, { parent: this });
       }
     }
-    if (spec.pipelines.enabled) new Pipelines(`${name}-pipelines`, { provider: this.provider }, { parent: this });
+    if (spec.pipelines.enabled) new Pipelines(`${name}-pipelines`, { manifestsDir: spec.pipelines.manifestsDir, provider: this.provider }, { parent: this });
+    return kueue;
   }
 
   /** KEDA once, then a vLLM endpoint per declared inference endpoint in its team's namespace. */
-  private createInference(name: string, spec: PlatformSpec, teams: TeamNamespaces, awsBase: ReturnType<Platform["createAwsBase"]> | undefined) {
+  private createInference(name: string, spec: PlatformSpec, teams: TeamNamespaces, awsBase: ReturnType<Platform["createAwsBase"]> | undefined, monitoring: Monitoring) {
     if (spec.inferenceEndpoints.length === 0) return;
     const systemPool = spec.target === "aws" ? spec.nodePools.find((p) => p.purpose === "system") : undefined;
     const keda = new Keda(`${name}-keda`, { systemNodeSelector: systemPool ? poolNodeSelector(systemPool) : {}, provider: this.provider }, { parent: this });
@@ -151,7 +182,9 @@ export class Platform extends pulumi.ComponentResource {
         plan: planEndpoint(spec, endpoint),
         namespace: teams.namespaces[endpoint.team],
         keda: keda.release,
-        ...(awsBase ? { s3Access: { clusterName: awsBase.cluster.clusterName, podIdentityAgent: awsBase.autoscaler.podIdentityAgent, tags: awsBase.tags } } : {}),
+        // The ServiceMonitor is a custom resource of the CRDs kube-prometheus-stack installs.
+        monitoring: monitoring.release ? [monitoring.release] : [],
+        ...(awsBase ? { s3Access: { clusterName: awsBase.cluster.clusterName, podIdentityAgent: awsBase.cluster.podIdentityAgent, tags: awsBase.tags } } : {}),
         provider: this.provider,
       }, { parent: this });
     }
@@ -189,19 +222,27 @@ export class Platform extends pulumi.ComponentResource {
         clusterSecurityGroupId: cluster.clusterSecurityGroupId,
         vpcId: vpc.vpcId,
         subnetIds: pool.availabilityZones.map(subnetOf),
+        releaseVersion: spec.cluster.nodeImageRelease,
         tags,
       }, { parent: this }));
-    const systemPool = spec.nodePools.find((p) => p.purpose === "system")!;
-    const autoscaler = new ClusterAutoscaler(`${name}-autoscaler`, {
+    const systemPool = nodePools[spec.nodePools.findIndex((p) => p.purpose === "system")];
+    // Every Kubernetes object waits for the system pool: Helm releases wait for their pods, and with
+    // no node to run them (the cluster is up minutes before its first node group) they time out.
+    // GPU-only DaemonSets (device plugins, the GPU operator's node agents) have nothing to schedule
+    // on an empty GPU pool and count as ready; the operators themselves run on the system pool.
+    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfig }, { parent: this, dependsOn: [...cluster.adminAccess, systemPool.nodeGroup] });
+    new ClusterAutoscaler(`${name}-autoscaler`, {
       clusterName: spec.cluster.name,
       clusterNameOutput: cluster.clusterName,
       kubernetesVersion: spec.cluster.kubernetesVersion,
       region: spec.region,
-      systemNodeSelector: poolNodeSelector(systemPool),
-      provider: cluster.provider,
+      systemNodeSelector: poolNodeSelector(spec.nodePools.find((p) => p.purpose === "system")!),
+      provider,
+      podIdentityAgent: cluster.podIdentityAgent,
       tags,
     }, { parent: this, dependsOn: nodePools });
-    return { vpc, cluster, tags, accountId: caller.accountId, autoscaler };
+    const blockStorage = new BlockStorage(`${name}-block-storage`, { clusterName: cluster.clusterName, podIdentityAgent: cluster.podIdentityAgent, provider, tags }, { parent: this });
+    return { vpc, cluster, provider, blockStorage, tags, accountId: caller.accountId, nodePools };
   }
 
   private connectExisting(name: string, spec: ExistingPlatformSpec, kubeconfig: pulumi.Input<string> | undefined) {

@@ -2,11 +2,14 @@
  * The Pulumi program: stack config → validated spec → the platform's components.
  * `pulumi up` runs this file; so does the offline plan (`npm run plan`), under the mock engine.
  */
+import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { Platform } from "../components/platform";
+import { ConfigError } from "./config/errors";
 import { PROJECT } from "./config/keys";
 import { parseSpec } from "./config/spec";
 import type { PlatformSpec } from "./config/types";
+import { missingKustomizations, pipelinesVendorHint } from "./pipelines/manifests";
 
 // `isConfigSecret` is marked internal in the SDK's typings but is how the runtime itself knows
 // which config values came from `secure:` entries.
@@ -19,8 +22,24 @@ export function loadSpec(): PlatformSpec {
   return parseSpec({ stack: pulumi.getStack(), values, secretKeys });
 }
 
-export default async function main() {
-  const spec = loadSpec();
+export interface ProgramOptions {
+  /** Under the offline plan: files the deployer prepares before `pulumi up` (vendored manifests) are not required. */
+  readonly offline?: boolean;
+}
+
+export default async function main(options: ProgramOptions = {}) {
+  let spec: PlatformSpec;
+  try {
+    spec = loadSpec();
+  } catch (e) {
+    // RunError ends the program with the message alone: the problems are the user's to fix, not a crash.
+    if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
+    throw e;
+  }
+  if (!options.offline && spec.pipelines.enabled) {
+    const missing = missingKustomizations(spec.pipelines.manifestsDir, fs.existsSync);
+    if (missing.length > 0) throw new pulumi.RunError(`llm-platform:pipelines.manifestsDir ${JSON.stringify(spec.pipelines.manifestsDir)}: ${missing.join(", ")} not found; ${pipelinesVendorHint(spec.pipelines.manifestsDir)}`);
+  }
   const kubeconfig = spec.target === "existing" ? new pulumi.Config(PROJECT).requireSecret("kubeconfig") : undefined;
   const platform = new Platform(spec.stack, { spec, kubeconfig });
   return {

@@ -5,6 +5,7 @@
  */
 import type { PlatformSpec } from "./config/types";
 import { gpuModelOf, gpusPerNode } from "./nodes/labels";
+import { prometheusQueryUrl } from "./monitoring/prometheus";
 
 export const PLATFORM_TYPE = "llm-platform:index:Platform";
 
@@ -29,6 +30,8 @@ export interface PlatformManifest {
   readonly gpuStack: PlatformSpec["gpuStack"];
   readonly images: PlatformSpec["images"];
   readonly nodePools: readonly PoolManifest[];
+  /** Whose Prometheus the stack uses, and where it is queried. */
+  readonly monitoring: { readonly prometheus: "platform" | "existing"; readonly queryUrl: string; readonly retentionDays?: number };
 }
 
 export function platformManifest(spec: PlatformSpec): PlatformManifest {
@@ -50,5 +53,10 @@ export function platformManifest(spec: PlatformSpec): PlatformManifest {
       desiredNodes: p.desiredNodes,
       maxNodes: p.maxNodes,
     })),
+    monitoring: {
+      prometheus: spec.monitoring.prometheus.kind,
+      queryUrl: prometheusQueryUrl(spec),
+      ...(spec.monitoring.prometheus.kind === "platform" ? { retentionDays: spec.monitoring.prometheus.retentionDays } : {}),
+    },
   };
 }

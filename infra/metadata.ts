@@ -31,3 +31,11 @@ export const EXPECTED_DATA_TAG = `${LABEL_PREFIX}/expected-data-gib`;
 export const ENDPOINT_LABEL = `${LABEL_PREFIX}/endpoint`;
 /** On an endpoint's Deployment: what the inference policies need that the pod spec does not say (JSON). */
 export const ENDPOINT_PLAN_ANNOTATION = `${LABEL_PREFIX}/inference-endpoint`;
+/** On a Kueue Workload: "true" keeps the idle-GPU reclaimer away from it. */
+export const RECLAIM_OPT_OUT_ANNOTATION = `${LABEL_PREFIX}/reclaim-opt-out`;
+/** Written by the reclaimer on a Workload it judged idle: what it did (or would do) and why. */
+export const RECLAIM_DECISION_ANNOTATION = `${LABEL_PREFIX}/reclaim-decision`;
+export const RECLAIM_REASON_ANNOTATION = `${LABEL_PREFIX}/reclaim-reason`;
+export const RECLAIM_DECIDED_AT_ANNOTATION = `${LABEL_PREFIX}/reclaim-decided-at`;
+/** Written by the GPU node guard on a node it cordoned. */
+export const CORDON_REASON_ANNOTATION = `${LABEL_PREFIX}/cordon-reason`;

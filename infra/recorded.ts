@@ -22,5 +22,12 @@ export interface RecordedResource {
   readonly custom: boolean;
   readonly inputs: Record<string, unknown>;
   readonly options: RecordedOptions;
+  /**
+   * Resources whose outputs flow into this resource's inputs (URNs, sorted): the implicit
+   * dependencies Pulumi derives from Outputs, which `options.dependsOn` does not list.
+   */
+  readonly inputDependencies: readonly string[];
+  /** The same, per input path where an Output (or a resource reference) was passed (`vpcConfig.subnetIds`, `tags.Name`, `subnetIds[0]`). */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
 }
 

@@ -24,19 +24,39 @@ export const CHARTS = {
   kubeflowTrainer: { chart: "oci://ghcr.io/kubeflow/charts/kubeflow-trainer", version: "2.3.0", repo: "" },
   // kubernetes-sigs/kueue v0.19.2 charts/kueue/Chart.yaml, published as an OCI chart.
   kueue: { chart: "oci://registry.k8s.io/kueue/charts/kueue", version: "0.19.2", repo: "" },
-  // kubernetes/autoscaler charts/cluster-autoscaler/Chart.yaml 9.43.1; the image follows the cluster's minor (below).
-  clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.43.1", repo: "https://kubernetes.github.io/autoscaler" },
   // kedacore/charts keda/Chart.yaml 2.20.2 (appVersion 2.20.2): ScaledObjects for inference endpoints.
   keda: { chart: "keda", version: "2.20.2", repo: "https://kedacore.github.io/charts" },
+  // prometheus-community/helm-charts charts/kube-prometheus-stack/Chart.yaml 88.5.3 (appVersion: prometheus-operator
+  // v0.93.1). Its `crds` subchart (crds.enabled, on by default) installs the operator's CRDs with the release;
+  // Helm never upgrades CRDs on a chart bump (see docs/monitoring.md, "Upgrading").
+  kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", repo: "https://prometheus-community.github.io/helm-charts" },
 } as const satisfies Record<string, ChartPin>;
 
-/**
- * The cluster autoscaler's image for a Kubernetes minor: its minor must match the cluster's
- * (kubernetes/autoscaler cluster-autoscaler/README.md, "Releases"); the chart's default lags.
- */
-export function clusterAutoscalerImage(kubernetesVersion: string) {
-  return { repository: "registry.k8s.io/autoscaling/cluster-autoscaler", tag: `v${kubernetesVersion}.0` };
+export interface ClusterAutoscalerPin {
+  readonly chart: ChartPin;
+  /** The image of the same Kubernetes minor (the chart's appVersion). */
+  readonly image: { readonly repository: string; readonly tag: string };
 }
+
+const AUTOSCALER_REPO = "https://kubernetes.github.io/autoscaler";
+const AUTOSCALER_IMAGE = "registry.k8s.io/autoscaling/cluster-autoscaler";
+
+/**
+ * The cluster autoscaler per Kubernetes minor: the image's minor must be the cluster's
+ * (kubernetes/autoscaler cluster-autoscaler/README.md, "Releases"), and the chart must be one built
+ * for that autoscaler, or its ClusterRole lacks what the autoscaler watches: chart 9.43.1 (CA 1.31)
+ * has no `volumeattachments` rule, and CA 1.33 blocks until every informer syncs
+ * (kubernetes/autoscaler#7897), so its main loop never starts. Charts from the tags' Chart.yaml:
+ * 9.47.0 → appVersion 1.33.0 (the first chart for 1.33), 9.52.0 → 1.34.1. Only minors whose chart
+ * the contract tests check against its pinned ClusterRole are listed; a cluster of another minor is
+ * refused by config until its row is added (see docs/contributing.md).
+ */
+export const CLUSTER_AUTOSCALER_BY_MINOR: Readonly<Record<string, ClusterAutoscalerPin>> = {
+  "1.33": { chart: { chart: "cluster-autoscaler", version: "9.47.0", repo: AUTOSCALER_REPO }, image: { repository: AUTOSCALER_IMAGE, tag: "v1.33.0" } },
+  "1.34": { chart: { chart: "cluster-autoscaler", version: "9.52.0", repo: AUTOSCALER_REPO }, image: { repository: AUTOSCALER_IMAGE, tag: "v1.34.1" } },
+};
+
+export const supportedKubernetesMinors = () => Object.keys(CLUSTER_AUTOSCALER_BY_MINOR);
 
 // Kubeflow Pipelines standalone: the release the kubeflow.org installation guide pins (kustomize
 // manifests manifests/kustomize/{cluster-scoped-resources,env/platform-agnostic} at this tag).
@@ -45,8 +65,6 @@ export const KUBEFLOW_PIPELINES_VERSION = "2.14.3";
 export const IMAGES = {
   // KEDA 2.20.2: the chart's appVersion, pinned so a chart bump cannot move it silently.
   keda: { tag: "2.20.2" },
-  // The installer the Kubeflow Trainer chart itself uses for its runtimes (values.yaml runtimes.installer.image).
-  manifestInstaller: { repository: "docker.io/alpine", tag: "3.21" },
   // aws-fsx-csi-driver chart 1.17.0 values.yaml image.
   fsxCsiDriver: { repository: "public.ecr.aws/fsx-csi-driver/aws-fsx-csi-driver", tag: "v1.9.0" },
   // Chart appVersion v0.5.20 (values.yaml image.tag); pinned here so a chart bump cannot move it silently.
@@ -54,6 +72,9 @@ export const IMAGES = {
   // The network operator publishes its components under nvcr.io/nvidia/mellanox with the
   // network-operator-<release> tag (values.yaml ofedDriver.initContainer.version).
   rdmaSharedDevicePlugin: { repository: "nvcr.io/nvidia/mellanox", image: "k8s-rdma-shared-dev-plugin", version: "network-operator-v26.4.1" },
+  // The idle-GPU reclaimer and the GPU node guard (jobs/reclaim/): standard library only, so a stock
+  // Python image runs them (Docker Official Image python, Debian slim variant).
+  reclaimer: { repository: "docker.io/library/python", tag: "3.13.7-slim" },
 } as const;
 
 /**

@@ -5,9 +5,13 @@ import { eksSecretsEncrypted } from "./eksSecretsEncryption";
 import { efaPoolSingleSubnet, multinodeBandwidthPerGpu, multinodeTrainingFabric } from "./fabric";
 import { gpuOperatorMatchesStack, gpuSoftwareAligned, gpuSoftwareMinorVersionCompat, gpuSoftwareUntested, platformImagesMatchStack } from "./gpuSoftware";
 import { inferenceImageAdvisories, inferenceImageAligned, inferenceModelFits, inferenceOnInferencePool, inferenceOutputCapped, inferenceReplicasCoverTraffic, inferenceScaleToZeroWakes } from "./inference";
+import { dashboardsNotExposed, gpuAlertRulesPresent, gpuMonitoringPresent, grafanaExposedAdvisory, prometheusRetentionShort } from "./monitoring";
 import { gpuPoolTainted, nodeImdsv2Required, nodeNoPublicIp } from "./nodeSecurity";
 import { fileSystemNotReplaced, sharedStorageProtected } from "./storage";
-import { jobNcclEnvMatchesFabric, multinodeJobFabric, trainingJobFits, trainingJobQueued, trainingJobWithinOwnQuota, zeroStage3WhereStage2Fits } from "./training";
+import { clusterAutoscalerMatchesCluster, gpuNodeGroupAcceleratorLabel, nodeImageKnown, nodeImagePinned } from "./nodeImage";
+import { defaultStorageClassPresent, kubernetesAfterSystemNodes, lustreAfterSecurityRules } from "./ordering";
+import { containerImagesPinned, noRuntimeDownloads, noStandingClusterAdmin, podVolumesMountable, remoteCodeInJobs, trainingLauncherRuns } from "./runtime";
+import { jobNcclEnvMatchesFabric, kueueWaitsForPools, multinodeJobFabric, trainingJobFits, trainingJobQueued, trainingJobWithinOwnQuota, zeroStage3WhereStage2Fits } from "./training";
 
 export const POLICY_PACK_NAME = "llm-platform";
 
@@ -44,4 +48,23 @@ export const allPolicies: Policies = [
   inferenceImageAdvisories,
   inferenceReplicasCoverTraffic,
   inferenceScaleToZeroWakes,
+  kueueWaitsForPools,
+  podVolumesMountable,
+  trainingLauncherRuns,
+  containerImagesPinned,
+  noRuntimeDownloads,
+  noStandingClusterAdmin,
+  remoteCodeInJobs,
+  lustreAfterSecurityRules,
+  kubernetesAfterSystemNodes,
+  defaultStorageClassPresent,
+  nodeImagePinned,
+  nodeImageKnown,
+  clusterAutoscalerMatchesCluster,
+  gpuNodeGroupAcceleratorLabel,
+  gpuMonitoringPresent,
+  gpuAlertRulesPresent,
+  dashboardsNotExposed,
+  grafanaExposedAdvisory,
+  prometheusRetentionShort,
 ];

@@ -164,7 +164,15 @@ function linkStackResources(resources: readonly RecordedResource[], providerOf: 
     const pr = linked.get(r.urn)!;
     const parent = r.parent ? linked.get(r.parent) : undefined;
     if (parent) pr.parent = parent;
-    pr.dependencies = r.options.dependsOn.map((u) => linked.get(u)).filter((d): d is PolicyResource => d !== undefined);
+    // As the engine reports them: explicit dependsOn plus the resources whose Outputs flow into inputs.
+    const resolve = (urns: readonly string[]) => [...new Set(urns)].map((u) => linked.get(u)).filter((d): d is PolicyResource => d !== undefined);
+    pr.dependencies = resolve([...r.options.dependsOn, ...(r.inputDependencies ?? [])]);
+    const byProperty: Record<string, string[]> = {};
+    for (const [path, urns] of Object.entries(r.propertyDependencies ?? {})) {
+      const key = path.split(/[.[]/)[0];
+      byProperty[key] = [...(byProperty[key] ?? []), ...urns];
+    }
+    pr.propertyDependencies = Object.fromEntries(Object.entries(byProperty).map(([k, urns]) => [k, resolve(urns)]));
   }
   return [...linked.values()];
 }

@@ -6,12 +6,13 @@ const STATEFUL: string[] = [AWS_TYPES.bucket, AWS_TYPES.lustreFileSystem];
 
 /**
  * Reports, before `pulumi up` can act on it, a change that would replace the FSx file system:
- * deployment type, AZ/subnet, KMS key, Lustre version, or a smaller capacity. Replacing it
- * destroys every shard not yet exported to S3 (and hours of tokenising).
+ * deployment type, AZ/subnet, KMS key, an older Lustre version, or a smaller capacity — the
+ * replacement table's rules (infra/review/replacement.ts), the same the review's data-loss guard
+ * applies. Replacing it destroys every shard not yet exported to S3 (and hours of tokenising).
  */
 export const fileSystemNotReplaced: StackValidationPolicy = {
   name: "file-system-not-replaced",
-  description: "A change must not replace the FSx for Lustre file system holding the shards (deployment type, AZ, KMS key, Lustre version, or a capacity decrease).",
+  description: "A change must not replace the FSx for Lustre file system holding the shards (deployment type, AZ, KMS key, an older Lustre version, or a capacity decrease).",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     for (const component of args.resources.filter((r) => r.type === SHARED_STORAGE_TYPE)) {

@@ -1,4 +1,7 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { parse } from "yaml";
+import { findInstanceType } from "../infra/catalog/instances";
+import { KUEUE_DEFAULT_TIMEOUT_MINUTES, podsReadyEstimate } from "../infra/queues/podsReady";
 import type { Fabric } from "../infra/config/types";
 import { fabricContradictions, GPU_RESOURCE } from "../infra/fabric/profile";
 import { MIN_MULTINODE_GBPS_PER_NODE, RDMA_FABRICS } from "../infra/fabric/requirements";
@@ -157,3 +160,41 @@ export const zeroStage3WhereStage2Fits: StackValidationPolicy = {
     }
   },
 };
+
+/**
+ * Kueue's all-or-nothing admission evicts a workload whose pods are not ready within
+ * waitForPodsReady.timeout; on a pool that scales from zero the pods need the node to boot and the
+ * training image to be pulled first (infra/queues/podsReady.ts), or every job is evicted and requeued.
+ */
+export const kueueWaitsForPools: StackValidationPolicy = {
+  name: "kueue-waits-for-pools",
+  description: "Kueue's waitForPodsReady.timeout covers every training pool's scale-up, image pull and start, so jobs on pools that scale from zero are not evicted while their nodes boot.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, reportViolation) => {
+    const manifest = findManifest(args.resources);
+    if (!manifest) return;
+    for (const release of args.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && String(r.props.chart).endsWith("/kueue"))) {
+      const config = parse(String(release.props.values?.managerConfig?.controllerManagerConfigYaml ?? "")) ?? {};
+      const wait = config.waitForPodsReady;
+      if (!wait || wait.enable === false) continue;
+      const timeout = durationMinutes(String(wait.timeout ?? `${KUEUE_DEFAULT_TIMEOUT_MINUTES}m`));
+      for (const pool of manifest.nodePools.filter((p) => p.purpose === "training" && p.gpusPerNode > 0)) {
+        const type = pool.instanceType ? findInstanceType(pool.instanceType) : undefined;
+        const estimate = podsReadyEstimate({ name: pool.name, minNodes: pool.minNodes, maxNodes: pool.maxNodes, ...(type ? { instanceType: type } : {}) });
+        if (timeout < estimate.timeoutMinutes) {
+          reportViolation(
+            `Kueue evicts jobs whose pods are not ready within ${timeout} min, but pool ${pool.name} needs about ${estimate.timeoutMinutes} min (scale-up ${estimate.reactionMinutes} + boot ${estimate.bootMinutes} + image pull ${estimate.pullMinutes.toFixed(1)} + start ${estimate.startMinutes}, with margin): every job on it would be evicted and requeued; raise waitForPodsReady.timeout`,
+            release.urn,
+          );
+        }
+      }
+    }
+  },
+};
+
+/** "30m", "1h", "90s", "1h30m" → minutes. */
+function durationMinutes(text: string): number {
+  let minutes = 0;
+  for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)) minutes += Number(n) * (unit === "h" ? 60 : unit === "m" ? 1 : 1 / 60);
+  return minutes;
+}

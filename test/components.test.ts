@@ -73,7 +73,7 @@ describe("EksCluster component", () => {
     expect(cluster.inputs.enabledClusterLogTypes).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
     expect(cluster.inputs.accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
     expect(cluster.inputs.upgradePolicy).toEqual({ supportType: "STANDARD" });
-    expect(cluster.inputs.version).toBe("1.33");
+    expect(cluster.inputs.version).toBe("1.34");
   });
 
   it("grants cluster-admin to the deploying role and every admin role through access entries", async () => {
@@ -87,12 +87,12 @@ describe("EksCluster component", () => {
     for (const a of associations) {
       expect(a.inputs).toMatchObject({ policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } });
     }
-    // the Kubernetes provider waits for those grants
-    expect(named(prod, "pulumi:providers:kubernetes", "prod-eks-k8s").options.dependsOn).toEqual(associations.map((a) => a.urn));
+    // the Kubernetes provider waits for those grants, and for the system pool's nodes (Helm releases wait for pods)
+    expect(named(prod, "pulumi:providers:kubernetes", "prod-k8s").options.dependsOn).toEqual([...associations.map((a) => a.urn), named(prod, "aws:eks/nodeGroup:NodeGroup", "prod-system").urn]);
   });
 
   it("builds the Kubernetes provider's kubeconfig from the cluster with aws eks get-token", async () => {
-    const provider = named(await referencePlan("dev"), "pulumi:providers:kubernetes", "dev-eks-k8s");
+    const provider = named(await referencePlan("dev"), "pulumi:providers:kubernetes", "dev-k8s");
     const kubeconfig = JSON.parse(provider.inputs.kubeconfig as string);
     expect(kubeconfig.clusters[0].cluster.server).toBe("https://plan-llm-dev.eks.amazonaws.invalid");
     expect(kubeconfig.users[0].user.exec).toEqual({
@@ -174,7 +174,7 @@ describe("component argument validation", () => {
   it("EksCluster refuses a public endpoint open to the internet, naming the field", async () => {
     await expect(recordProgram("llm-platform", config, async () => {
       new EksCluster("bad", {
-        clusterName: "bad", kubernetesVersion: "1.33", region: "us-east-1", subnetIds: ["a", "b"],
+        clusterName: "bad", kubernetesVersion: "1.34", region: "us-east-1", subnetIds: ["a", "b"],
         publicAccessCidrs: ["0.0.0.0/0"], deployerRoleArn: "arn:aws:iam::1:role/d", adminRoleArns: [], tags: {},
       });
       return {};
@@ -188,13 +188,14 @@ describe("ClusterAutoscaler component", () => {
     const release = named(prod, "kubernetes:helm.sh/v3:Release", "prod-autoscaler");
     expect(release.inputs).toMatchObject({
       chart: "cluster-autoscaler",
-      version: "9.43.1",
+      // Chart 9.52.0 is cluster-autoscaler 1.34.1 (its Chart.yaml appVersion): the cluster's minor, 1.34.
+      version: "9.52.0",
       namespace: "kube-system",
       values: {
         cloudProvider: "aws",
         awsRegion: "us-east-1",
         autoDiscovery: { clusterName: "llm-prod" },
-        image: { repository: "registry.k8s.io/autoscaling/cluster-autoscaler", tag: "v1.33.0" },
+        image: { repository: "registry.k8s.io/autoscaling/cluster-autoscaler", tag: "v1.34.1" },
         rbac: { serviceAccount: { name: "cluster-autoscaler" } },
         nodeSelector: { "llm-platform/pool": "system" },
       },
@@ -204,7 +205,7 @@ describe("ClusterAutoscaler component", () => {
   it("gets credentials through EKS Pod Identity, allowed to resize only this cluster's groups", async () => {
     const prod = await referencePlan("prod");
     expect(named(prod, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "prod-autoscaler").inputs).toMatchObject({ namespace: "kube-system", serviceAccount: "cluster-autoscaler" });
-    expect(named(prod, "aws:eks/addon:Addon", "prod-autoscaler-pod-identity-agent").inputs).toMatchObject({ addonName: "eks-pod-identity-agent" });
+    expect(named(prod, "aws:eks/addon:Addon", "prod-eks-pod-identity-agent").inputs).toMatchObject({ addonName: "eks-pod-identity-agent" });
     const statements = JSON.parse(named(prod, "aws:iam/rolePolicy:RolePolicy", "prod-autoscaler").inputs.policy as string).Statement;
     expect(statements[1]).toEqual({
       Effect: "Allow",

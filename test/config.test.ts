@@ -129,10 +129,10 @@ const corpus: [string, RawStackConfig, string[]][] = [
     'llm-platform:cluster.adminRoleArns[0]: "arn:aws:iam::444455556666:user/alice" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
   ]],
   ["a Kubernetes version YAML read as a number", withValues(prod, { "llm-platform:cluster": { ...prodCluster, kubernetesVersion: 1.3 } }), [
-    'llm-platform:cluster.kubernetesVersion: 1.3 is not a Kubernetes version string (quote it, e.g. "1.33")',
+    'llm-platform:cluster.kubernetesVersion: 1.3 is not a Kubernetes version string (quote it, e.g. "1.34")',
   ]],
   ["a missing cluster block on AWS", withValues(prod, { "llm-platform:cluster": undefined }), [
-    'llm-platform:cluster: is required ({ kubernetesVersion: "1.33", ... })',
+    'llm-platform:cluster: is required ({ kubernetesVersion: "1.34", ... })',
   ]],
   ["an AZ outside the region", withValues(prod, { "llm-platform:network": { availabilityZones: ["us-east-1a", "us-west-2b"] } }), [
     'llm-platform:network.availabilityZones[1]: "us-west-2b" is not in region us-east-1 (e.g. "us-east-1a")',
@@ -259,6 +259,37 @@ const corpus: [string, RawStackConfig, string[]][] = [
   ]],
   ["a structured key that is not a map", withValues(prod, { "llm-platform:gpuStack": "580/12.8" }), [
     'llm-platform:gpuStack: "580/12.8" is not a structured value (write it as a YAML map or list in the stack file)',
+  ]],
+  // Run-time defects turned into config checks (issue 9).
+  ["a Kubernetes minor without a pinned autoscaler", withValues(prod, { "llm-platform:cluster": { ...prodCluster, kubernetesVersion: "1.32" } }), [
+    'llm-platform:cluster.kubernetesVersion: "1.32" has no pinned cluster autoscaler (chart and image of that minor); supported: 1.33, 1.34',
+  ]],
+  ["a node image of another minor than the cluster", withValues(prod, { "llm-platform:cluster": { ...prodCluster, nodeImageRelease: "1.33.5-20251120" } }), [
+    'llm-platform:cluster.nodeImageRelease: "1.33.5-20251120" is a release for Kubernetes 1.33, but the cluster runs 1.34 (node groups take the cluster\'s minor)',
+  ]],
+  ["a malformed node image release", withValues(prod, { "llm-platform:cluster": { ...prodCluster, nodeImageRelease: "v20251120" } }), [
+    'llm-platform:cluster.nodeImageRelease: "v20251120" is not an EKS AMI release version (<kubernetes patch>-<yyyymmdd>, e.g. "1.34.2-20260116")',
+  ]],
+  ["a driver no known EKS AMI of the cluster's minor ships", withValues(prod, { "llm-platform:gpuStack": { driverVersion: "580.105.09", cudaVersion: "12.8", pytorchVersion: "2.7.1", deepspeedVersion: "0.17.1", driverManagedBy: "node-image" } }), [
+    'llm-platform:gpuStack.driverVersion: "580.105.09" is shipped by no known EKS AL2023 NVIDIA AMI release for Kubernetes 1.34 (known: 570.172.08 (1.34.1-20250920), 570.195.03 (1.34.1-20251016), 580.95.05 (1.34.1-20251112), 580.105.08 (1.34.2-20260116), 580.126.09 (1.34.7-20260505), 580.159.03 (1.34.9-20260714)); use one of those drivers, or set llm-platform:cluster.nodeImageRelease to a release that ships it (newer than the platform\'s table)',
+  ]],
+  ["a gated tokenizer without a token Secret", withValues(prod, { "llm-platform:datasets": prodDataset({ hubTokenSecret: undefined }) }), [
+    "llm-platform:datasets[0].hubTokenSecret: is required: meta-llama/Llama-3.1-8B-Instruct is a gated Hugging Face repository and the job would fail with 401 Unauthorized (give { name, key } of a Secret in the team's namespace holding a token with access, or stage the tokenizer on shared storage and name its path)",
+  ]],
+  ["a ChatGLM tokenizer without trustRemoteCode", withValues(prod, { "llm-platform:datasets": prodDataset({ tokenizer: "/data/models/chatglm3-6b", hubTokenSecret: undefined }) }), [
+    "llm-platform:datasets[0].trustRemoteCode: must be true: /data/models/chatglm3-6b ships its tokenizer as code in the repository, which transformers loads only with trust_remote_code (set trustRemoteCode: true; the plan then advises that the repository's code runs in the job)",
+  ]],
+  ["a tokenizer path the pods cannot see", withValues(prod, { "llm-platform:datasets": prodDataset({ tokenizer: "/opt/tokenizers/llama", hubTokenSecret: undefined }) }), [
+    'llm-platform:datasets[0].tokenizer: "/opt/tokenizers/llama" is a path outside the shared volume; pods see only /data/… (stage the tokenizer on shared storage, e.g. /data/models/<name>)',
+  ]],
+  ["a gated model without a token Secret", withValues(prod, { "llm-platform:trainingJobs": prodJob({ model: { name: "meta-llama/Llama-3.1-8B-Instruct", parameters: 8.03e9, hiddenSize: 4096, layers: 32 } }) }), [
+    "llm-platform:trainingJobs[0].model.hubTokenSecret: is required: meta-llama/Llama-3.1-8B-Instruct is a gated Hugging Face repository and the job would fail with 401 Unauthorized (give { name, key } of a Secret in the team's namespace holding a token with access, or stage the model on shared storage and name its path)",
+  ]],
+  ["a token Secret name that is not a Kubernetes name", withValues(prod, { "llm-platform:datasets": prodDataset({ hubTokenSecret: { name: "HF Token", key: "token" } }) }), [
+    'llm-platform:datasets[0].hubTokenSecret.name: "HF Token" is not a Secret name (lowercase letters, digits, \'-\' and \'.\')',
+  ]],
+  ["Kubeflow Pipelines manifests from a URL", withValues(prod, { "llm-platform:pipelines": { manifestsDir: "https://github.com/kubeflow/pipelines//manifests/kustomize?ref=2.14.3" } }), [
+    'llm-platform:pipelines.manifestsDir: "https://github.com/kubeflow/pipelines//manifests/kustomize?ref=2.14.3" is a URL; give a local directory (the Kubernetes provider\'s kustomize v2 builds only local directories, pulumi-kubernetes#3844)',
   ]],
 ];
 

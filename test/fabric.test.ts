@@ -89,12 +89,14 @@ describe("fabric profile", () => {
 });
 
 describe("scale from zero", () => {
-  it("tags a GPU pool's template with its labels, taint, GPU, EFA and huge-page counts", () => {
+  it("tags a GPU pool's template with its labels (the autoscaler's accelerator label among them), taint, GPU, EFA and huge-page counts", () => {
     expect(scaleFromZeroTags(prod.nodePools.find((p) => p.name === "train-h100")!)).toEqual({
       "k8s.io/cluster-autoscaler/node-template/label/llm-platform/pool": "train-h100",
       "k8s.io/cluster-autoscaler/node-template/label/llm-platform/purpose": "training",
       "k8s.io/cluster-autoscaler/node-template/label/llm-platform/fabric": "efa",
       "k8s.io/cluster-autoscaler/node-template/label/llm-platform/gpu": "H100",
+      // The autoscaler's AWS GPU label (cluster-autoscaler/cloudprovider/aws/README.md, "GPU Node Groups").
+      "k8s.io/cluster-autoscaler/node-template/label/k8s.amazonaws.com/accelerator": "nvidia-h100",
       "k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu": "present:NoSchedule",
       "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu": "8",
       "k8s.io/cluster-autoscaler/node-template/resources/vpc.amazonaws.com/efa": "32",

@@ -276,8 +276,8 @@ describe("rendered endpoint (prod plan)", () => {
     expect((named(plan, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "prod-sales-assistant-metrics").inputs as any).spec.endpoints).toEqual([{ port: "http", path: "/metrics", interval: "15s" }]);
   });
 
-  it("places the ServiceMonitor where a narrower Prometheus looks, still pointing at the team's namespace", () => {
-    const monitor = vllmServiceMonitor(planEndpoint(prod, endpoint(prod)), { namespace: "monitoring", labels: { release: "kube-prometheus-stack" } }) as any;
+  it("places the ServiceMonitor where the stack's Prometheus looks, pointing at the team's namespace", () => {
+    const monitor = vllmServiceMonitor(prod, planEndpoint(prod, endpoint(prod))) as any;
     expect(monitor.metadata.namespace).toBe("monitoring");
     expect(monitor.metadata.labels.release).toBe("kube-prometheus-stack");
     expect(monitor.spec.namespaceSelector).toEqual({ matchNames: ["sales-dialogue"] });
@@ -357,7 +357,7 @@ describeWithUpstream("CRD and chart contracts (../shared/upstream: KEDA 2.20.2, 
 
   it("every ServiceMonitor validates against prometheus-operator's CRD", () => {
     const validate = crdValidator("prometheus-operator/v0.93.1/crds/crd-servicemonitors.yaml", "v1");
-    for (const { spec, plan } of plans) expect([spec.stack, validate(vllmServiceMonitor(plan))]).toEqual([spec.stack, []]);
+    for (const { spec, plan } of plans) expect([spec.stack, validate(vllmServiceMonitor(spec, plan))]).toEqual([spec.stack, []]);
   });
 
   it("KEDA values use only keys the pinned chart defines, at the pinned version", () => {

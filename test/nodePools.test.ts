@@ -19,7 +19,7 @@ async function planPools(pools: Record<string, unknown>[]): Promise<RecordedStac
     "llm-platform:teams": undefined,
     "llm-platform:inferenceEndpoints": undefined,
   });
-  return recordProgram("llm-platform", { ...config, stack: "fabric" }, main);
+  return recordProgram("llm-platform", { ...config, stack: "fabric" }, () => main({ offline: true }));
 }
 const find = (s: { resources: readonly RecordedResource[] }, type: string, name: string) => {
   const r = s.resources.find((x) => x.type === type && x.name === name);

@@ -55,7 +55,8 @@ describe("npm run plan", () => {
         expect(Object.keys(i.estimate)).toEqual(["ttftMs", "itlMs", "replyMs", "repliesPerSecondPerReplica", "usdPerThousandReplies"]);
         for (const a of i.alternatives) expect(Object.keys(a)).toEqual(["gpu", "ttftMs", "itlMs", "replyMs", "usdPerThousandReplies"]);
       }
-      for (const r of stack.resources) expect(Object.keys(r)).toEqual(["urn", "type", "name", "parent", "inputs", "options"]);
+      // The first contract's six fields, then the dependency fields added for the review.
+      for (const r of stack.resources) expect(Object.keys(r)).toEqual(["urn", "type", "name", "parent", "inputs", "options", "custom", "inputDependencies", "propertyDependencies"]);
       for (const p of stack.policies) expect(Object.keys(p)).toEqual(["policy", "enforcement", "urn", "message"]);
       expect(Object.keys(stack.cost)).toEqual(["currency", "monthly", "lines", "unpriced"]);
       expect(Object.keys(stack.cost.monthly)).toEqual(["min", "expected", "max"]);
@@ -87,8 +88,25 @@ describe("npm run plan", () => {
       find("aws:cloudwatch/logGroup:LogGroup", "prod-eks-control-plane").urn,
     ]);
     expect(find("aws:eks/nodeGroup:NodeGroup", "prod-train-h100").options.ignoreChanges).toEqual(["scalingConfig.desiredSize"]);
-    const provider = find("pulumi:providers:kubernetes", "prod-eks-k8s");
+    const provider = find("pulumi:providers:kubernetes", "prod-k8s");
     expect(find("kubernetes:core/v1:Namespace", "prod-system").options.provider).toBe(provider.urn);
+  });
+
+  it("records implicit dependencies: the resources whose outputs flow into each input", () => {
+    const prod = json.find((s) => s.stack === "prod");
+    const find = (type: string, name: string) => prod.resources.find((r: any) => r.type === type && r.name === name);
+    const fsx = find("aws:fsx/lustreFileSystem:LustreFileSystem", "prod-storage-shards");
+    expect(fsx.propertyDependencies).toEqual({
+      kmsKeyId: [find("aws:kms/key:Key", "prod-storage-data").urn],
+      "securityGroupIds[0]": [find("aws:ec2/securityGroup:SecurityGroup", "prod-storage-lustre").urn],
+      subnetIds: [find("aws:ec2/subnet:Subnet", "prod-vpc-private-us-east-1a").urn],
+    });
+    expect(fsx.inputDependencies).toEqual([...new Set(Object.values(fsx.propertyDependencies).flat())].sort());
+    // A value the program computes itself (a literal) brings no dependency.
+    expect(fsx.propertyDependencies.storageCapacity).toBeUndefined();
+    const volume = find("kubernetes:core/v1:PersistentVolume", "prod-storage-research");
+    expect(volume.propertyDependencies["spec.csi.volumeHandle"]).toEqual([fsx.urn]);
+    expect(find("pulumi:pulumi:Stack", "llm-platform-prod").inputDependencies).toEqual([]);
   });
 
   it("keeps secure: values opaque", () => {

@@ -93,7 +93,7 @@ describe("policy multinode-training-fabric (mandatory)", () => {
         { name: "v100", instanceType: "p3.16xlarge", purpose: "training", minNodes: 0, maxNodes: 4 },
       ],
     });
-    const stack = await recordProgram("llm-platform", config, main);
+    const stack = await recordProgram("llm-platform", config, () => main({ offline: true }));
     const { violations } = await runPolicies(allPolicies, stack.resources);
     // three fabric gaps, and (a bonus of the matrix) PyTorch 2.7's CUDA 12.8 wheel has no sm_70 for the V100s
     expect(violations.filter((v) => v.enforcement === "mandatory").map((v) => v.policy)).toEqual([

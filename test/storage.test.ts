@@ -182,6 +182,9 @@ describe("policy file-system-not-replaced (mandatory)", () => {
         "Revert it, or export the shards to S3, then change storage.fsx deliberately with this policy disabled for that one update.",
     ]);
     expect(fileSystemReplacementReasons(identity, { ...identity, kmsKeyAlias: "alias/other" })).toEqual(["kmsKeyAlias alias/k → alias/other"]);
+    // Same table as the offline diff: an older Lustre version replaces, a newer one upgrades in place.
+    expect(fileSystemReplacementReasons(identity, { ...identity, fileSystemTypeVersion: "2.12" })).toEqual(["fileSystemTypeVersion 2.15 → 2.12 (a lower Lustre version; a higher one upgrades in place)"]);
+    expect(fileSystemReplacementReasons({ ...identity, fileSystemTypeVersion: "2.12" }, identity)).toEqual([]);
   });
 
   it("catches it in the plan from the deployed stack's outputs", async () => {

@@ -2,11 +2,10 @@ import { parseSpec } from "../infra/config/spec";
 import { adviseZero, deepspeedConfig, estimateStages } from "../infra/training/zero";
 import { clusterTrainingRuntime, planTrainingRun, trainJob } from "../infra/training/runtime";
 import { ncclAcceptanceTrainJob, poolBusBandwidthFloorGBps } from "../infra/training/ncclAcceptance";
-import { clusterQueue, kueueManagerConfig, localQueue, resourceFlavor, workloadPriorityClasses } from "../infra/queues/kueue";
+import { clusterQueue, kueueManagerConfig, kueueValues, localQueue, resourceFlavor, workloadPriorityClasses } from "../infra/queues/kueue";
 import { findInstanceType, ncclBusBandwidthFloorGBps } from "../infra/catalog/instances";
-import { kueueValues } from "../components/queues/kueue";
-import { kubeflowTrainerValues } from "../components/training/kubeflowTrainer";
-import { pipelinesInstallScript } from "../components/pipelines/pipelines";
+import { kubeflowTrainerValues } from "../infra/training/trainerValues";
+import { missingKustomizations, pipelinesKustomizations } from "../infra/pipelines/manifests";
 import { runFabricTestCli } from "../infra/plan/fabricTestCli";
 import { named, ofType, referencePlan } from "./helpers/plan";
 import { referenceConfig } from "./helpers/stacks";
@@ -78,11 +77,16 @@ describe("training runtime per fabric", () => {
     expect(container.env).toEqual(expect.arrayContaining([{ name: "FI_PROVIDER", value: "efa" }, { name: "FI_EFA_USE_DEVICE_RDMA", value: "1" }, { name: "NCCL_SOCKET_IFNAME", value: "eth0" }]));
     expect(container.volumeMounts).toEqual([
       { name: "dshm", mountPath: "/dev/shm" },
-      { name: "data", mountPath: "/data", readOnly: true },
-      { name: "checkpoints", mountPath: "/checkpoints", subPath: "checkpoints" },
+      // One volume for the claim, mounted three times: two volumes naming one claim never finish
+      // mounting before Kubernetes 1.35 (kubernetes#99453), and a readOnly claim would make all mounts read-only.
+      { name: "shared", mountPath: "/data", readOnly: true },
+      { name: "shared", mountPath: "/checkpoints", subPath: "checkpoints" },
+      { name: "shared", mountPath: "/hf-cache", subPath: "cache" },
     ]);
-    expect(spec.volumes[0]).toEqual({ name: "dshm", emptyDir: { medium: "Memory" } });
-    expect(spec.volumes[1]).toEqual({ name: "data", persistentVolumeClaim: { claimName: "llm-shared-data", readOnly: true } });
+    expect(spec.volumes).toEqual([
+      { name: "dshm", emptyDir: { medium: "Memory" } },
+      { name: "shared", persistentVolumeClaim: { claimName: "llm-shared-data" } },
+    ]);
     expect(spec.nodeSelector).toEqual({ "llm-platform/pool": "train-h100" });
     expect(spec.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
     expect(runtime.spec.template.spec.network).toEqual({ publishNotReadyAddresses: true });
@@ -109,7 +113,7 @@ describe("training runtime per fabric", () => {
     const init = nodeContainer(clusterTrainingRuntime(pool(prod, "train-h100"), IMAGE)).initContainers[0];
     expect(init.name).toBe("check-shards");
     expect(init.command[2]).toBe('if [ -n "${SHARD_DIR:-}" ] && [ ! -f "$SHARD_DIR/manifest.json" ]; then echo "no tokenised shards at $SHARD_DIR: run the data set\'s tokenise job first"; exit 1; fi');
-    expect(init.volumeMounts).toEqual([{ name: "data", mountPath: "/data", readOnly: true }]);
+    expect(init.volumeMounts).toEqual([{ name: "shared", mountPath: "/data", readOnly: true }]);
   });
 
   it("creates a declared run only after its data set's tokenise job (which pulumi up awaits)", async () => {
@@ -145,12 +149,21 @@ describe("declared training jobs", () => {
     expect(job.metadata).toMatchObject({ namespace: "sales-dialogue", labels: { "kueue.x-k8s.io/queue-name": "sales-dialogue", "kueue.x-k8s.io/priority-class": "normal" } });
     expect(job.spec.runtimeRef).toEqual({ apiGroup: "trainer.kubeflow.org", kind: "ClusterTrainingRuntime", name: "deepspeed-train-h100" });
     expect(job.spec.trainer.numNodes).toBe(2);
-    // ~/.deepspeed_env is generated from the container's environment so remote ranks get it too
-    const [sh, c, script, name, ...trainer] = job.spec.trainer.command;
-    expect([sh, c, name, trainer]).toEqual(["sh", "-c", "deepspeed-launch", ["llm-train"]]);
-    expect(script).toMatch(/^env \| grep -E '\^\(NCCL_DEBUG\|NCCL_SOCKET_IFNAME\|FI_PROVIDER\|FI_EFA_USE_DEVICE_RDMA\|FI_EFA_FORK_SAFE\|DEEPSPEED_CONFIG\|MODEL_NAME_OR_PATH\|SHARD_DIR\|.*\)=' > "\$HOME\/\.deepspeed_env" && exec deepspeed --no_ssh_check --hostfile \/etc\/mpi\/hostfile --launcher openmpi "\$@"$/);
-    expect(script).toContain("|CHECKPOINT_DIR|");
-    expect(script).toContain("|RESUME_FROM_CHECKPOINT)=");
+    // As Kubeflow Trainer's own DeepSpeed runtime: mpirun over the operator's hostfile, 2 nodes × 8 GPUs = 16
+    // ranks; ranks on the other node start through sshd, so every fabric, job and hub variable is forwarded.
+    const command: string[] = job.spec.trainer.command;
+    expect(command.slice(0, 7)).toEqual(["mpirun", "--hostfile", "/etc/mpi/hostfile", "-np", "16", "--bind-to", "none"]);
+    expect(command[command.length - 1]).toBe("llm-train");
+    const forwarded = command.slice(7, -1).filter((_, i) => i % 2 === 1);
+    expect(command.slice(7, -1).filter((_, i) => i % 2 === 0).every((flag) => flag === "-x")).toBe(true);
+    expect(forwarded).toEqual([
+      "NCCL_DEBUG", "NCCL_SOCKET_IFNAME", "FI_PROVIDER", "FI_EFA_USE_DEVICE_RDMA", "FI_EFA_FORK_SAFE",
+      "DEEPSPEED_CONFIG", "MODEL_NAME_OR_PATH", "SHARD_DIR", "SHARD_COUNT", "SHARD_WORLD_SIZE", "SHARD_SEED", "MAX_SOURCE_LENGTH", "MAX_TARGET_LENGTH",
+      "LEARNING_RATE", "EPOCHS", "CHECKPOINT_DIR", "CHECKPOINT_INTERVAL_STEPS", "RESUME_FROM_CHECKPOINT", "HF_HOME", "HF_TOKEN", "PATH", "LD_LIBRARY_PATH",
+    ]);
+    // The gated model's token comes from the Secret the stack names, never a value in config.
+    expect(job.spec.trainer.env).toContainEqual({ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: "hf-token", key: "token" } } });
+    expect(job.spec.trainer.env).toContainEqual({ name: "HF_HOME", value: "/hf-cache/huggingface" });
     const env = Object.fromEntries(job.spec.trainer.env.map((e: any) => [e.name, e.value]));
     expect(env).toMatchObject({ RESUME_FROM_CHECKPOINT: "latest", CHECKPOINT_DIR: "/checkpoints/sales-dialogue/sales-llama8b-src1024", CHECKPOINT_INTERVAL_STEPS: "500", SHARD_COUNT: "16", SHARD_WORLD_SIZE: "16", DEEPSPEED_CONFIG: "/etc/deepspeed/ds_config.json" });
     expect(env.SHARD_DIR).toMatch(/^\/data\/shards\/sales-dialogue\/[0-9a-f]{64}$/);
@@ -185,10 +198,14 @@ describe("Kueue", () => {
   });
 
   it("enables the TrainJob integration and ignores per-node device resources", () => {
-    const config = parse(kueueManagerConfig());
+    const config = parse(kueueManagerConfig(prod));
     expect(config.integrations.frameworks).toContain("trainer.kubeflow.org/trainjob");
     expect(config.resources.excludeResourcePrefixes).toEqual(["vpc.amazonaws.com/", "hugepages-", "rdma/"]);
-    expect(config.waitForPodsReady).toEqual({ timeout: "10m", blockAdmission: true });
+    // prod's p5 pools scale from zero: 1 min scale-up + 12 min HGX boot + 20 GiB pulled twice through a
+    // 125 MiB/s root volume (20 × 1024 × 2 / 125 / 60 = 5.46 min) + 2 min start = 20.46 min; × 1.25 = 25.6 → 30 min.
+    expect(config.waitForPodsReady).toEqual({ timeout: "30m", blockAdmission: true });
+    // onprem's hosts are always there: 5.46 min pull + 2 min start = 7.46 × 1.25 = 9.3 → 10 min (Kueue's default floor).
+    expect(parse(kueueManagerConfig(onprem)).waitForPodsReady.timeout).toBe("10m");
   });
 
   it("creates queues, flavors and priorities after the Kueue release, in the plan", async () => {
@@ -248,14 +265,25 @@ describe("fabric acceptance test", () => {
 });
 
 describe("Kubeflow Pipelines", () => {
-  it("is installed by a pinned in-cluster Job applying upstream's standalone manifests", async () => {
-    const job = named(await referencePlan("prod"), "kubernetes:batch/v1:Job", "prod-pipelines-installer").inputs as any;
-    expect(job.metadata.name).toBe("kfp-install-2-14-3");
-    const script = job.spec.template.spec.containers[0].command[2];
-    expect(script).toBe(pipelinesInstallScript("2.14.3"));
-    expect(script).toContain('kubectl apply --server-side --force-conflicts -k "github.com/kubeflow/pipelines/manifests/kustomize/cluster-scoped-resources?ref=2.14.3"');
-    expect(script).toContain("env/platform-agnostic?ref=2.14.3");
-    expect(job.spec.template.spec.containers[0].image).toBe("docker.io/alpine:3.21");
+  it("renders upstream's two kustomizations on the deployer, cluster-scoped resources first, with no installer workload", async () => {
+    const plan = await referencePlan("prod");
+    const directories = ofType(plan, "kubernetes:kustomize/v2:Directory");
+    // kubeflow.org standalone install: cluster-scoped-resources, then env/platform-agnostic, of the pinned release.
+    expect(directories.map((d) => (d.inputs as any).directory)).toEqual([
+      "vendor/kubeflow-pipelines/2.14.3/manifests/kustomize/cluster-scoped-resources",
+      "vendor/kubeflow-pipelines/2.14.3/manifests/kustomize/env/platform-agnostic",
+    ]);
+    expect(directories[1].options.dependsOn).toEqual([directories[0].urn]);
+    expect(ofType(plan, "kubernetes:batch/v1:Job").filter((j) => (j.inputs as any).metadata.namespace === "kubeflow")).toEqual([]);
+    expect(ofType(plan, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding")).toEqual([]);
+  });
+
+  it("says what to run when the pinned manifests are not on the deployer", () => {
+    const dir = "vendor/kubeflow-pipelines/2.14.3/manifests/kustomize";
+    expect(missingKustomizations(dir, () => false)).toEqual([`${dir}/cluster-scoped-resources/kustomization.yaml`, `${dir}/env/platform-agnostic/kustomization.yaml`]);
+    expect(missingKustomizations(dir, (f) => f.endsWith("cluster-scoped-resources/kustomization.yaml"))).toEqual([`${dir}/env/platform-agnostic/kustomization.yaml`]);
+    expect(missingKustomizations("/mirror/kfp/", () => true)).toEqual([]);
+    expect(pipelinesKustomizations("/mirror/kfp/").map((k) => k.directory)).toEqual(["/mirror/kfp/cluster-scoped-resources", "/mirror/kfp/env/platform-agnostic"]);
   });
 });
 
@@ -300,6 +328,6 @@ describeWithUpstream("CRD and chart contracts (../shared/upstream: kubeflow-trai
     expect(unknownValueKeys(kubeflowTrainerValues(), readUpstreamYaml("kubeflow-trainer/v2.3.0/charts/kubeflow-trainer/values.yaml"))).toEqual([]);
     expect(readUpstreamYaml("kubeflow-trainer/v2.3.0/charts/kubeflow-trainer/Chart.yaml").dependencies[0]).toMatchObject({ name: "jobset", version: "0.12.0" });
     expect(readUpstreamYaml("kueue/v0.19.2/charts/kueue/Chart.yaml").version).toMatch(/^v?0\.19\.2$/);
-    expect(unknownValueKeys(kueueValues(), readUpstreamYaml("kueue/v0.19.2/charts/kueue/values.yaml"))).toEqual([]);
+    expect(unknownValueKeys(kueueValues(prod), readUpstreamYaml("kueue/v0.19.2/charts/kueue/values.yaml"))).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS, clusterAutoscalerImage } from "../../infra/versions";
+import { CLUSTER_AUTOSCALER_BY_MINOR } from "../../infra/versions";
+import { podIdentityTrust } from "../../infra/iam/podIdentity";
 import { pinnedRelease } from "../k8s/pinnedRelease";
 
 const SERVICE_ACCOUNT = "cluster-autoscaler";
@@ -14,6 +15,8 @@ export interface ClusterAutoscalerArgs {
   region: string;
   /** Labels of the system pool, where the autoscaler runs. */
   systemNodeSelector: Record<string, string>;
+  /** The EKS Pod Identity agent add-on: the association needs it running. */
+  podIdentityAgent: pulumi.Resource;
   provider: k8s.Provider;
   tags: Record<string, string>;
 }
@@ -25,19 +28,11 @@ export interface ClusterAutoscalerArgs {
  */
 export class ClusterAutoscaler extends pulumi.ComponentResource {
   public readonly release: k8s.helm.v3.Release;
-  /** The EKS Pod Identity Agent add-on: other pod identities (inference endpoints' S3 access) wait for it too. */
-  public readonly podIdentityAgent: aws.eks.Addon;
 
   constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:cluster:ClusterAutoscaler", name, {}, opts);
     const parent = { parent: this };
-    const role = new aws.iam.Role(name, {
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
-      }),
-      tags: args.tags,
-    }, parent);
+    const role = new aws.iam.Role(name, { assumeRolePolicy: JSON.stringify(podIdentityTrust()), tags: args.tags }, parent);
     // kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md, "Full Cluster Autoscaler Features Policy".
     new aws.iam.RolePolicy(name, {
       role: role.id,
@@ -62,24 +57,24 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
         ],
       }),
     }, parent);
-    const agent = new aws.eks.Addon(`${name}-pod-identity-agent`, { clusterName: args.clusterNameOutput, addonName: "eks-pod-identity-agent", tags: args.tags }, parent);
-    this.podIdentityAgent = agent;
     const association = new aws.eks.PodIdentityAssociation(name, {
       clusterName: args.clusterNameOutput,
       namespace: "kube-system",
       serviceAccount: SERVICE_ACCOUNT,
       roleArn: role.arn,
       tags: args.tags,
-    }, { parent: this, dependsOn: [agent] });
+    }, { parent: this, dependsOn: [args.podIdentityAgent] });
+    const pin = CLUSTER_AUTOSCALER_BY_MINOR[args.kubernetesVersion];
+    if (!pin) throw new Error(`ClusterAutoscaler ${name}: no pinned autoscaler for Kubernetes ${args.kubernetesVersion} (pinned: ${Object.keys(CLUSTER_AUTOSCALER_BY_MINOR).join(", ")})`);
     this.release = pinnedRelease(name, {
       releaseName: "cluster-autoscaler",
-      chart: CHARTS.clusterAutoscaler,
+      chart: pin.chart,
       namespace: "kube-system",
       values: {
         cloudProvider: "aws",
         awsRegion: args.region,
         autoDiscovery: { clusterName: args.clusterName },
-        image: clusterAutoscalerImage(args.kubernetesVersion),
+        image: pin.image,
         rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNT } },
         nodeSelector: args.systemNodeSelector,
         extraArgs: {

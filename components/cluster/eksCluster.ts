@@ -1,5 +1,4 @@
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { isOpenToInternet } from "../../infra/network/cidr";
 
@@ -37,14 +36,19 @@ export interface EksClusterArgs {
  * An EKS cluster with secure defaults: private API endpoint unless CIDRs are listed, Kubernetes
  * Secrets envelope-encrypted with a rotated KMS key, every control-plane log type, and access
  * entries for the deploying and admin roles instead of the creator-admin bootstrap. Exposes the
- * Kubernetes provider that every Kubernetes-side component receives.
+ * kubeconfig and the access entries the platform's Kubernetes provider waits for.
  */
 export class EksCluster extends pulumi.ComponentResource {
   public readonly cluster: aws.eks.Cluster;
   public readonly secretsKey: aws.kms.Key;
   /** IAM role for the cluster's managed node groups. */
   public readonly nodeRole: aws.iam.Role;
-  public readonly provider: k8s.Provider;
+  /** A kubeconfig that authenticates with `aws eks get-token` (the platform builds its provider from it). */
+  public readonly kubeconfig: pulumi.Output<string>;
+  /** Access entries of the deploying and admin roles: until they exist the deployer cannot call the API. */
+  public readonly adminAccess: pulumi.Resource[];
+  /** The EKS Pod Identity agent add-on (Pod Identity associations need it). */
+  public readonly podIdentityAgent: aws.eks.Addon;
   public readonly clusterName: pulumi.Output<string>;
   public readonly endpoint: pulumi.Output<string>;
   /** The security group EKS creates for control-plane ↔ node traffic; every node joins it. */
@@ -125,10 +129,10 @@ export class EksCluster extends pulumi.ComponentResource {
     this.clusterName = this.cluster.name;
     this.endpoint = this.cluster.endpoint;
     this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
-    // The provider waits for the access entries: until they exist the deployer cannot call the API.
-    this.provider = new k8s.Provider(`${name}-k8s`, {
-      kubeconfig: kubeconfigFor(this.cluster, args.region),
-    }, { parent: this, dependsOn: adminAccess });
+    // Pods of platform components (autoscaler, EBS CSI) get AWS credentials through EKS Pod Identity.
+    this.podIdentityAgent = new aws.eks.Addon(`${name}-pod-identity-agent`, { clusterName: this.cluster.name, addonName: "eks-pod-identity-agent", tags }, parent);
+    this.kubeconfig = kubeconfigFor(this.cluster, args.region);
+    this.adminAccess = adminAccess;
 
     this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint });
   }

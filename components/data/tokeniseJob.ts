@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatasetSpec } from "../../infra/config/types";
+import { HF_CACHE_SUBPATH, hubEnv } from "../../infra/data/modelSource";
 import { TokeniseJobConfig } from "../../infra/data/tokenise";
 import { SHARED_DATA_CLAIM } from "../../infra/storage/values";
 import { DATASET_LABEL } from "../../infra/metadata";
@@ -67,10 +68,7 @@ export class TokeniseJob extends pulumi.ComponentResource {
               name: "tokenise",
               image: args.image,
               command: ["python3", "/opt/llm-platform/tokenise.py", "--config", "/etc/llm-platform/dataset.json"],
-              env: [
-                // No downloads at run time other than the tokenizer; the data is on the volume.
-                { name: "HF_HOME", value: `${config.dataRoot}/cache/huggingface` },
-              ],
+              env: hubEnv(`${config.dataRoot}/${HF_CACHE_SUBPATH}/huggingface`, dataset.hub, config.loading.offline),
               resources: { requests: { cpu: "1", memory }, limits: { memory } },
               volumeMounts: [
                 { name: "data", mountPath: config.dataRoot },

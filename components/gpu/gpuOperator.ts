@@ -1,11 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformSpec } from "../../infra/config/types";
-import { gpuOperatorValues } from "../../infra/gpu/operatorValues";
+import { GPU_OPERATOR_NAMESPACE, gpuOperatorValues } from "../../infra/gpu/operatorValues";
+import { DCGM_METRICS_CONFIGMAP, DCGM_METRICS_KEY, dcgmCountersCsv } from "../../infra/monitoring/dcgmCounters";
 import { CHARTS } from "../../infra/versions";
 import { pinnedRelease } from "../k8s/pinnedRelease";
 
-export const GPU_OPERATOR_NAMESPACE = "gpu-operator";
+export { GPU_OPERATOR_NAMESPACE } from "../../infra/gpu/operatorValues";
 
 export interface GpuOperatorArgs {
   spec: PlatformSpec;
@@ -25,7 +26,12 @@ export class GpuOperator extends pulumi.ComponentResource {
     const namespace = new k8s.core.v1.Namespace(name, {
       metadata: { name: GPU_OPERATOR_NAMESPACE, labels: { "pod-security.kubernetes.io/enforce": "privileged" } },
     }, { parent: this, provider: args.provider });
-    this.release = pinnedRelease(name, { releaseName: "gpu-operator", chart: CHARTS.gpuOperator, namespace: namespace.metadata.name, values: gpuOperatorValues(args.spec), provider: args.provider }, this);
+    // The DCGM exporter's collectors file, in place before the operator starts the exporter.
+    const dcgmMetrics = new k8s.core.v1.ConfigMap(`${name}-dcgm-metrics`, {
+      metadata: { name: DCGM_METRICS_CONFIGMAP, namespace: namespace.metadata.name },
+      data: { [DCGM_METRICS_KEY]: dcgmCountersCsv() },
+    }, { parent: this, provider: args.provider });
+    this.release = pinnedRelease(name, { releaseName: "gpu-operator", chart: CHARTS.gpuOperator, namespace: namespace.metadata.name, values: gpuOperatorValues(args.spec), provider: args.provider }, this, { dependsOn: [dcgmMetrics] });
     this.registerOutputs({ status: this.release.status });
   }
 }

@@ -2,10 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformSpec } from "../../infra/config/types";
+import { podIdentityTrust } from "../../infra/iam/podIdentity";
 import { scaledObject } from "../../infra/inference/autoscaling";
 import { EndpointPlan, vllmName } from "../../infra/inference/endpoints";
 import { VLLM_PORT } from "../../infra/inference/vllmServer";
-import { MonitorPlacement, vllmDeployment, vllmDisruptionBudget, vllmService, vllmServiceAccount, vllmServiceMonitor } from "../../infra/inference/manifests";
+import { vllmDeployment, vllmDisruptionBudget, vllmService, vllmServiceAccount, vllmServiceMonitor } from "../../infra/inference/manifests";
 
 export interface S3WeightsAccess {
   /** The cluster's name output (the association belongs to it). */
@@ -27,8 +28,6 @@ export interface InferenceEndpointArgs {
   s3Access?: S3WeightsAccess;
   /** What the ServiceMonitor waits for (the monitoring layer's release, which installs its CRD). */
   monitoring?: pulumi.Resource[];
-  /** Where the ServiceMonitor goes and the labels the stack's Prometheus selects; default: beside the Service, no extra labels. */
-  monitorPlacement?: MonitorPlacement;
   provider: k8s.Provider;
 }
 
@@ -60,8 +59,7 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
     });
     this.service = new k8s.core.v1.Service(`${name}-svc`, inNamespace(vllmService(plan)) as k8s.core.v1.ServiceArgs, parent);
     new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, inNamespace(vllmDisruptionBudget(plan)) as k8s.policy.v1.PodDisruptionBudgetArgs, parent);
-    const monitor = vllmServiceMonitor(plan, args.monitorPlacement);
-    new k8s.apiextensions.CustomResource(`${name}-metrics`, (args.monitorPlacement ? monitor : inNamespace(monitor)) as k8s.apiextensions.CustomResourceArgs, {
+    new k8s.apiextensions.CustomResource(`${name}-metrics`, vllmServiceMonitor(args.spec, plan) as k8s.apiextensions.CustomResourceArgs, {
       ...parent,
       dependsOn: [this.service, ...(args.monitoring ?? [])],
     });
@@ -77,13 +75,7 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
   private s3Identity(name: string, access: S3WeightsAccess, plan: EndpointPlan, serviceAccount: pulumi.Resource): pulumi.Resource[] {
     if (plan.endpoint.weights.kind !== "s3") return [];
     const { bucket, prefix } = plan.endpoint.weights;
-    const role = new aws.iam.Role(`${name}-weights`, {
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
-      }),
-      tags: access.tags,
-    }, { parent: this });
+    const role = new aws.iam.Role(`${name}-weights`, { assumeRolePolicy: JSON.stringify(podIdentityTrust()), tags: access.tags }, { parent: this });
     // Run:ai's streamer reads ranges of each safetensors object; vLLM lists the prefix and copies the
     // config and tokenizer files first (vllm model_executor/model_loader/runai_streamer_loader.py).
     new aws.iam.RolePolicy(`${name}-weights`, {

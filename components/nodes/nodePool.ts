@@ -29,6 +29,8 @@ export interface NodePoolArgs {
   vpcId: pulumi.Input<string>;
   /** Private subnets of the pool's AZs (exactly one for an EFA pool). */
   subnetIds: pulumi.Input<string>[];
+  /** EKS AMI release (`releaseVersion`): pinned, so the nodes' driver is the one the stack declares. */
+  releaseVersion: string;
   /** Tags on every resource. */
   tags: Record<string, string>;
 }
@@ -103,11 +105,16 @@ export class NodePool extends pulumi.ComponentResource {
       nodeRoleArn: args.nodeRoleArn,
       subnetIds: args.subnetIds,
       amiType: gpu ? GPU_AMI_TYPE : SYSTEM_AMI_TYPE,
+      // Without it a node group takes whatever AMI is newest at create/update time, and with it another driver.
+      releaseVersion: args.releaseVersion,
       instanceTypes: [pool.instanceType.name],
       capacityType: EKS_CAPACITY_TYPE[pool.capacityType],
       launchTemplate: { name: this.launchTemplate.name, version: this.launchTemplate.latestVersion.apply(String) },
       scalingConfig: { minSize: pool.minNodes, desiredSize: pool.desiredNodes, maxSize: pool.maxNodes },
       updateConfig: { maxUnavailable: 1 },
+      // GPU nodes the EKS node monitoring agent marks unhealthy (fatal XIDs: AcceleratedHardwareReady)
+      // are rebooted or replaced after 10 minutes (docs.aws.amazon.com/eks/latest/userguide/node-repair.html).
+      ...(gpu ? { nodeRepairConfig: { enabled: true } } : {}),
       labels: poolLabels(pool),
       taints: poolTaints(pool).map((t) => ({ key: t.key, value: t.value, effect: TAINT_EFFECTS[t.effect] })),
       tags: { ...tags, ...autoscalerDiscoveryTags(args.clusterName) },

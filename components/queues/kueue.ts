@@ -1,16 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformSpec } from "../../infra/config/types";
-import { clusterQueue, trainingGpuPools, kueueManagerConfig, localQueue, resourceFlavor, workloadPriorityClasses } from "../../infra/queues/kueue";
+import { clusterQueue, KUEUE_NAMESPACE, KUEUE_RELEASE, kueueValues, localQueue, resourceFlavor, workloadPriorityClasses } from "../../infra/queues/kueue";
+import { trainingGpuPools } from "../../infra/queues/pools";
 import { CHARTS } from "../../infra/versions";
 import { pinnedRelease } from "../k8s/pinnedRelease";
 
-export const KUEUE_NAMESPACE = "kueue-system";
+export { KUEUE_NAMESPACE } from "../../infra/queues/kueue";
 
-/** Values for the Kueue chart (pure; checked against the pinned values.yaml). */
-export function kueueValues() {
-  return { managerConfig: { controllerManagerConfigYaml: kueueManagerConfig() } };
-}
 
 export interface KueueArgs {
   spec: PlatformSpec;
@@ -27,7 +24,7 @@ export class Kueue extends pulumi.ComponentResource {
     super("llm-platform:queues:Kueue", name, {}, opts);
     const provider = args.provider;
     const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: KUEUE_NAMESPACE } }, { parent: this, provider });
-    this.release = pinnedRelease(name, { releaseName: "kueue", chart: CHARTS.kueue, namespace: namespace.metadata.name, values: kueueValues(), provider }, this);
+    this.release = pinnedRelease(name, { releaseName: KUEUE_RELEASE, chart: CHARTS.kueue, namespace: namespace.metadata.name, values: kueueValues(args.spec), provider }, this);
     const after = { parent: this, provider, dependsOn: [this.release] };
     const custom = (resourceName: string, obj: { apiVersion: string; kind: string; metadata: object }, extra: pulumi.CustomResourceOptions = {}) =>
       new k8s.apiextensions.CustomResource(resourceName, obj as k8s.apiextensions.CustomResourceArgs, { ...after, ...extra });

@@ -107,13 +107,22 @@ export class SharedStorage extends pulumi.ComponentResource {
       })),
     }, parent);
 
+    // Lustre traffic both ways between the file system and the nodes, and between file servers
+    // (FSx for Lustre guide, "File system access control with Amazon VPC": inbound 988 and
+    // 1018–1023 from the clients and from the file system's own group; the clients' group admits the
+    // same ports from the file system, whose servers open connections back to the clients).
     const fsxSecurityGroup = new aws.ec2.SecurityGroup(`${name}-lustre`, { vpcId: args.vpcId, description: "FSx for Lustre: Lustre ports from the cluster's nodes only", tags }, parent);
+    const lustreRules: pulumi.Resource[] = [];
     for (const { from, to } of LUSTRE_PORTS) {
       const ports = from === to ? `${from}` : `${from}-${to}`;
-      new aws.vpc.SecurityGroupIngressRule(`${name}-lustre-nodes-${ports}`, { securityGroupId: fsxSecurityGroup.id, referencedSecurityGroupId: args.nodeSecurityGroupId, ipProtocol: "tcp", fromPort: from, toPort: to, description: `Lustre ${ports} from nodes`, tags }, parent);
-      // File servers talk to each other on the same ports.
-      new aws.vpc.SecurityGroupIngressRule(`${name}-lustre-self-${ports}`, { securityGroupId: fsxSecurityGroup.id, referencedSecurityGroupId: fsxSecurityGroup.id, ipProtocol: "tcp", fromPort: from, toPort: to, description: `Lustre ${ports} between file servers`, tags }, parent);
-      new aws.vpc.SecurityGroupEgressRule(`${name}-lustre-out-${ports}`, { securityGroupId: fsxSecurityGroup.id, referencedSecurityGroupId: fsxSecurityGroup.id, ipProtocol: "tcp", fromPort: from, toPort: to, description: `Lustre ${ports} between file servers`, tags }, parent);
+      const rule = { ipProtocol: "tcp", fromPort: from, toPort: to, tags };
+      lustreRules.push(
+        new aws.vpc.SecurityGroupIngressRule(`${name}-lustre-nodes-${ports}`, { ...rule, securityGroupId: fsxSecurityGroup.id, referencedSecurityGroupId: args.nodeSecurityGroupId, description: `Lustre ${ports} from nodes` }, parent),
+        new aws.vpc.SecurityGroupIngressRule(`${name}-lustre-self-${ports}`, { ...rule, securityGroupId: fsxSecurityGroup.id, referencedSecurityGroupId: fsxSecurityGroup.id, description: `Lustre ${ports} between file servers` }, parent),
+        new aws.vpc.SecurityGroupEgressRule(`${name}-lustre-out-self-${ports}`, { ...rule, securityGroupId: fsxSecurityGroup.id, referencedSecurityGroupId: fsxSecurityGroup.id, description: `Lustre ${ports} between file servers` }, parent),
+        new aws.vpc.SecurityGroupEgressRule(`${name}-lustre-out-nodes-${ports}`, { ...rule, securityGroupId: fsxSecurityGroup.id, referencedSecurityGroupId: args.nodeSecurityGroupId, description: `Lustre ${ports} to nodes` }, parent),
+        new aws.vpc.SecurityGroupIngressRule(`${name}-nodes-from-lustre-${ports}`, { ...rule, securityGroupId: args.nodeSecurityGroupId, referencedSecurityGroupId: fsxSecurityGroup.id, description: `Lustre ${ports} from the file system` }, parent),
+      );
     }
 
     this.fileSystem = new aws.fsx.LustreFileSystem(`${name}-shards`, {
@@ -129,7 +138,7 @@ export class SharedStorage extends pulumi.ComponentResource {
       // The bucket is the durable copy (automatic export); FSx backups would pay twice for it.
       automaticBackupRetentionDays: 0,
       tags,
-    }, keep);
+    }, { ...keep, dependsOn: lustreRules }); // CreateFileSystem checks the Lustre ports of its groups when it is called
 
     new aws.fsx.DataRepositoryAssociation(`${name}-shards`, {
       fileSystemId: this.fileSystem.id,

@@ -1,19 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../../infra/versions";
+import { kubeflowTrainerValues } from "../../infra/training/trainerValues";
 import { pinnedRelease } from "../k8s/pinnedRelease";
 
 export const TRAINER_NAMESPACE = "kubeflow-system";
-
-/** Values for the Kubeflow Trainer chart (pure; checked against the pinned values.yaml). */
-export function kubeflowTrainerValues() {
-  return {
-    // JobSet (0.12.0) comes with the chart: the trainer's runtimes are JobSets.
-    jobset: { install: true },
-    // The platform builds its own runtime per training pool; the upstream ones stay off.
-    runtimes: { defaultEnabled: false },
-  };
-}
 
 export interface KubeflowTrainerArgs {
   provider: k8s.Provider;

@@ -3,7 +3,9 @@
  * training pools, teams, and each data set's topology and shard plan.
  */
 import { datasetShardPlan, MIB, shardPool } from "../data/datasets";
+import { modelSourceProblems } from "../data/modelSource";
 import { ShardPlanError } from "../data/shardPlan";
+import { driversOfMinor, releaseMinor } from "../nodes/eksAmi";
 import { gpusPerNode, isGpuPool } from "../nodes/labels";
 import { tensorParallelSizes } from "../inference/memory";
 import { planTrainingRun } from "../training/runtime";
@@ -62,6 +64,7 @@ export function storageAndDataProblems(spec: PlatformSpec, decoded: Record<strin
     if (!teamNames.includes(dataset.team)) {
       problems.push({ path: `${at}.team`, message: `${show(dataset.team)} is not a team of ${key("teams")}${didYouMean(dataset.team, teamNames) || ` (teams: ${teamNames.join(", ") || "none"})`}` });
     }
+    for (const p of modelSourceProblems(dataset.tokenizer, dataset.hub, "tokenizer")) problems.push({ path: `${at}.${p.key}`, message: p.message });
     const pool = shardPool(spec, dataset);
     if (!pool) {
       problems.push({ path: `${at}.shardFor.pool`, message: `${show(dataset.shardFor.pool)} is not a node pool${didYouMean(dataset.shardFor.pool, spec.nodePools.map((p) => p.name))}` });
@@ -83,6 +86,8 @@ export function storageAndDataProblems(spec: PlatformSpec, decoded: Record<strin
     }
   });
   problems.push(...queueAndJobProblems(spec));
+  problems.push(...nodeImageProblems(spec));
+  problems.push(...monitoringProblems(spec, decoded));
   problems.push(...inferenceEndpointProblems(spec));
   return problems;
 }
@@ -145,6 +150,50 @@ function inferenceEndpointProblems(spec: PlatformSpec): ConfigProblem[] {
   return problems;
 }
 
+/** Monitoring keys that only make sense together, and each team's grace against the idle alert and the retention. */
+function monitoringProblems(spec: PlatformSpec, decoded: Record<string, unknown>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const raw = (decoded.monitoring ?? {}) as { prometheus?: Record<string, unknown>; grafana?: { enabled?: boolean } };
+  const { prometheus, gpuIdle } = spec.monitoring;
+  if (prometheus.kind === "existing") {
+    for (const k of ["retentionDays", "storageGiB", "storageClassName"]) {
+      if (raw.prometheus?.[k] !== undefined) problems.push({ path: key(`monitoring.prometheus.${k}`), message: "is only used when the platform installs Prometheus; the existing Prometheus keeps its own (remove it, or remove prometheus.existing)" });
+    }
+    if (raw.grafana?.enabled === true) problems.push({ path: key("monitoring.grafana.enabled"), message: "true installs Grafana only beside the platform's own Prometheus; with prometheus.existing the cluster's Grafana shows the dashboards (its sidecar reads ConfigMaps labelled grafana_dashboard)" });
+  } else if (spec.target === "existing" && !prometheus.storageClassName) {
+    problems.push({ path: key("monitoring.prometheus.storageClassName"), message: "is required on an existing cluster when the platform installs Prometheus (a ReadWriteOnce StorageClass the cluster has, e.g. ceph-rbd); or set monitoring.prometheus.existing to use the cluster's own Prometheus" });
+  }
+  spec.teams.forEach((team, i) => {
+    if (team.reclaim.mode === "off") return;
+    const at = `${key("teams")}[${i}].reclaim.idleGraceMinutes`;
+    if (team.reclaim.idleGraceMinutes < gpuIdle.forMinutes) {
+      problems.push({ path: at, message: `${team.reclaim.idleGraceMinutes} is shorter than monitoring.gpuIdle.forMinutes (${gpuIdle.forMinutes}): the team's workloads would be reclaimed before the GPUAllocatedIdle alert warns them (use ≥ ${gpuIdle.forMinutes})` });
+    }
+    if (prometheus.kind === "platform" && team.reclaim.idleGraceMinutes > prometheus.retentionDays * 24 * 60) {
+      problems.push({ path: at, message: `${team.reclaim.idleGraceMinutes} minutes is longer than Prometheus keeps metrics (monitoring.prometheus.retentionDays ${prometheus.retentionDays}); the reclaimer could never see a whole grace period` });
+    }
+  });
+  return problems;
+}
+
+/** Every node group is pinned to one EKS AMI release, which must be of the cluster's minor and ship the stack's driver. */
+function nodeImageProblems(spec: PlatformSpec): ConfigProblem[] {
+  if (spec.target !== "aws") return [];
+  const { kubernetesVersion, nodeImageRelease } = spec.cluster;
+  const driver = spec.gpuStack.driverVersion;
+  if (nodeImageRelease === "") {
+    const known = driversOfMinor(kubernetesVersion).map((d) => `${d.driver} (${d.releaseVersion})`).join(", ");
+    return [{
+      path: key("gpuStack.driverVersion"),
+      message: `${show(driver)} is shipped by no known EKS AL2023 NVIDIA AMI release for Kubernetes ${kubernetesVersion} (known: ${known || "none"}); use one of those drivers, or set ${key("cluster.nodeImageRelease")} to a release that ships it (newer than the platform's table)`,
+    }];
+  }
+  if (releaseMinor(nodeImageRelease) !== kubernetesVersion) {
+    return [{ path: key("cluster.nodeImageRelease"), message: `${show(nodeImageRelease)} is a release for Kubernetes ${releaseMinor(nodeImageRelease)}, but the cluster runs ${kubernetesVersion} (node groups take the cluster's minor)` }];
+  }
+  return [];
+}
+
 function queueAndJobProblems(spec: PlatformSpec): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const poolNames = spec.nodePools.map((p) => p.name);
@@ -179,6 +228,9 @@ function queueAndJobProblems(spec: PlatformSpec): ConfigProblem[] {
       return;
     }
     if (run.nodes > pool.maxNodes) problems.push({ path: `${at}.nodes`, message: `${run.nodes} is more than pool ${pool.name}'s maxNodes ${pool.maxNodes}` });
+    if (runNames.indexOf(run.name) === r && spec.trainingRuns.findIndex((x) => x.job === run.job) === r) {
+      for (const p of modelSourceProblems(run.model.name, run.model.hub, "model")) problems.push({ path: `${at}.model.${p.key}`, message: p.message });
+    }
     const dataset = spec.datasets.find((d) => d.name === run.dataset);
     if (!dataset) {
       problems.push({ path: `${at}.dataset`, message: `${show(run.dataset)} is not a data set${didYouMean(run.dataset, spec.datasets.map((d) => d.name))}` });

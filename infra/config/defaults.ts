@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 import { findInstanceType, supportsEfa } from "../catalog/instances";
+import { newestReleaseWithDriver } from "../nodes/eksAmi";
+import { KUBEFLOW_PIPELINES_VERSION } from "../versions";
 import type { Fabric, Purpose, Target } from "./enums";
 import { configKey, PROJECT } from "./keys";
 import {
@@ -14,6 +16,7 @@ import {
   gpuStackSchema,
   imagesSchema,
   inferenceEndpointSchema,
+  monitoringSchema,
   networkSchema,
   parseS3Uri,
   storageSchema,
@@ -30,6 +33,7 @@ import type {
   ImagesSpec,
   InferenceEndpointSpec,
   JobTuning,
+  MonitoringSpec,
   PlatformSpec,
   RawStackConfig,
   TrainingRunSpec,
@@ -38,6 +42,21 @@ import type {
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
 export const DEFAULT_SHARD_MEMORY_MIB = 2048;
 export const DEFAULT_CLAIM_GIB = 1000;
+/** Two weeks: this week's incident compared with last week's baseline. */
+export const DEFAULT_RETENTION_DAYS = 15;
+/** A few hundred GPUs' DCGM series, node-exporter and kubelet for 15 days fit with room to spare (docs/monitoring.md, "Sizing"). */
+export const DEFAULT_PROMETHEUS_GIB = 100;
+export const DEFAULT_IDLE_UTILIZATION_PERCENT = 5;
+export const DEFAULT_IDLE_ALERT_MINUTES = 30;
+/** Default per team: report idle workloads, take nothing (the issue's "dry-run by default per team"). */
+export const DEFAULT_RECLAIM = { mode: "dry-run", idleGraceMinutes: 120 } as const;
+
+/** Where `npm run kfp:vendor` puts Kubeflow Pipelines' manifests for the pinned release (relative to the project). */
+export const defaultPipelinesManifestsDir = () => `vendor/kubeflow-pipelines/${KUBEFLOW_PIPELINES_VERSION}/manifests/kustomize`;
+
+function hubAccess(source: { hubTokenSecret?: { name: string; key: string }; trustRemoteCode?: boolean }) {
+  return { ...(source.hubTokenSecret ? { tokenSecret: { ...source.hubTokenSecret } } : {}), trustRemoteCode: source.trustRemoteCode ?? false };
+}
 
 /** The config after the schemas: every key validated, defaults not yet applied. */
 export type ParsedShape = {
@@ -51,7 +70,8 @@ export type ParsedShape = {
   teams?: z.infer<typeof teamSchema>[];
   datasets?: z.infer<typeof datasetSchema>[];
   trainingJobs?: z.infer<typeof trainingJobSchema>[];
-  pipelines?: { enabled: boolean };
+  pipelines?: { enabled?: boolean; manifestsDir?: string };
+  monitoring?: z.infer<typeof monitoringSchema>;
   inferenceEndpoints?: z.infer<typeof inferenceEndpointSchema>[];
 };
 
@@ -64,7 +84,11 @@ export function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape
     migStrategy: data.gpuStack.migStrategy ?? "single",
   };
   const images: ImagesSpec = { registry: data.images.registry, digests: { ...(data.images.digests ?? {}) } };
-  const teams = (data.teams ?? []).map((t) => ({ name: t.name, gpuQuota: { ...(t.gpuQuota ?? {}) } }));
+  const teams = (data.teams ?? []).map((t) => ({
+    name: t.name,
+    gpuQuota: { ...(t.gpuQuota ?? {}) },
+    reclaim: { mode: t.reclaim?.mode ?? DEFAULT_RECLAIM.mode, idleGraceMinutes: t.reclaim?.idleGraceMinutes ?? DEFAULT_RECLAIM.idleGraceMinutes },
+  }));
   const datasets = (data.datasets ?? []).map((d): DatasetSpec => ({
     name: d.name,
     version: d.version,
@@ -73,6 +97,7 @@ export function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape
     samples: d.samples,
     meanTokensPerSample: d.meanTokensPerSample,
     tokenizer: d.tokenizer,
+    hub: hubAccess(d),
     maxSourceLength: d.maxSourceLength,
     maxTargetLength: d.maxTargetLength,
     fillerWords: d.fillerWords ?? [],
@@ -85,9 +110,10 @@ export function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape
     seed: d.seed ?? 1234,
   }));
   const trainingRuns = (data.trainingJobs ?? []).flatMap((job) => resolveTrainingRuns(job, datasets));
-  const pipelines = { enabled: data.pipelines?.enabled ?? true };
+  const pipelines = { enabled: data.pipelines?.enabled ?? true, manifestsDir: data.pipelines?.manifestsDir ?? defaultPipelinesManifestsDir() };
+  const monitoring = monitoringSpec(data.monitoring);
   const inferenceEndpoints = (data.inferenceEndpoints ?? []).map(resolveInferenceEndpoint);
-  const common = { project: PROJECT, stack: raw.stack, budgetUsdPerMonth: data.budgetUsdPerMonth, gpuStack, images, teams, datasets, trainingRuns, pipelines, inferenceEndpoints } as const;
+  const common = { project: PROJECT, stack: raw.stack, budgetUsdPerMonth: data.budgetUsdPerMonth, gpuStack, images, teams, datasets, trainingRuns, pipelines, monitoring, inferenceEndpoints } as const;
   if (target === "existing") {
     const nodePools = (data.nodePools as z.infer<typeof existingNodePoolSchema>[]).map(
       (p): ExistingNodePoolSpec => ({
@@ -156,6 +182,29 @@ export function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape
       kubernetesVersion: cluster.kubernetesVersion,
       publicAccessCidrs: cluster.publicAccessCidrs ?? [],
       adminRoleArns: cluster.adminRoleArns ?? [],
+      // Default: the newest known AMI release of the minor that ships the stack's driver (checked in dataChecks).
+      nodeImageRelease: cluster.nodeImageRelease ?? newestReleaseWithDriver(cluster.kubernetesVersion, gpuStack.driverVersion)?.releaseVersion ?? "",
+    },
+  };
+}
+
+function monitoringSpec(config: z.infer<typeof monitoringSchema> | undefined): MonitoringSpec {
+  const existing = config?.prometheus?.existing;
+  const prometheus: MonitoringSpec["prometheus"] = existing
+    ? { kind: "existing", url: existing.url, namespace: existing.namespace, selectorLabels: { ...(existing.selectorLabels ?? {}) } }
+    : {
+        kind: "platform",
+        retentionDays: config?.prometheus?.retentionDays ?? DEFAULT_RETENTION_DAYS,
+        storageGiB: config?.prometheus?.storageGiB ?? DEFAULT_PROMETHEUS_GIB,
+        ...(config?.prometheus?.storageClassName ? { storageClassName: config.prometheus.storageClassName } : {}),
+      };
+  return {
+    prometheus,
+    // With an existing Prometheus the cluster's own Grafana shows the dashboards.
+    grafana: { enabled: config?.grafana?.enabled ?? !existing },
+    gpuIdle: {
+      utilizationBelowPercent: config?.gpuIdle?.utilizationBelowPercent ?? DEFAULT_IDLE_UTILIZATION_PERCENT,
+      forMinutes: config?.gpuIdle?.forMinutes ?? DEFAULT_IDLE_ALERT_MINUTES,
     },
   };
 }
@@ -181,7 +230,14 @@ function resolveTrainingRuns(job: z.infer<typeof trainingJobSchema>, datasets: r
     team: job.team,
     queue: job.queue ?? job.team,
     priority: job.priority ?? "normal",
-    model: { ...job.model, largestLayerParameters: job.model.largestLayerParameters ?? Math.round(job.model.parameters * 0.02) },
+    model: {
+      name: job.model.name,
+      parameters: job.model.parameters,
+      hiddenSize: job.model.hiddenSize,
+      layers: job.model.layers,
+      largestLayerParameters: job.model.largestLayerParameters ?? Math.round(job.model.parameters * 0.02),
+      hub: hubAccess(job.model),
+    },
     pool: job.pool,
     nodes: job.nodes,
     dataset: job.dataset,

@@ -37,3 +37,7 @@ export type Optimizer = (typeof OPTIMIZERS)[number];
 
 export const ZERO_STAGES = [1, 2, 3] as const;
 export type ZeroStage = (typeof ZERO_STAGES)[number];
+
+/** What the idle-GPU reclaimer does with a team's idle workloads (docs/monitoring.md). */
+export const RECLAIM_MODES = ["off", "dry-run", "deactivate"] as const;
+export type ReclaimMode = (typeof RECLAIM_MODES)[number];

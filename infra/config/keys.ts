@@ -25,4 +25,5 @@ export const CONFIG_KEYS: Readonly<Record<string, { kind: KeyKind; targets: read
   trainingJobs: { kind: "json", targets: ["aws", "existing"] },
   pipelines: { kind: "json", targets: ["aws", "existing"] },
   inferenceEndpoints: { kind: "json", targets: ["aws", "existing"] },
+  monitoring: { kind: "json", targets: ["aws", "existing"] },
 };

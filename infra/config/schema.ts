@@ -19,8 +19,10 @@ import {
   PRECISIONS,
   PRIORITIES,
   PURPOSES,
+  RECLAIM_MODES,
   ZERO_STAGES,
 } from "./enums";
+import { supportedKubernetesMinors } from "../versions";
 import { didYouMean } from "./suggest";
 import { show } from "./errors";
 
@@ -125,7 +127,13 @@ const cidr = z.string({ error: (i) => `${show(i.input)} is not a CIDR block` }).
 export const clusterSchema = z.strictObject({
   /** EKS cluster name; default `llm-<stack>`. */
   name: z.string().regex(/^[a-zA-Z][-a-zA-Z0-9_]{0,99}$/, { error: (i) => `${show(i.input)} is not a valid EKS cluster name (letters, digits, '-' and '_', starting with a letter, ≤ 100)` }).optional(),
-  kubernetesVersion: z.string({ error: (i) => `${show(i.input)} is not a Kubernetes version string (quote it, e.g. "1.33")` }).regex(/^1\.\d{2}$/, { error: (i) => `${show(i.input)} is not a Kubernetes minor version (e.g. "1.33")` }),
+  kubernetesVersion: z
+    .string({ error: (i) => `${show(i.input)} is not a Kubernetes version string (quote it, e.g. "1.34")` })
+    .regex(/^1\.\d{2}$/, { error: (i) => `${show(i.input)} is not a Kubernetes minor version (e.g. "1.34")` })
+    // The autoscaler's image and chart follow the cluster's minor; only pinned, contract-tested minors run.
+    .refine((v) => !/^1\.\d{2}$/.test(v) || supportedKubernetesMinors().includes(v), {
+      error: (i) => `${show(i.input)} has no pinned cluster autoscaler (chart and image of that minor); supported: ${supportedKubernetesMinors().join(", ")}`,
+    }),
   /** CIDRs allowed to reach a public API endpoint; empty (default) keeps the endpoint private. */
   publicAccessCidrs: z
     .array(
@@ -133,6 +141,11 @@ export const clusterSchema = z.strictObject({
       { error: (i) => `${show(i.input)} is not a list of CIDR blocks` },
     )
     .optional(),
+  /**
+   * EKS AMI release every node group is pinned to (`releaseVersion`, e.g. "1.34.2-20260116");
+   * default: the newest known release of the cluster's minor that ships gpuStack.driverVersion.
+   */
+  nodeImageRelease: z.string({ error: (i) => `${show(i.input)} is not an EKS AMI release version` }).regex(/^1\.\d{2}\.\d+-\d{8}$/, { error: (i) => `${show(i.input)} is not an EKS AMI release version (<kubernetes patch>-<yyyymmdd>, e.g. "1.34.2-20260116")` }).optional(),
   /** IAM roles granted cluster-admin through EKS access entries, besides the deploying role. */
   adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: (i) => `${show(i.input)} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)` })).optional(),
 });
@@ -177,13 +190,77 @@ export const storageSchema = z.strictObject({
   claimSizeGiB: positiveInt("a size in GiB").optional(),
 });
 
+/** Shortest idle grace the reclaimer accepts: model loading and checkpoint writes idle GPUs for minutes at a time. */
+export const MIN_IDLE_GRACE_MINUTES = 30;
+
+export const reclaimSchema = z.strictObject({
+  /** off: never looked at; dry-run: idle workloads are annotated and an Event says what would happen; deactivate: also set spec.active false. */
+  mode: z.enum(RECLAIM_MODES, { error: (i) => `${show(i.input)} is not a reclaim mode (valid: ${RECLAIM_MODES.join(", ")})${didYouMean(i.input, RECLAIM_MODES)}` }).optional(),
+  /** Minutes of idle GPUs (every GPU of the workload below gpuIdle.utilizationBelowPercent) before the workload is reclaimed. */
+  idleGraceMinutes: positiveInt("a number of minutes (a whole number > 0)")
+    .refine((m) => m >= MIN_IDLE_GRACE_MINUTES, { error: (i) => `${show(i.input)} is shorter than ${MIN_IDLE_GRACE_MINUTES} minutes (loading a model or writing a checkpoint idles GPUs for minutes; use ≥ ${MIN_IDLE_GRACE_MINUTES})` })
+    .optional(),
+});
+
 export const teamSchema = z.strictObject({
   /** Team name; also its namespace. */
   name: poolName,
   /** Guaranteed GPUs per pool (Kueue nominal quota); idle quota is lent within the cohort. */
   gpuQuota: z.record(z.string(), z.number({ error: (i) => `${show(i.input)} is not a GPU count` }).int({ error: (i) => `${show(i.input)} is not a whole GPU count` }).min(0, { error: (i) => `${show(i.input)} is not a GPU count ≥ 0` })).optional(),
+  /** The idle-GPU reclaimer's policy for this team; default dry-run after 120 minutes. */
+  reclaim: reclaimSchema.optional(),
 });
 
+const k8sName = (what: string) =>
+  z.string({ error: (i) => `${show(i.input)} is not a ${what}` }).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: (i) => `${show(i.input)} is not a ${what} (lowercase letters, digits, '-' and '.')` });
+// Label keys: an optional DNS-subdomain prefix and a name of ≤ 63 characters; values ≤ 63 (Kubernetes labels).
+const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { error: (i) => `${show(i.input)} is not a label key` });
+const labelValue = z.string({ error: (i) => `${show(i.input)} is not a label value (strings only)` }).regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, { error: (i) => `${show(i.input)} is not a label value (≤ 63 letters, digits, '-', '_' or '.')` });
+
+export const monitoringSchema = z.strictObject({
+  prometheus: z
+    .strictObject({
+      /** Days of metrics kept (the platform's Prometheus). */
+      retentionDays: positiveInt("a number of days (a whole number > 0)").refine((d) => d <= 366, { error: (i) => `${show(i.input)} days is more than a year; keep long-term metrics in remote storage` }).optional(),
+      /** Size of the Prometheus volume; retention by size is set just below it. */
+      storageGiB: positiveInt("a size in GiB (a whole number > 0)").refine((g) => g >= 10, { error: (i) => `${show(i.input)} GiB is too small for a Prometheus volume (≥ 10)` }).optional(),
+      /** StorageClass of the Prometheus volume (ReadWriteOnce); default the cluster's default class. Required on-prem. */
+      storageClassName: k8sName("StorageClass name").optional(),
+      /** Use a Prometheus the cluster already runs (prometheus-operator): only monitors, rules and dashboards are created. */
+      existing: z
+        .strictObject({
+          url: z.string({ error: (i) => `${show(i.input)} is not a URL` }).regex(/^https?:\/\/[^\s/]+(:\d+)?(\/\S*)?$/, { error: (i) => `${show(i.input)} is not an http(s) URL (e.g. "http://prometheus-operated.monitoring.svc:9090")` }),
+          namespace: poolName,
+          selectorLabels: z.record(labelKey, labelValue, { error: (i) => `${show(i.input)} is not a map of labels` }).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  grafana: z.strictObject({ enabled: z.boolean({ error: (i) => `${show(i.input)} is not true or false` }) }).optional(),
+  gpuIdle: z
+    .strictObject({
+      /** A GPU below this utilization (DCGM_FI_DEV_GPU_UTIL, %) counts as idle. */
+      utilizationBelowPercent: z.number({ error: (i) => `${show(i.input)} is not a percentage` }).gt(0, { error: (i) => `${show(i.input)} is not a percentage in (0, 100]` }).max(100, { error: (i) => `${show(i.input)} is not a percentage in (0, 100]` }).optional(),
+      /** Minutes a held GPU must stay idle before GPUAllocatedIdle fires. */
+      forMinutes: positiveInt("a number of minutes (a whole number > 0)").optional(),
+    })
+    .optional(),
+});
+
+
+/** A Secret in the team's namespace holding a Hugging Face token (its name and key, never the value). */
+const hubTokenSecret = z.strictObject({
+  name: z.string({ error: (i) => `${show(i.input)} is not a Secret name` }).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: (i) => `${show(i.input)} is not a Secret name (lowercase letters, digits, '-' and '.')` }).max(253),
+  key: z.string({ error: (i) => `${show(i.input)} is not a key of the Secret` }).regex(/^[-._a-zA-Z0-9]+$/, { error: (i) => `${show(i.input)} is not a Secret key (letters, digits, '-', '_' and '.')` }),
+});
+
+/** Where a model or tokenizer comes from, and what loading it needs. */
+const hubAccess = {
+  /** Token for a gated Hugging Face repository, from a Secret the team creates (never the value in config). */
+  hubTokenSecret: hubTokenSecret.optional(),
+  /** The repository's own Python runs in the job (`trust_remote_code`): custom tokenizers such as ChatGLM's need it. */
+  trustRemoteCode: z.boolean({ error: (i) => `${show(i.input)} is not true or false` }).optional(),
+};
 
 const jobTuning = {
   maxSourceLength: positiveInt("a token count (a whole number > 0)").optional(),
@@ -209,6 +286,7 @@ export const trainingJobSchema = z.strictObject({
     layers: positiveInt("a layer count"),
     /** Parameters of the largest layer (ZeRO-3 gathers one at a time); default the embedding-sized 2 % of the model. */
     largestLayerParameters: z.number().positive().optional(),
+    ...hubAccess,
   }),
   pool: z.string({ error: (i) => `${show(i.input)} is not a pool name` }),
   nodes: positiveInt("a node count (a whole number > 0)"),
@@ -239,6 +317,7 @@ export const datasetSchema = z.strictObject({
   meanTokensPerSample: z.number({ error: (i) => `${show(i.input)} is not a token count` }).positive({ error: (i) => `${show(i.input)} is not a token count > 0` }),
   /** Tokenizer name or path, as the tokenisation image loads it. */
   tokenizer: z.string({ error: (i) => `${show(i.input)} is not a tokenizer name` }).min(1, { error: "is empty" }),
+  ...hubAccess,
   maxSourceLength: positiveInt("a token count (a whole number > 0)"),
   maxTargetLength: positiveInt("a token count (a whole number > 0)"),
   fillerWords: z.array(z.string()).optional(),
@@ -340,3 +419,12 @@ function isRegex(pattern: string): boolean {
     return false;
   }
 }
+
+export const pipelinesSchema = z.strictObject({
+  enabled: z.boolean({ error: (i) => `${show(i.input)} is not true or false` }).optional(),
+  /**
+   * Where the deployer finds Kubeflow Pipelines' kustomize manifests at the pinned release (a local
+   * directory: `npm run kfp:vendor` fills the default, or a mirror for air-gapped clusters).
+   */
+  manifestsDir: z.string({ error: (i) => `${show(i.input)} is not a directory path` }).min(1, { error: "is empty" }).refine((p) => !p.includes("://"), { error: (i) => `${show(i.input)} is a URL; give a local directory (the Kubernetes provider's kustomize v2 builds only local directories, pulumi-kubernetes#3844)` }).optional(),
+});

@@ -21,7 +21,9 @@ import {
   gpuStackSchema,
   imagesSchema,
   inferenceEndpointSchema,
+  monitoringSchema,
   networkSchema,
+  pipelinesSchema,
   storageSchema,
   teamSchema,
   trainingJobSchema,
@@ -75,7 +77,8 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
     teams: z.array(teamSchema, { error: (i) => `${show(i.input)} is not a list of teams` }).optional(),
     datasets: z.array(datasetSchema, { error: (i) => `${show(i.input)} is not a list of data sets` }).optional(),
     trainingJobs: z.array(trainingJobSchema, { error: (i) => `${show(i.input)} is not a list of training jobs` }).optional(),
-    pipelines: z.strictObject({ enabled: z.boolean({ error: (i) => `${show(i.input)} is not true or false` }) }).optional(),
+    pipelines: pipelinesSchema.optional(),
+    monitoring: monitoringSchema.optional(),
     inferenceEndpoints: z.array(inferenceEndpointSchema, { error: (i) => `${show(i.input)} is not a list of inference endpoints` }).optional(),
   });
   const parsed = shape.safeParse(decoded);

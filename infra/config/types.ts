@@ -5,9 +5,9 @@
  */
 import type { InstanceType } from "../catalog/instances";
 import type { OnpremGpu } from "../catalog/gpus";
-import type { CapacityType, DriverManager, Fabric, MigStrategy, NatMode, Optimizer, Precision, Priority, Purpose, ZeroStage } from "./enums";
+import type { CapacityType, DriverManager, Fabric, MigStrategy, NatMode, Optimizer, Precision, Priority, Purpose, ReclaimMode, ZeroStage } from "./enums";
 
-export type { CapacityType, Fabric, Purpose, Target } from "./enums";
+export type { CapacityType, Fabric, Purpose, ReclaimMode, Target } from "./enums";
 
 export interface GpuStackSpec {
   readonly driverVersion: string;
@@ -55,10 +55,46 @@ export interface ExistingNodePoolSpec extends NodePoolCommon {
 
 export type NodePoolSpec = AwsNodePoolSpec | ExistingNodePoolSpec;
 
+/** What the idle-GPU reclaimer may do with a team's workloads. */
+export interface ReclaimSpec {
+  readonly mode: ReclaimMode;
+  /** Minutes a workload's GPUs must have been idle (all of them, the whole time) before it is reclaimed. */
+  readonly idleGraceMinutes: number;
+}
+
 export interface TeamSpec {
   readonly name: string;
   /** Nominal GPUs per pool name. */
   readonly gpuQuota: Readonly<Record<string, number>>;
+  readonly reclaim: ReclaimSpec;
+}
+
+/** The Prometheus the platform installs (kube-prometheus-stack) ... */
+export interface PlatformPrometheusSpec {
+  readonly kind: "platform";
+  readonly retentionDays: number;
+  readonly storageGiB: number;
+  /** Undefined: the cluster's default StorageClass. */
+  readonly storageClassName?: string;
+}
+
+/** ... or one the cluster already runs: only monitors, rules and dashboards are created. */
+export interface ExistingPrometheusSpec {
+  readonly kind: "existing";
+  /** Its in-cluster query URL (e.g. http://prometheus-operated.monitoring.svc:9090). */
+  readonly url: string;
+  /** Its namespace: the platform's monitors, rules and dashboards go there (always within its selectors' reach). */
+  readonly namespace: string;
+  /** Labels its serviceMonitorSelector, podMonitorSelector and ruleSelector match (the release-label gotcha). */
+  readonly selectorLabels: Readonly<Record<string, string>>;
+}
+
+export interface MonitoringSpec {
+  readonly prometheus: PlatformPrometheusSpec | ExistingPrometheusSpec;
+  /** Grafana with the platform's Prometheus; with an existing one, its Grafana's sidecar picks up the dashboards. */
+  readonly grafana: { readonly enabled: boolean };
+  /** GPUAllocatedIdle: a GPU held by a pod below this utilization for this long. */
+  readonly gpuIdle: { readonly utilizationBelowPercent: number; readonly forMinutes: number };
 }
 
 export interface JobTuning {
@@ -81,7 +117,7 @@ export interface TrainingRunSpec extends JobTuning {
   readonly team: string;
   readonly queue: string;
   readonly priority: Priority;
-  readonly model: { readonly name: string; readonly parameters: number; readonly hiddenSize: number; readonly layers: number; readonly largestLayerParameters: number };
+  readonly model: { readonly name: string; readonly parameters: number; readonly hiddenSize: number; readonly layers: number; readonly largestLayerParameters: number; readonly hub: HubAccess };
   readonly pool: string;
   readonly nodes: number;
   readonly dataset: string;
@@ -92,6 +128,12 @@ export interface TrainingRunSpec extends JobTuning {
   readonly command: readonly string[];
 }
 
+/** What loading a model or tokenizer needs: a token Secret for gated repositories, and whether its own code runs. */
+export interface HubAccess {
+  readonly tokenSecret?: { readonly name: string; readonly key: string };
+  readonly trustRemoteCode: boolean;
+}
+
 export interface DatasetSpec {
   readonly name: string;
   readonly version: string;
@@ -100,6 +142,7 @@ export interface DatasetSpec {
   readonly samples: number;
   readonly meanTokensPerSample: number;
   readonly tokenizer: string;
+  readonly hub: HubAccess;
   readonly maxSourceLength: number;
   readonly maxTargetLength: number;
   readonly fillerWords: readonly string[];
@@ -184,7 +227,8 @@ interface SpecCommon {
   readonly datasets: readonly DatasetSpec[];
   /** Every declared training job and variant, resolved. */
   readonly trainingRuns: readonly TrainingRunSpec[];
-  readonly pipelines: { readonly enabled: boolean };
+  readonly pipelines: { readonly enabled: boolean; readonly manifestsDir: string };
+  readonly monitoring: MonitoringSpec;
   readonly inferenceEndpoints: readonly InferenceEndpointSpec[];
 }
 
@@ -204,6 +248,8 @@ export interface AwsPlatformSpec extends SpecCommon {
     /** Empty: the API endpoint is private only. */
     readonly publicAccessCidrs: readonly string[];
     readonly adminRoleArns: readonly string[];
+    /** EKS AMI release every node group is pinned to (its NVIDIA AMI ships the stack's driver). */
+    readonly nodeImageRelease: string;
   };
 }
 

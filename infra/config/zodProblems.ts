@@ -4,7 +4,7 @@ import type { Target } from "./enums";
 import type { ConfigProblem } from "./errors";
 import { show } from "./errors";
 import { configKey as key } from "./keys";
-import { awsNodePoolSchema, clusterSchema, existingNodePoolSchema, gpuStackSchema, imagesSchema, inferenceEndpointSchema, networkSchema } from "./schema";
+import { awsNodePoolSchema, clusterSchema, existingNodePoolSchema, gpuStackSchema, imagesSchema, inferenceEndpointSchema, monitoringSchema, networkSchema, reclaimSchema } from "./schema";
 import { didYouMean } from "./suggest";
 
 export function toProblem(issue: z.core.$ZodIssue, input: Record<string, unknown>, target: Target): ConfigProblem {
@@ -36,8 +36,18 @@ const KEYS_BY_PATH: Record<string, readonly string[]> = {
   network: Object.keys(networkSchema.shape),
 };
 
+/** The keys of the object schema at `path` under `schema` (optional wrappers unwrapped). */
+function keysOf(schema: z.ZodType | undefined, path: readonly PropertyKey[]): readonly string[] {
+  const unwrap = (s: z.ZodType | undefined) => (s instanceof z.ZodOptional ? (s.unwrap() as z.ZodType) : s);
+  let at = unwrap(schema);
+  for (const key of path) at = unwrap(at instanceof z.ZodObject ? (at.shape as Record<string, z.ZodType>)[String(key)] : undefined);
+  return at instanceof z.ZodObject ? Object.keys(at.shape) : [];
+}
+
 function knownKeysAt(path: readonly PropertyKey[], target: Target): readonly string[] {
   if (path[0] === "nodePools") return Object.keys((target === "aws" ? awsNodePoolSchema : existingNodePoolSchema).shape);
+  if (path[0] === "monitoring") return keysOf(monitoringSchema, path.slice(1));
+  if (path[0] === "teams" && path[2] === "reclaim") return Object.keys(reclaimSchema.shape);
   if (path[0] === "inferenceEndpoints") {
     const nested: Record<string, z.ZodObject> = {
       model: inferenceEndpointSchema.shape.model,
@@ -57,7 +67,7 @@ function requiredHint(path: readonly PropertyKey[]): string {
     gpuStack: " ({ driverVersion, cudaVersion, pytorchVersion, deepspeedVersion })",
     images: ' ({ registry: "<host>/<path>" } where the aligned images are pushed)',
     nodePools: " (a list of node pools)",
-    cluster: " ({ kubernetesVersion: \"1.33\", ... })",
+    cluster: " ({ kubernetesVersion: \"1.34\", ... })",
     kubernetesVersion: ' (e.g. "1.33")',
   };
   return hints[String(path[path.length - 1])] ?? "";

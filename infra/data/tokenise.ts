@@ -30,6 +30,8 @@ export interface TokeniseJobConfig {
   readonly rawPath: string;
   readonly shardDir: string;
   readonly parallelism: number;
+  /** How the job loads the tokenizer (not part of the shards' identity: it does not change the tokens). */
+  readonly loading: { readonly trustRemoteCode: boolean; readonly offline: boolean };
 }
 
 /** JSON with object keys sorted and no whitespace (Python: json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)). */
@@ -69,5 +71,7 @@ export function tokeniseJobConfig(spec: Pick<PlatformSpec, "nodePools">, dataset
     rawPath: dataset.rawPath,
     shardDir: `shards/${dataset.name}/${key}`,
     parallelism: dataset.tokeniseParallelism ?? worldSize,
+    // A staged copy never touches the hub (air-gapped clusters have none to reach).
+    loading: { trustRemoteCode: dataset.hub.trustRemoteCode, offline: dataset.tokenizer.startsWith(`${DATA_ROOT}/`) },
   };
 }

@@ -3,7 +3,10 @@
  * the pinned chart's values.yaml).
  */
 import type { PlatformSpec } from "../config/types";
+import { DCGM_METRICS_CONFIGMAP } from "../monitoring/dcgmCounters";
 import { GPU_TOLERATION } from "../nodes/labels";
+
+export const GPU_OPERATOR_NAMESPACE = "gpu-operator";
 
 export function gpuOperatorValues(spec: PlatformSpec) {
   const { gpuStack } = spec;
@@ -30,7 +33,16 @@ export function gpuOperatorValues(spec: PlatformSpec) {
     toolkit: { enabled: !nodeImageHasToolkit },
     devicePlugin: { enabled: true },
     gfd: { enabled: true },
-    dcgmExporter: { enabled: true },
+    dcgmExporter: {
+      enabled: true,
+      // The platform's collectors file (fault counters on); the operator reads it from this ConfigMap
+      // in its own namespace (values.yaml dcgmExporter.config, documented there in a comment).
+      config: { name: DCGM_METRICS_CONFIGMAP },
+      // The platform scrapes the exporter with its own ServiceMonitor (pod attribution, pool label,
+      // created after the CRD exists); the operator's would scrape it twice, or silently not at all
+      // when it starts before the CRD (controllers/object_controls.go skips a missing CRD).
+      serviceMonitor: { enabled: false },
+    },
     mig: { strategy: gpuStack.migStrategy },
     migManager: { enabled: gpuStack.migStrategy !== "none" },
   };

@@ -1,13 +1,14 @@
 /**
  * An endpoint's Kubernetes objects as plain manifests (pure): the vLLM Deployment, its Service (the
  * stable address the compliance gateway will call), ServiceAccount, PodDisruptionBudget and the
- * ServiceMonitor that lets Prometheus scrape vLLM's queue metrics.
+ * ServiceMonitor that lets the stack's Prometheus scrape vLLM's queue metrics.
  */
 import type { PlatformSpec, ServedModelSpec } from "../config/types";
 import { ENDPOINT_LABEL, ENDPOINT_PLAN_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, TEAM_LABEL } from "../metadata";
 import { GPU_TOLERATION, poolNodeSelector } from "../nodes/labels";
 import { GPU_RESOURCE } from "../fabric/profile";
 import { SHARED_DATA_CLAIM } from "../storage/values";
+import { monitoringNamespace, monitorLabels } from "../monitoring/prometheus";
 import { EndpointPlan, vllmName } from "./endpoints";
 import { HEALTH_PATH, LORA_DIR, METRICS_PATH, MODEL_DIR, VLLM_PORT, VLLM_PORT_NAME, vllmEnv, vllmServeArgs } from "./vllmServer";
 
@@ -195,24 +196,17 @@ export function vllmDisruptionBudget(plan: EndpointPlan) {
 
 export const MONITORING_API = "monitoring.coreos.com/v1";
 
-/** Where a ServiceMonitor goes and what labels it carries so the stack's Prometheus selects it. */
-export interface MonitorPlacement {
-  readonly namespace: string;
-  readonly labels: Readonly<Record<string, string>>;
-}
-
 /**
- * vLLM's /metrics for Prometheus. By default it sits beside the Service with no selector label: the
- * monitoring layer's Prometheus selects every ServiceMonitor in the cluster
- * (serviceMonitorSelectorNilUsesHelmValues: false). A placement (the monitoring layer's namespace
- * and labels, e.g. for an existing Prometheus with narrower selectors) moves it; namespaceSelector
- * still points at the team's namespace.
+ * vLLM's /metrics for Prometheus, placed as the monitoring layer places every platform monitor: in
+ * the Prometheus's namespace, which its selectors always reach, with the labels it selects on
+ * (monitorLabels: `release: kube-prometheus-stack`, or an existing Prometheus's configured labels);
+ * namespaceSelector points at the team's namespace.
  */
-export function vllmServiceMonitor(plan: EndpointPlan, placement?: MonitorPlacement) {
+export function vllmServiceMonitor(spec: Pick<PlatformSpec, "monitoring">, plan: EndpointPlan) {
   return {
     apiVersion: MONITORING_API,
     kind: "ServiceMonitor",
-    metadata: { name: vllmName(plan.endpoint.name), namespace: placement?.namespace ?? plan.endpoint.team, labels: { ...endpointLabels(plan), ...(placement?.labels ?? {}) } },
+    metadata: { name: vllmName(plan.endpoint.name), namespace: monitoringNamespace(spec), labels: { ...endpointLabels(plan), ...monitorLabels(spec) } },
     spec: {
       selector: { matchLabels: selectorLabels(plan.endpoint.name) },
       namespaceSelector: { matchNames: [plan.endpoint.team] },

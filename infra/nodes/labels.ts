@@ -27,6 +27,13 @@ export function isGpuPool(pool: NodePoolSpec): boolean {
   return gpusPerNode(pool) > 0;
 }
 
+/**
+ * The label the cluster autoscaler's AWS provider reads to know a node has GPUs, so it waits for the
+ * device plugin instead of scaling up again while `nvidia.com/gpu` is still 0 (kubernetes/autoscaler
+ * cluster-autoscaler/cloudprovider/aws/README.md, "GPU Node Groups"; aws_cloud_provider.go GPULabel).
+ */
+export const AWS_ACCELERATOR_LABEL = "k8s.amazonaws.com/accelerator";
+
 export function poolLabels(pool: NodePoolSpec): Record<string, string> {
   const gpu = gpuModelOf(pool);
   return {
@@ -34,6 +41,7 @@ export function poolLabels(pool: NodePoolSpec): Record<string, string> {
     [PURPOSE_LABEL]: pool.purpose,
     [FABRIC_LABEL]: pool.fabric,
     ...(gpu ? { [GPU_LABEL]: gpu } : {}),
+    ...(gpu && pool.kind === "aws" ? { [AWS_ACCELERATOR_LABEL]: `nvidia-${gpu.toLowerCase()}` } : {}),
   };
 }
 

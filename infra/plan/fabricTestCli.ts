@@ -9,7 +9,7 @@ import { stringify } from "yaml";
 import { ConfigError } from "../config/errors";
 import { parseSpec } from "../config/spec";
 import { platformImages } from "../images";
-import { trainingGpuPools } from "../queues/kueue";
+import { trainingGpuPools } from "../queues/pools";
 import { ncclAcceptanceTrainJob, poolBusBandwidthFloorGBps } from "../training/ncclAcceptance";
 import { readStackConfig } from "./stackConfig";
 

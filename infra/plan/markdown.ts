@@ -12,14 +12,23 @@ import { datasetShardPlan, datasetWorldSize } from "../data/datasets";
 import { formatBytes } from "../data/shardPlan";
 import { tokeniseJobConfig } from "../data/tokenise";
 import { platformImages } from "../images";
-import { trainingGpuPools } from "../queues/kueue";
+import { trainingGpuPools } from "../queues/pools";
 import { poolBusBandwidthFloorGBps } from "../training/ncclAcceptance";
 import { planTrainingRun, runtimeName } from "../training/runtime";
 import { SHARED_DATA_CLAIM } from "../storage/values";
 import { formatUsd as usd } from "../cost/model";
-import { gpuModelOf, gpusPerNode } from "../nodes/labels";
+import { gpuModelOf, gpusPerNode, isGpuPool } from "../nodes/labels";
+import { alertRules } from "../monitoring/alerts";
+import { dashboards } from "../monitoring/dashboards";
+import { scrapedSeries } from "../monitoring/dcgmCounters";
+import { MONITORING_NAMESPACE, prometheusQueryUrl, prometheusStorageClassName } from "../monitoring/prometheus";
+import { criticalPath } from "../review/criticalPath";
+import { blocking } from "../review/dataLoss";
+import { PlanDiff } from "../review/diff";
+import { renderChanges, renderDeployTime } from "../review/markdown";
+import { CHARTS } from "../versions";
 import { inferenceSection } from "./inferenceMarkdown";
-import { StackPlan } from "./plan";
+import { planJson, StackPlan } from "./plan";
 import { RecordedResource } from "./record";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -40,19 +49,49 @@ export function summaryLine(plan: StackPlan): string {
   );
 }
 
-export function renderMarkdown(plans: readonly StackPlan[], failures: readonly { stack: string; message: string }[] = []): string {
+/**
+ * `reviews`: each stack's diff against its baseline plan (`--baseline`); its "Changes" section
+ * comes first in the stack's part of the report.
+ */
+export function renderMarkdown(plans: readonly StackPlan[], failures: readonly { stack: string; message: string }[] = [], reviews: ReadonlyMap<string, PlanDiff> = new Map()): string {
   const parts: string[] = [];
   for (const f of failures) {
     parts.push(`## ❌ ${f.stack}: config errors\n\n\`\`\`\n${f.message}\n\`\`\`\n`);
   }
-  for (const plan of plans) parts.push(renderStack(plan));
+  for (const plan of plans) parts.push(renderStack(plan, reviews.get(plan.stack)));
   return parts.join("\n");
 }
 
-function renderStack(plan: StackPlan): string {
+/**
+ * The pull-request comment: per stack the summary, what changes against the baseline (first), the
+ * mandatory findings and the deploy time — short enough for GitHub's 65,536-character comment
+ * limit; the full report (`--markdown`) goes to the workflow's artifacts.
+ */
+export function renderComment(plans: readonly StackPlan[], failures: readonly { stack: string; message: string }[] = [], reviews: ReadonlyMap<string, PlanDiff> = new Map()): string {
+  const parts: string[] = [];
+  for (const f of failures) parts.push(`## ❌ ${f.stack}: config errors\n\n\`\`\`\n${f.message}\n\`\`\`\n`);
+  for (const plan of plans) {
+    const review = reviews.get(plan.stack);
+    const mandatory = plan.policies.filter((v) => v.enforcement === "mandatory");
+    const status = mandatory.length > 0 || (review && blocking(review.findings).length > 0) ? "❌" : "✅";
+    const out = [`## ${status} ${plan.stack}`, "", `**${summaryLine(plan)}**`, ""];
+    if (review) out.push(...renderChanges(review));
+    if (mandatory.length > 0) {
+      out.push("### Mandatory policy violations", "", "| policy | resource | message |", "|---|---|---|");
+      for (const v of mandatory) out.push(`| ${v.policy} | ${v.urn ? cell(label(v.urn)) : "stack"} | ${cell(v.message)} |`);
+      out.push("");
+    }
+    out.push(...renderDeployTime(criticalPath(planJson(plan).resources)));
+    parts.push(out.join("\n"));
+  }
+  return parts.join("\n");
+}
+
+function renderStack(plan: StackPlan, review?: PlanDiff): string {
   const mandatory = plan.policies.filter((v) => v.enforcement === "mandatory");
-  const status = mandatory.length > 0 ? "❌" : "✅";
+  const status = mandatory.length > 0 || (review && blocking(review.findings).length > 0) ? "❌" : "✅";
   const out: string[] = [`## ${status} ${plan.stack}`, "", `**${summaryLine(plan)}**`, ""];
+  if (review) out.push(...renderChanges(review));
 
   out.push("### Node pools", "", "| pool | purpose | node type | GPUs/node | fabric | network/node | per GPU | nodes min/desired/max |", "|---|---|---|---|---|---|---|---|");
   const profiles = plan.spec.nodePools.map(fabricProfile);
@@ -86,6 +125,7 @@ function renderStack(plan: StackPlan): string {
 
   out.push(...storageSection(plan));
   out.push(...trainingSection(plan));
+  out.push(...monitoringSection(plan));
   out.push(...inferenceSection(plan));
 
   out.push("### Policies", "");
@@ -109,6 +149,8 @@ function renderStack(plan: StackPlan): string {
   out.push(`| **total** | | **${usd(cost.monthly.min)}**${mark(cost.monthly.min)} | **${usd(cost.monthly.expected)}**${mark(cost.monthly.expected)} | **${usd(cost.monthly.max)}**${mark(cost.monthly.max)} |`);
   out.push(`| budget | llm-platform:budgetUsdPerMonth | ${usd(budget)} | ${usd(budget)} | ${usd(budget)} |`, "");
   if (cost.unpriced.length > 0) out.push(`Not priced (usage-based or unknown to the model): ${cost.unpriced.map((u) => `\`${label(u)}\``).join(", ")}`, "");
+
+  out.push(...renderDeployTime(criticalPath(planJson(plan).resources)));
 
   out.push("### Resources by component", "");
   for (const [component, members] of groupByComponent(plan.resources)) {
@@ -162,6 +204,32 @@ function trainingSection(plan: StackPlan): string[] {
     out.push(`- **${run.team}/${run.name}**: ${run.model.name} on ${run.nodes} × ${run.pool} (${runPlan.worldSize} ranks), source/target ${run.maxSourceLength}/${run.maxTargetLength}, batch ${run.microBatchSize} × ${runPlan.gradientAccumulationSteps} × ${runPlan.worldSize} = ${run.microBatchSize * runPlan.gradientAccumulationSteps * runPlan.worldSize}; ZeRO stage ${runPlan.stage}${run.zeroStage ? " (forced)" : ""} — ${runPlan.zero.explanation} Shards: ${runPlan.shardDir}`);
   }
   if (spec.trainingRuns.length > 0) out.push("");
+  return out;
+}
+
+/** Monitoring: whose Prometheus, the series scraped, the alerts and thresholds, the dashboards, each team's reclamation policy. */
+function monitoringSection(plan: StackPlan): string[] {
+  const { spec } = plan;
+  const { prometheus, gpuIdle } = spec.monitoring;
+  const hasKueue = trainingGpuPools(spec).length > 0 && spec.teams.length > 0;
+  const out = ["### Monitoring", ""];
+  out.push(prometheus.kind === "platform"
+    ? `kube-prometheus-stack ${CHARTS.kubePrometheusStack.version} in \`${MONITORING_NAMESPACE}\`: ${prometheus.retentionDays} days on a ${prometheus.storageGiB} GiB volume (${prometheusStorageClassName(spec) ?? "the cluster's default StorageClass"}), Grafana ${spec.monitoring.grafana.enabled ? "with a generated admin password, reached by kubectl port-forward" : "off"}; queries at \`${prometheusQueryUrl(spec)}\`.`
+    : `The cluster's own Prometheus at \`${prometheus.url}\` (monitors, rules and dashboards in \`${prometheus.namespace}\`, labelled ${Object.entries(prometheus.selectorLabels).map(([k, v]) => `\`${k}=${v}\``).join(", ") || "without selector labels"}).`, "");
+  if (spec.nodePools.some(isGpuPool)) {
+    out.push(`DCGM series scraped (pod, namespace, node and pool on each): ${scrapedSeries().map((m) => `\`${m}\``).join(", ")}.`, "");
+  }
+  out.push("| alert | severity | fires when |", "|---|---|---|");
+  for (const rule of alertRules(spec)) out.push(`| ${rule.alert} | ${rule.severity} | ${cell(rule.threshold)} |`);
+  out.push("", `Dashboards: ${dashboards(spec, hasKueue).map((d) => d.title).join("; ")}${hasKueue ? "; KueueViz (kubectl port-forward)" : ""}.`, "");
+  if (hasKueue && spec.teams.length > 0) {
+    out.push(`| team | idle-GPU reclamation (idle: every GPU below ${gpuIdle.utilizationBelowPercent} %) |`, "|---|---|");
+    for (const team of spec.teams) {
+      const { mode, idleGraceMinutes } = team.reclaim;
+      out.push(`| ${team.name} | ${mode === "off" ? "off" : mode === "dry-run" ? `dry-run: annotated and reported after ${idleGraceMinutes} min idle, never deactivated` : `deactivated after ${idleGraceMinutes} min idle (quota returns to the cohort)`} |`);
+    }
+    out.push("");
+  }
   return out;
 }
 

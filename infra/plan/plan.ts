@@ -12,6 +12,7 @@ import { inferenceReport } from "../inference/report";
 import main from "../index";
 import { recordProgram, RecordedResource, stackUrn } from "./record";
 import { readProject, readStackConfig } from "./stackConfig";
+import type { PlanDocument } from "../review/planDocument";
 
 export interface StackPlan {
   readonly stack: string;
@@ -42,7 +43,8 @@ export async function planStack(projectDir: string, stack: string, options: Plan
     if (e instanceof ConfigError) return { ok: false, stack, error: e };
     throw e;
   }
-  const recorded = await recordProgram(project.name, raw, main, options.deployedOutputs);
+  // Offline: the program runs as `pulumi up` would, minus the deployer-side files it checks for (vendored manifests).
+  const recorded = await recordProgram(project.name, raw, () => main({ offline: true }), options.deployedOutputs);
   const stackResource: RecordedResource = {
     urn: stackUrn(project.name, stack),
     type: "pulumi:pulumi:Stack",
@@ -50,6 +52,8 @@ export async function planStack(projectDir: string, stack: string, options: Plan
     custom: false,
     inputs: {},
     options: { protect: false, retainOnDelete: false, dependsOn: [], ignoreChanges: [], deleteBeforeReplace: false },
+    inputDependencies: [],
+    propertyDependencies: {},
   };
   const resources = [stackResource, ...recorded.resources];
   const { violations } = await runPolicies(allPolicies, resources);
@@ -58,11 +62,22 @@ export async function planStack(projectDir: string, stack: string, options: Plan
   return { ok: true, plan: { stack, spec, resources, policies: mandatoryFirst, policyCount: allPolicies.length, cost, elapsedMs: Date.now() - started } };
 }
 
-/** The public JSON contract of one stack's plan (CI jobs and dashboards read it). */
-export function planJson(plan: StackPlan) {
+/** The public JSON contract of one stack's plan (CI jobs, dashboards and `--baseline` read it). */
+export function planJson(plan: StackPlan): PlanDocument {
   return {
     stack: plan.stack,
-    resources: plan.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: r.inputs, options: r.options })),
+    resources: plan.resources.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent ?? null,
+      inputs: r.inputs,
+      options: r.options,
+      // Added after the first contract (optional for readers of older plans): implicit dependencies.
+      custom: r.custom,
+      inputDependencies: r.inputDependencies,
+      propertyDependencies: r.propertyDependencies,
+    })),
     policies: plan.policies.map((v) => ({ policy: v.policy, enforcement: v.enforcement, urn: v.urn ?? null, message: v.message })),
     cost: plan.cost,
     inference: inferenceReport(plan.spec),

@@ -25,6 +25,7 @@ interface Seen {
   resource: pulumi.Resource;
   type: string;
   name: string;
+  props: Record<string, unknown>;
   opts: pulumi.CustomResourceOptions & pulumi.ComponentResourceOptions;
 }
 
@@ -69,7 +70,7 @@ async function recordUnderMocks(
   let programError: unknown;
   const outputs = await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
-      seen.push({ resource: args.resource, type: args.type, name: args.name, opts: args.opts as Seen["opts"] });
+      seen.push({ resource: args.resource, type: args.type, name: args.name, props: (args.props ?? {}) as Record<string, unknown>, opts: args.opts as Seen["opts"] });
       return undefined; // observe only
     });
     try {
@@ -94,12 +95,14 @@ async function recordUnderMocks(
   }
 
   const rootUrn = stackUrn(project, config.stack);
+  const urnByResource = new Map(await Promise.all(seen.map(async (s) => [s.resource, await urnOf(s.resource)] as const)));
   const resources = await Promise.all(
     seen.map(async (s): Promise<RecordedResource> => {
       const dependsOn = await resolveDependsOn(s.opts.dependsOn);
       const custom = pulumi.CustomResource.isInstance(s.resource);
+      const propertyDependencies = await inputDependencyUrns(s.props, s.resource, urnByResource);
       return {
-        urn: await urnOf(s.resource),
+        urn: urnByResource.get(s.resource)!,
         type: s.type,
         name: s.name,
         parent: s.opts.parent ? await urnOf(s.opts.parent) : rootUrn,
@@ -113,6 +116,8 @@ async function recordUnderMocks(
           ignoreChanges: s.opts.ignoreChanges ?? [],
           deleteBeforeReplace: s.opts.deleteBeforeReplace === true,
         },
+        inputDependencies: [...new Set(Object.values(propertyDependencies).flat())].sort(),
+        propertyDependencies,
       };
     }),
   );
@@ -125,6 +130,47 @@ async function resolveDependsOn(dependsOn: pulumi.Input<pulumi.Input<pulumi.Reso
     pulumi.output(dependsOn as pulumi.Input<pulumi.Resource | pulumi.Resource[]>).apply((v) => resolve(([] as pulumi.Resource[]).concat(v as pulumi.Resource | pulumi.Resource[]))),
   );
   return Promise.all(list.map(urnOf));
+}
+
+/**
+ * Where each Output (or resource reference) sits in a resource's inputs and which resources it
+ * comes from. `Output.allResources()` / `resources()` are the SDK's own record of an Output's
+ * dependencies; they are internal (the SDK's `getAllResources` in output.js, @pulumi/pulumi 3.276,
+ * does exactly this and is what `serializeProperty` uses to build the engine's
+ * propertyDependencies), so a later SDK may rename them: then this returns no dependencies and the
+ * plan's dependency graph falls back to dependsOn and parents.
+ */
+async function inputDependencyUrns(props: Record<string, unknown>, self: pulumi.Resource, urns: ReadonlyMap<pulumi.Resource, string>): Promise<Record<string, string[]>> {
+  // Walk synchronously, collecting the Outputs and resource references by path; await them together.
+  const outputs: { at: string; value: unknown }[] = [];
+  const walk = (value: unknown, at: string, depth: number): void => {
+    if (value === null || value === undefined || typeof value !== "object" || depth > 12) return;
+    if (pulumi.Output.isInstance(value) || pulumi.Resource.isInstance(value) || value instanceof Promise) {
+      outputs.push({ at, value });
+      return;
+    }
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`, depth + 1));
+    else for (const [k, v] of Object.entries(value)) walk(v, at ? `${at}.${k}` : k, depth + 1);
+  };
+  for (const [key, value] of Object.entries(props)) walk(value, key, 0);
+  const found: Record<string, string[]> = {};
+  await Promise.all(
+    outputs.map(async ({ at, value }) => {
+      let resources: Iterable<pulumi.Resource> = [];
+      if (pulumi.Resource.isInstance(value)) resources = [value];
+      else if (pulumi.Output.isInstance(value)) {
+        const output = value as unknown as { allResources?: () => Promise<Set<pulumi.Resource>>; resources?: () => Set<pulumi.Resource> };
+        resources = typeof output.allResources === "function" ? await output.allResources() : (output.resources?.() ?? []);
+      } else {
+        const nested = await inputDependencyUrns({ [at]: await value }, self, urns);
+        for (const [path, list] of Object.entries(nested)) found[path] = [...new Set([...(found[path] ?? []), ...list])].sort();
+        return;
+      }
+      const list = [...resources].filter((r) => r !== self).map((r) => urns.get(r)).filter((u): u is string => u !== undefined);
+      if (list.length > 0) found[at] = [...new Set([...(found[at] ?? []), ...list])].sort();
+    }),
+  );
+  return Object.fromEntries(Object.entries(found).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {

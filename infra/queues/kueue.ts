@@ -6,11 +6,16 @@
  */
 import { stringify } from "yaml";
 import type { NodePoolSpec, PlatformSpec } from "../config/types";
-import { GPU_TAINT, GPU_TOLERATION, gpusPerNode, isGpuPool, poolNodeSelector } from "../nodes/labels";
+import { GPU_TAINT, GPU_TOLERATION, gpusPerNode, poolNodeSelector } from "../nodes/labels";
+import { trainingGpuPools } from "./pools";
+import { podsReadyTimeoutMinutes } from "./podsReady";
 import { EFA_RESOURCE, GPU_RESOURCE, RDMA_RESOURCE_PREFIX } from "../fabric/profile";
 import { workerCpuMemory } from "../training/runtime";
 
 export const KUEUE_API = "kueue.x-k8s.io/v1beta2";
+export const KUEUE_NAMESPACE = "kueue-system";
+/** The Helm release name; the chart names its objects after it (charts/kueue/templates/_helpers.tpl kueue.fullname). */
+export const KUEUE_RELEASE = "kueue";
 export const COHORT = "llm-platform";
 export { PRIORITY_LABEL, QUEUE_LABEL } from "./labels";
 export const PRIORITY_VALUES = { high: 1000, normal: 100, low: 10 } as const;
@@ -20,9 +25,6 @@ export const EXCLUDED_RESOURCE_PREFIXES = [`${EFA_RESOURCE.split("/")[0]}/`, "hu
 
 export const flavorName = (pool: string) => `pool-${pool}`;
 
-export function trainingGpuPools(spec: Pick<PlatformSpec, "nodePools">): NodePoolSpec[] {
-  return spec.nodePools.filter((p) => p.purpose === "training" && isGpuPool(p));
-}
 
 export function resourceFlavor(pool: NodePoolSpec) {
   return {
@@ -98,17 +100,50 @@ export function workloadPriorityClasses() {
 }
 
 /** Kueue's manager configuration: TrainJob integration on, device resources excluded, all-or-nothing admission. */
-export function kueueManagerConfig(): string {
+export function kueueManagerConfig(spec: Pick<PlatformSpec, "nodePools">): string {
   return stringify({
     apiVersion: "config.kueue.x-k8s.io/v1beta2",
     kind: "Configuration",
     health: { healthProbeBindAddress: ":8081" },
-    metrics: { bindAddress: ":8443" },
+    // Per-ClusterQueue quota and usage series (kueue_cluster_queue_nominal_quota, _resource_usage, …) for
+    // the team dashboard; off by default (apis/config/v1beta2 configuration_types.go EnableClusterQueueResources).
+    metrics: { bindAddress: ":8443", enableClusterQueueResources: true },
     webhook: { port: 9443 },
     leaderElection: { leaderElect: true, resourceName: "c1f6bfd2.kueue.x-k8s.io" },
     // A multi-node job holds GPUs only once all its pods run: no half-admitted jobs deadlocking the pool.
-    waitForPodsReady: { timeout: "10m", blockAdmission: true },
+    // Sized from the slowest training pool (boot, image pull, start): see podsReady.ts.
+    waitForPodsReady: { timeout: `${podsReadyTimeoutMinutes(spec)}m`, blockAdmission: true },
     integrations: { frameworks: ["batch/job", "jobset.x-k8s.io/jobset", "trainer.kubeflow.org/trainjob"] },
     resources: { excludeResourcePrefixes: [...EXCLUDED_RESOURCE_PREFIXES] },
   });
+}
+
+/** Local ports for `kubectl port-forward` to KueueViz's frontend and backend (the upstream INSTALL.md's). */
+export const KUEUEVIZ_FRONTEND_PORT = 8080;
+export const KUEUEVIZ_BACKEND_PORT = 8081;
+
+/**
+ * KueueViz, reachable only through `kubectl port-forward` (the same access rule as Grafana: no
+ * Ingress, ClusterIP Services, Kubernetes RBAC on pods/portforward). The chart's defaults create two
+ * Ingresses (values.yaml kueueViz.*.ingress.enabled: true); the frontend's websocket URL is built
+ * from the backend ingress host (templates/kueueviz/frontend-configmap.yaml), so it names the
+ * port-forwarded backend, and the backend accepts that origin (cmd/kueueviz/INSTALL.md at v0.19.2).
+ */
+export function kueueVizValues() {
+  const ingressOff = { enabled: false, tlsEnabled: false, tlsSecretName: "" };
+  return {
+    enableKueueViz: true,
+    kueueViz: {
+      backend: {
+        env: [{ name: "KUEUEVIZ_ALLOWED_ORIGINS", value: `http://localhost:${KUEUEVIZ_FRONTEND_PORT}` }],
+        ingress: { ...ingressOff, host: `localhost:${KUEUEVIZ_BACKEND_PORT}` },
+      },
+      frontend: { ingress: ingressOff },
+    },
+  };
+}
+
+/** Values for the Kueue chart (checked against the pinned values.yaml). */
+export function kueueValues(spec: Pick<PlatformSpec, "nodePools">) {
+  return { managerConfig: { controllerManagerConfigYaml: kueueManagerConfig(spec) }, ...kueueVizValues() };
 }

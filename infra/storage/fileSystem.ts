@@ -4,6 +4,8 @@
  * to S3. The program exports the identity as a stack output and compares the next plan against it.
  */
 import type { AwsPlatformSpec } from "../config/types";
+import { AWS_TYPES } from "../resourceTypes";
+import { forcedChanges } from "../review/replacement";
 
 export interface FileSystemIdentity {
   readonly deploymentType: string;
@@ -34,17 +36,36 @@ export function fileSystemIdentity(spec: AwsPlatformSpec): FileSystemIdentity | 
 
 export const dataKeyAlias = (stack: string) => `alias/llm-platform-${stack}-data`;
 
+/** The identity as the file system's inputs, so the replacement table (one rule for every check) can read it. */
+function identityAsInputs(identity: FileSystemIdentity): Record<string, unknown> {
+  return {
+    deploymentType: identity.deploymentType,
+    storageType: identity.storageType,
+    // One subnet per AZ: another AZ is another subnet.
+    subnetIds: `private subnet in ${identity.availabilityZone}`,
+    kmsKeyId: identity.kmsKeyAlias,
+    fileSystemTypeVersion: identity.fileSystemTypeVersion,
+    storageCapacity: identity.storageCapacityGiB,
+  };
+}
+
+const IDENTITY_FIELD: Readonly<Record<string, keyof FileSystemIdentity>> = {
+  deploymentType: "deploymentType",
+  storageType: "storageType",
+  subnetIds: "availabilityZone",
+  kmsKeyId: "kmsKeyAlias",
+  fileSystemTypeVersion: "fileSystemTypeVersion",
+  storageCapacity: "storageCapacityGiB",
+};
+
 /**
- * Why going from `previous` to `next` replaces the file system (empty: an in-place update or none).
- * Capacity can grow in place but never shrink (aws_fsx_lustre_file_system: storage_capacity).
+ * Why going from `previous` to `next` replaces the file system (empty: an in-place update or none),
+ * by the replacement table (infra/review/replacement.ts): capacity grows in place but never shrinks,
+ * a newer Lustre version upgrades in place, an older one replaces.
  */
 export function fileSystemReplacementReasons(previous: FileSystemIdentity, next: FileSystemIdentity): string[] {
-  const reasons: string[] = [];
-  for (const field of ["deploymentType", "storageType", "availabilityZone", "kmsKeyAlias", "fileSystemTypeVersion"] as const) {
-    if (previous[field] !== next[field]) reasons.push(`${field} ${previous[field]} → ${next[field]}`);
-  }
-  if (next.storageCapacityGiB < previous.storageCapacityGiB) {
-    reasons.push(`storageCapacityGiB ${previous.storageCapacityGiB} → ${next.storageCapacityGiB} (capacity can only grow in place)`);
-  }
-  return reasons;
+  return forcedChanges(AWS_TYPES.lustreFileSystem, identityAsInputs(previous), identityAsInputs(next)).map((f) => {
+    const field = IDENTITY_FIELD[f.path];
+    return `${field} ${previous[field]} → ${next[field]}${f.condition ? ` (${f.condition})` : ""}`;
+  });
 }

@@ -6,15 +6,17 @@
  */
 import { ACCEPTANCE_NODES, findInstanceType, ncclBusBandwidthFloorGBps, ringBusBandwidthFloorGBps } from "../catalog/instances";
 import type { NodePoolSpec } from "../config/types";
-import { fabricProfile } from "../fabric/profile";
 import { gpusPerNode } from "../nodes/labels";
 import { PRIORITY_LABEL, QUEUE_LABEL } from "../queues/labels";
-import { MPI_HOSTFILE, runtimeName, TRAINER_API } from "./runtime";
+import { forwardedEnvNames, mpirunCommand } from "./launcher";
+import { runtimeName, TRAINER_API } from "./runtime";
 import { ACCEPTANCE_TEST_LABEL } from "../metadata";
 
 export const NCCL_CHECK_CONFIGMAP = "llm-nccl-acceptance";
 export const NCCL_CHECK_DIR = "/opt/llm-platform/nccl";
 export const NCCL_TESTS_BINARY = "/opt/nccl-tests/build/all_reduce_perf";
+/** Every acceptance TrainJob's name starts so; its JobSet and Jobs inherit it (the NcclAcceptanceFailed alert matches it). */
+export const NCCL_ACCEPTANCE_NAME_PREFIX = "nccl-allreduce-";
 
 /** The pool's floor: its config override, else the catalog's value for its type, else from its bandwidth. */
 export function poolBusBandwidthFloorGBps(pool: NodePoolSpec): number {
@@ -34,7 +36,7 @@ export function ncclAcceptanceTrainJob(pool: NodePoolSpec, team: string, image: 
     apiVersion: TRAINER_API,
     kind: "TrainJob",
     metadata: {
-      generateName: `nccl-allreduce-${pool.name}-`,
+      generateName: `${NCCL_ACCEPTANCE_NAME_PREFIX}${pool.name}-`,
       namespace: team,
       labels: { [QUEUE_LABEL]: team, [PRIORITY_LABEL]: "high", [ACCEPTANCE_TEST_LABEL]: pool.name },
     },
@@ -45,10 +47,7 @@ export function ncclAcceptanceTrainJob(pool: NodePoolSpec, team: string, image: 
         numNodes: ACCEPTANCE_NODES,
         command: [
           "python3", `${NCCL_CHECK_DIR}/check_busbw.py`, "--min-busbw-gbps", String(floor), "--",
-          "mpirun", "--hostfile", MPI_HOSTFILE, "-np", String(ranks), "--bind-to", "none",
-          // Ranks on other nodes start through sshd with a bare environment: forward the fabric's.
-          ...[...Object.keys(fabricProfile(pool).env), "PATH", "LD_LIBRARY_PATH"].flatMap((name) => ["-x", name]),
-          NCCL_TESTS_BINARY, "-b", "1G", "-e", "8G", "-f", "2", "-g", "1",
+          ...mpirunCommand({ ranks, forwardEnv: forwardedEnvNames(pool), program: [NCCL_TESTS_BINARY, "-b", "1G", "-e", "8G", "-f", "2", "-g", "1"] }),
         ],
       },
       runtimePatches: [{

@@ -8,19 +8,24 @@
  */
 import type { NodePoolSpec, PlatformSpec, TrainingRunSpec } from "../config/types";
 import { datasetShardPlan, datasetWorldSize } from "../data/datasets";
+import { HF_CACHE_SUBPATH, hubEnv, isStagedPath } from "../data/modelSource";
 import { DATA_ROOT, tokeniseJobConfig } from "../data/tokenise";
 import { fabricProfile } from "../fabric/profile";
 import { FABRIC_LABEL, GPU_TOLERATION, gpuModelOf, gpusPerNode, POOL_LABEL, poolNodeSelector } from "../nodes/labels";
 import { GPU_MODELS, GpuModelName } from "../catalog/gpus";
 import { SHARED_DATA_CLAIM } from "../storage/values";
 import { PRIORITY_LABEL, QUEUE_LABEL } from "../queues/labels";
+import { forwardedEnvNames, mpirunCommand } from "./launcher";
 import { adviseZero, deepspeedConfig, ZeroAdvice } from "./zero";
 import { JOB_LABEL, VARIANT_LABEL } from "../metadata";
 
 export const TRAINER_API = "trainer.kubeflow.org/v1alpha1";
 export const CHECKPOINT_ROOT = "/checkpoints";
-/** Where Kubeflow Trainer's MPI plugin writes the hostfile (pod DNS names, OpenMPI slots). */
-export const MPI_HOSTFILE = "/etc/mpi/hostfile";
+/** The pod volume of the shared claim, and the claim directory checkpoints live in. */
+export const SHARED_VOLUME = "shared";
+export const CHECKPOINT_SUBPATH = "checkpoints";
+/** Where training pods see the shared Hugging Face cache (claim directory HF_CACHE_SUBPATH). */
+export const HF_CACHE_ROOT = "/hf-cache";
 export const DEEPSPEED_CONFIG_DIR = "/etc/deepspeed";
 /** The launcher/worker account of the DeepSpeed runtime image (Kubeflow Trainer's convention). */
 const MPI_USER_UID = 1000;
@@ -51,16 +56,19 @@ export function clusterTrainingRuntime(pool: NodePoolSpec, image: string) {
     runAsUser: MPI_USER_UID,
     ...(profile.capabilities.length ? { capabilities: { add: [...profile.capabilities] } } : {}),
   };
+  // One volume for the shared claim, mounted twice: the data read-only, checkpoints by subPath.
+  // Two volumes naming one claim never finish mounting before Kubernetes 1.35 (kubernetes#99453).
   const volumes = [
     // NCCL moves intra-node traffic through shared memory; the container default of 64 MiB stalls it.
     { name: "dshm", emptyDir: { medium: "Memory" } },
-    { name: "data", persistentVolumeClaim: { claimName: SHARED_DATA_CLAIM, readOnly: true } },
-    { name: "checkpoints", persistentVolumeClaim: { claimName: SHARED_DATA_CLAIM } },
+    { name: SHARED_VOLUME, persistentVolumeClaim: { claimName: SHARED_DATA_CLAIM } },
   ];
   const volumeMounts = [
     { name: "dshm", mountPath: "/dev/shm" },
-    { name: "data", mountPath: DATA_ROOT, readOnly: true },
-    { name: "checkpoints", mountPath: CHECKPOINT_ROOT, subPath: "checkpoints" },
+    { name: SHARED_VOLUME, mountPath: DATA_ROOT, readOnly: true },
+    { name: SHARED_VOLUME, mountPath: CHECKPOINT_ROOT, subPath: CHECKPOINT_SUBPATH },
+    // The Hugging Face cache the tokenise jobs fill, writable: a model is fetched once per volume, not per pod.
+    { name: SHARED_VOLUME, mountPath: HF_CACHE_ROOT, subPath: HF_CACHE_SUBPATH },
   ];
   const podSpec = (container: Record<string, unknown>) => ({
     nodeSelector: poolNodeSelector(pool),
@@ -74,7 +82,7 @@ export function clusterTrainingRuntime(pool: NodePoolSpec, image: string) {
       name: CHECK_SHARDS,
       image,
       command: ["sh", "-c", 'if [ -n "${SHARD_DIR:-}" ] && [ ! -f "$SHARD_DIR/manifest.json" ]; then echo "no tokenised shards at $SHARD_DIR: run the data set\'s tokenise job first"; exit 1; fi'],
-      volumeMounts: [{ name: "data", mountPath: DATA_ROOT, readOnly: true }],
+      volumeMounts: [{ name: SHARED_VOLUME, mountPath: DATA_ROOT, readOnly: true }],
       securityContext: { runAsUser: MPI_USER_UID },
     }],
     containers: [{ name: "node", image, env, volumeMounts, securityContext, ...container }],
@@ -138,22 +146,6 @@ export interface TrainingRunPlan {
   readonly shardDir: string;
 }
 
-/**
- * The launcher's command. Ranks on other nodes start through sshd with a bare environment, and
- * DeepSpeed's OpenMPI runner forwards only NCCL_/PYTHON_ variables plus the lines of
- * `~/.deepspeed_env`: so that file is written here from the container's own environment — the
- * fabric profile and the job's settings — instead of by hand (the field notes' `.deepspeed_env`).
- */
-export function deepspeedLaunch(forwardedEnv: readonly string[], trainer: readonly string[]): string[] {
-  const names = [...new Set(forwardedEnv)].join("|");
-  return [
-    "sh", "-c",
-    `env | grep -E '^(${names})=' > "$HOME/.deepspeed_env" && exec deepspeed --no_ssh_check --hostfile ${MPI_HOSTFILE} --launcher openmpi "$@"`,
-    "deepspeed-launch",
-    ...trainer,
-  ];
-}
-
 export function planTrainingRun(spec: PlatformSpec, run: TrainingRunSpec): TrainingRunPlan {
   const pool = spec.nodePools.find((p) => p.name === run.pool);
   if (!pool) throw new Error(`training run ${run.name}: no pool ${run.pool}`);
@@ -208,7 +200,11 @@ export function trainJob(spec: PlatformSpec, plan: TrainingRunPlan, image: strin
     CHECKPOINT_DIR: `${CHECKPOINT_ROOT}/${run.team}/${run.name}`,
     CHECKPOINT_INTERVAL_STEPS: String(run.checkpointIntervalSteps),
     RESUME_FROM_CHECKPOINT: "latest",
+    // The image's llm-train passes it to from_pretrained (ChatGLM-style repositories ship their own code).
+    ...(run.model.hub.trustRemoteCode ? { TRUST_REMOTE_CODE: "1" } : {}),
   };
+  const hub = hubEnv(`${HF_CACHE_ROOT}/huggingface`, run.model.hub, isStagedPath(run.model.name));
+  const envList = [...Object.entries(env).map(([name, value]) => ({ name, value })), ...hub];
   return {
     apiVersion: TRAINER_API,
     kind: "TrainJob",
@@ -227,8 +223,8 @@ export function trainJob(spec: PlatformSpec, plan: TrainingRunPlan, image: strin
       trainer: {
         image,
         numNodes: run.nodes,
-        command: deepspeedLaunch([...Object.keys(fabricProfile(pool).env), ...Object.keys(env)], run.command),
-        env: Object.entries(env).map(([name, value]) => ({ name, value })),
+        command: mpirunCommand({ ranks: plan.worldSize, forwardEnv: forwardedEnvNames(pool, envList.map((e) => e.name)), program: run.command }),
+        env: envList,
       },
       runtimePatches: [{
         manager: "llm-platform",

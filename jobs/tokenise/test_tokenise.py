@@ -196,5 +196,52 @@ class TokeniseJobTest(unittest.TestCase):
         self.assertIn("manifest key mismatch", logs[0])
 
 
+
+class FakeAutoTokenizer:
+    """Records how from_pretrained was called; its tokenizer encodes one id per word."""
+
+    calls = []
+
+    @classmethod
+    def from_pretrained(cls, name, **kwargs):
+        cls.calls.append((name, kwargs))
+
+        class Tokenizer:
+            @staticmethod
+            def encode(text, add_special_tokens=True):
+                return [len(word) for word in text.split()] + ([0] if add_special_tokens else [])
+
+        return Tokenizer()
+
+
+class TokenizerLoadingTest(unittest.TestCase):
+    def setUp(self):
+        FakeAutoTokenizer.calls = []
+
+    def test_passes_trust_remote_code_only_when_the_config_says_so(self):
+        tokenise.load_tokenizer("/data/models/chatglm2-6b", trust_remote_code=True, auto_tokenizer=FakeAutoTokenizer)
+        tokenise.load_tokenizer("meta-llama/Llama-3.1-8B-Instruct", auto_tokenizer=FakeAutoTokenizer)
+        self.assertEqual(FakeAutoTokenizer.calls, [
+            ("/data/models/chatglm2-6b", {"trust_remote_code": True}),
+            ("meta-llama/Llama-3.1-8B-Instruct", {"trust_remote_code": False}),
+        ])
+
+    def test_encodes_without_special_tokens(self):
+        encode = tokenise.load_tokenizer("x/y", auto_tokenizer=FakeAutoTokenizer)
+        self.assertEqual(encode("ab cde"), [2, 3])
+
+    def test_reads_the_loading_settings_the_platform_rendered(self):
+        original = tokenise.load_tokenizer
+        seen = []
+        tokenise.load_tokenizer = lambda name, trust_remote_code=False, auto_tokenizer=None: seen.append((name, trust_remote_code))
+        try:
+            tokenise.tokenizer_loader({"loading": {"trustRemoteCode": True, "offline": True}})("/data/models/chatglm2-6b")
+            tokenise.tokenizer_loader({"loading": {"trustRemoteCode": False, "offline": False}})("meta-llama/x")
+            tokenise.tokenizer_loader({})("gpt2/x")  # a config from before the setting existed: off
+        finally:
+            tokenise.load_tokenizer = original
+        self.assertEqual(seen, [("/data/models/chatglm2-6b", True), ("meta-llama/x", False), ("gpt2/x", False)])
+
+
 if __name__ == "__main__":
     unittest.main()

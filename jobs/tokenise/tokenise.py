@@ -25,12 +25,23 @@ from shards import owned_shards, shard_ranges  # noqa: E402
 Encode = Callable[[str], List[int]]
 
 
-def load_tokenizer(name: str) -> Encode:
-    """The image's tokenizer (Hugging Face); imported only here, so tests inject their own."""
-    from transformers import AutoTokenizer  # type: ignore
+def load_tokenizer(name: str, trust_remote_code: bool = False, auto_tokenizer: Optional[object] = None) -> Encode:
+    """The image's tokenizer (Hugging Face). A gated repository's token comes from HF_TOKEN (set from
+    the Secret the config names; huggingface_hub reads it); a staged copy loads with HF_HUB_OFFLINE=1.
+    trust_remote_code runs the repository's own tokenizer code (ChatGLM and the like need it)."""
+    if auto_tokenizer is None:
+        from transformers import AutoTokenizer  # type: ignore
 
-    tokenizer = AutoTokenizer.from_pretrained(name)
+        auto_tokenizer = AutoTokenizer
+    tokenizer = auto_tokenizer.from_pretrained(name, trust_remote_code=trust_remote_code)  # type: ignore[attr-defined]
     return lambda text: tokenizer.encode(text, add_special_tokens=False)
+
+
+def tokenizer_loader(config: Dict[str, object]) -> Callable[[str], Encode]:
+    """load_tokenizer with the loading settings the platform rendered (config["loading"])."""
+    loading = config.get("loading") or {}
+    trust = bool(loading.get("trustRemoteCode", False))  # type: ignore[union-attr]
+    return lambda name: load_tokenizer(name, trust_remote_code=trust)
 
 
 def raw_samples(raw_dir: str) -> Iterator[Dict[str, object]]:
@@ -146,7 +157,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     with open(args.config, encoding="utf-8") as f:
         config = json.load(f)
-    return run(config, int(os.environ.get("JOB_COMPLETION_INDEX", "0")))
+    return run(config, int(os.environ.get("JOB_COMPLETION_INDEX", "0")), tokenizer_loader(config))
 
 
 if __name__ == "__main__":

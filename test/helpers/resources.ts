@@ -10,5 +10,7 @@ export function recorded(type: string, name: string, inputs: Record<string, unkn
     custom: type.includes("/") || type.startsWith("pulumi:providers:"),
     inputs,
     options: { protect: false, retainOnDelete: false, dependsOn: [], ignoreChanges: [], deleteBeforeReplace: false, ...options },
+    inputDependencies: [],
+    propertyDependencies: {},
   };
 }
