@@ -224,3 +224,16 @@ export const inferenceScaleToZeroWakes: StackValidationPolicy = {
     }
   },
 };
+
+/** Advisory: an endpoint runs Python shipped with its weights (--trust-remote-code), as remote-code-in-jobs says of jobs. */
+export const inferenceRemoteCode: StackValidationPolicy = {
+  name: "inference-remote-code",
+  description: "An endpoint serves with --trust-remote-code: code from the weights' directory (e.g. ChatGLM's tokenizer) runs in the server, with the team's shared volume mounted.",
+  enforcementLevel: "advisory",
+  validateStack: (a, reportViolation) => {
+    const manifest = manifestOrNotApplicable(a);
+    for (const view of endpointViews(a.resources, manifest)) {
+      if (view.args.includes("--trust-remote-code")) reportViolation(`endpoint ${view.name}: model ${view.annotation.model.name} runs its own code (trust_remote_code) from its weights; review that code, which the server runs with the team's volume mounted`, view.deployment.urn);
+    }
+  },
+};

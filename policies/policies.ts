@@ -4,7 +4,7 @@ import { eksEndpointNotPublic } from "./eksEndpoint";
 import { eksSecretsEncrypted } from "./eksSecretsEncryption";
 import { efaPoolSingleSubnet, multinodeBandwidthPerGpu, multinodeTrainingFabric } from "./fabric";
 import { gpuOperatorMatchesStack, gpuSoftwareAligned, gpuSoftwareMinorVersionCompat, gpuSoftwareUntested, platformImagesMatchStack } from "./gpuSoftware";
-import { inferenceImageAdvisories, inferenceImageAligned, inferenceModelFits, inferenceOnInferencePool, inferenceOutputCapped, inferenceReplicasCoverTraffic, inferenceScaleToZeroWakes } from "./inference";
+import { inferenceImageAdvisories, inferenceImageAligned, inferenceModelFits, inferenceOnInferencePool, inferenceOutputCapped, inferenceRemoteCode, inferenceReplicasCoverTraffic, inferenceScaleToZeroWakes } from "./inference";
 import { dashboardsNotExposed, gpuAlertRulesPresent, gpuMonitoringPresent, grafanaExposedAdvisory, prometheusRetentionShort } from "./monitoring";
 import { gpuPoolTainted, nodeImdsv2Required, nodeNoPublicIp } from "./nodeSecurity";
 import { fileSystemNotReplaced, sharedStorageProtected } from "./storage";
@@ -48,6 +48,7 @@ export const allPolicies: Policies = [
   inferenceImageAdvisories,
   inferenceReplicasCoverTraffic,
   inferenceScaleToZeroWakes,
+  inferenceRemoteCode,
   kueueWaitsForPools,
   podVolumesMountable,
   trainingLauncherRuns,

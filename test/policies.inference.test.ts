@@ -6,6 +6,7 @@ import {
   inferenceModelFits,
   inferenceOnInferencePool,
   inferenceOutputCapped,
+  inferenceRemoteCode,
   inferenceReplicasCoverTraffic,
   inferenceScaleToZeroWakes,
 } from "../policies/inference";
@@ -212,5 +213,17 @@ describe("policy inference-scale-to-zero-wakes (advisory)", () => {
       scaler(rs).spec.triggers.push({ type: "prometheus", name: "gateway-pending", metadata: { query: 'sum(llm_gateway_pending_requests{endpoint="sales-assistant"})', threshold: "5" } });
     });
     expect(await messages(inferenceScaleToZeroWakes, resources)).toEqual([]);
+  });
+});
+
+describe("policy inference-remote-code (advisory)", () => {
+  it("advises on the on-prem ChatGLM endpoint, which runs its tokenizer's own code", async () => {
+    expect(await messages(inferenceRemoteCode, await stackWith("onprem", () => undefined))).toEqual([
+      "advisory: endpoint sales-dialogue/sales-assistant: model sales-glm6b runs its own code (trust_remote_code) from its weights; review that code, which the server runs with the team's volume mounted",
+    ]);
+  });
+
+  it("passes prod's Llama endpoint, which runs none", async () => {
+    expect(await messages(inferenceRemoteCode, await stackWith("prod", () => undefined))).toEqual([]);
   });
 });
