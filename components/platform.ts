@@ -35,6 +35,9 @@ import { membersByPrincipal } from "../infra/security/teamAccess";
 import { monitoringNamespace } from "../infra/monitoring/prometheus";
 import { NodePool } from "./nodes/nodePool";
 import { MANAGED_BY, MANAGED_BY_LABEL, STACK_TAG } from "../infra/metadata";
+import { planEndpoint } from "../infra/inference/endpoints";
+import { InferenceEndpoint } from "./inference/inferenceEndpoint";
+import { Keda } from "./inference/keda";
 import { GpuNodeHealth } from "./monitoring/gpuNodeHealth";
 import { GpuReclaimer } from "./monitoring/gpuReclaimer";
 import { Monitoring } from "./monitoring/monitoring";
@@ -121,7 +124,7 @@ export class Platform extends pulumi.ComponentResource {
     new PlatformImages(`${name}-images`, { images, namespace: system.name, provider: this.provider }, { parent: this });
     const hasGpus = spec.nodePools.some(isGpuPool);
     if (hasGpus) new GpuOperator(`${name}-gpu-operator`, { spec, network, provider: this.provider }, { parent: this });
-    this.createMonitoring(name, spec, { kueue, awsBase, system, teams });
+    const monitoring = this.createMonitoring(name, spec, { kueue, awsBase, system, teams });
     if (spec.nodePools.some((p) => p.fabric === "efa")) {
       new EfaDevicePlugin(`${name}-efa-device-plugin`, { provider: this.provider }, { parent: this });
     }
@@ -129,6 +132,7 @@ export class Platform extends pulumi.ComponentResource {
       const infinibandPools = spec.nodePools.filter((p) => p.fabric === "infiniband");
       if (infinibandPools.length > 0) new NetworkOperator(`${name}-network-operator`, { infinibandPools, network, provider: this.provider }, { parent: this });
     }
+    this.createInference(name, spec, teams, awsBase, monitoring);
     this.registerOutputs({ clusterName: this.clusterName, vpcId: this.vpcId });
   }
 
@@ -140,7 +144,7 @@ export class Platform extends pulumi.ComponentResource {
     const { kueue, awsBase, system, teams } = deps;
     // On AWS the release waits for the node pools: Prometheus and Grafana need a node to schedule on.
     // The Prometheus volume binds through the default StorageClass (AWS: BlockStorage).
-    new Monitoring(`${name}-monitoring`, { spec, withKueue: kueue !== undefined, network: namespaceNetwork(spec), dependsOn: [...(awsBase?.nodePools ?? []), ...(awsBase ? [awsBase.blockStorage] : [])], provider: this.provider }, { parent: this });
+    const monitoring = new Monitoring(`${name}-monitoring`, { spec, withKueue: kueue !== undefined, network: namespaceNetwork(spec), dependsOn: [...(awsBase?.nodePools ?? []), ...(awsBase ? [awsBase.blockStorage] : [])], provider: this.provider }, { parent: this });
     const image = pinnedImageRef(IMAGES.platformJobs, spec.images);
     if (kueue && reclaimingTeams(spec).length > 0) {
       new GpuReclaimer(`${name}-reclaimer`, { spec, namespace: system.name, teamNamespaces: teams.namespaces, image, kueue: kueue.release, provider: this.provider }, { parent: this });
@@ -150,6 +154,7 @@ export class Platform extends pulumi.ComponentResource {
         ? { spec, clusterName: awsBase.cluster.clusterName, tags: awsBase.tags, provider: this.provider }
         : { spec, namespace: system.name, image, provider: this.provider }, { parent: this });
     }
+    return monitoring;
   }
 
   /** Kubeflow Trainer, a runtime per training pool, Kueue queues, declared jobs, Kubeflow Pipelines. */
@@ -175,6 +180,25 @@ export class Platform extends pulumi.ComponentResource {
     }
     if (spec.pipelines.enabled) new Pipelines(`${name}-pipelines`, { manifestsDir: spec.pipelines.manifestsDir, network, provider: this.provider }, { parent: this });
     return kueue;
+  }
+
+  /** KEDA once, then a vLLM endpoint per declared inference endpoint in its team's namespace. */
+  private createInference(name: string, spec: PlatformSpec, teams: TeamNamespaces, awsBase: ReturnType<Platform["createAwsBase"]> | undefined, monitoring: Monitoring) {
+    if (spec.inferenceEndpoints.length === 0) return;
+    const systemPool = spec.target === "aws" ? spec.nodePools.find((p) => p.purpose === "system") : undefined;
+    const keda = new Keda(`${name}-keda`, { systemNodeSelector: systemPool ? poolNodeSelector(systemPool) : {}, network: namespaceNetwork(spec), provider: this.provider }, { parent: this });
+    for (const endpoint of spec.inferenceEndpoints) {
+      new InferenceEndpoint(`${name}-${endpoint.name}`, {
+        spec,
+        plan: planEndpoint(spec, endpoint),
+        namespace: teams.namespaces[endpoint.team],
+        keda: keda.release,
+        // The ServiceMonitor is a custom resource of the CRDs kube-prometheus-stack installs.
+        monitoring: monitoring.release ? [monitoring.release] : [],
+        ...(awsBase ? { s3Access: { clusterName: awsBase.cluster.clusterName, podIdentityAgent: awsBase.cluster.podIdentityAgent, tags: awsBase.tags } } : {}),
+        provider: this.provider,
+      }, { parent: this });
+    }
   }
 
   private createAwsBase(name: string, spec: AwsPlatformSpec) {

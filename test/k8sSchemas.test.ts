@@ -6,6 +6,9 @@ import { Secret } from "kubernetes-models/v1/Secret";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { Job } from "kubernetes-models/batch/v1/Job";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { Service } from "kubernetes-models/v1/Service";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
@@ -35,6 +38,9 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   "kubernetes:batch/v1:CronJob": CronJob,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": ClusterRole,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": ClusterRoleBinding,
+  "kubernetes:apps/v1:Deployment": Deployment,
+  "kubernetes:core/v1:Service": Service,
+  "kubernetes:policy/v1:PodDisruptionBudget": PodDisruptionBudget,
   "kubernetes:storage.k8s.io/v1:StorageClass": StorageClass,
   "kubernetes:rbac.authorization.k8s.io/v1:Role": Role,
   "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": RoleBinding,
@@ -51,7 +57,7 @@ describe.each(["dev", "staging", "prod", "onprem"])("Kubernetes objects of the %
     const plan = await referencePlan(stack);
     // Helm releases and kustomizations are rendered by the provider at deploy time (their objects are upstream's).
     const objects = plan.resources.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/") && !r.type.startsWith("kubernetes:kustomize/"));
-    const custom = /^kubernetes:(trainer\.kubeflow\.org|kueue\.x-k8s\.io|mellanox\.com|monitoring\.coreos\.com)\//;
+    const custom = /^kubernetes:(trainer\.kubeflow\.org|kueue\.x-k8s\.io|mellanox\.com|keda\.sh|monitoring\.coreos\.com)\//;
     const unvalidated = objects.filter((r) => !MODELS[r.type] && !custom.test(r.type)).map((r) => r.type);
     expect(unvalidated).toEqual([]);
     for (const r of objects.filter((o) => MODELS[o.type])) {

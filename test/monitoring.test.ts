@@ -193,7 +193,7 @@ describe("DCGM exporter", () => {
       { action: "replace", sourceLabels: ["__meta_kubernetes_node_label_llm_platform_pool"], separator: ";", regex: "infer-l40s", targetLabel: "pool", replacement: "infer-l40s" },
       { action: "labeldrop", regex: "pod|namespace|container" },
     ]);
-    const custom = parseSpec(withValues(referenceConfig("onprem"), { "llm-platform:nodePools": [{ name: "train-a100", gpu: "A100", gpusPerNode: 8, fabric: "infiniband", networkGbpsPerNode: 800, cpusPerNode: 128, memoryGiBPerNode: 1024, purpose: "training", minNodes: 4, maxNodes: 4, nodeSelector: { "node.example.com/gpu": "a100", rack: "r1.2" } }], "llm-platform:teams": undefined, "llm-platform:datasets": undefined, "llm-platform:trainingJobs": undefined }));
+    const custom = parseSpec(withValues(referenceConfig("onprem"), { "llm-platform:nodePools": [{ name: "train-a100", gpu: "A100", gpusPerNode: 8, fabric: "infiniband", networkGbpsPerNode: 800, cpusPerNode: 128, memoryGiBPerNode: 1024, purpose: "training", minNodes: 4, maxNodes: 4, nodeSelector: { "node.example.com/gpu": "a100", rack: "r1.2" } }], "llm-platform:teams": undefined, "llm-platform:datasets": undefined, "llm-platform:trainingJobs": undefined, "llm-platform:inferenceEndpoints": undefined }));
     expect(dcgmRelabelings(custom)[1]).toEqual({ action: "replace", sourceLabels: ["__meta_kubernetes_node_label_node_example_com_gpu", "__meta_kubernetes_node_label_rack"], separator: ";", regex: "a100;r1\\.2", targetLabel: "pool", replacement: "train-a100" });
   });
 });

@@ -47,9 +47,14 @@ describe("npm run plan", () => {
     expect(all.out).toMatch(/planned 4\/4 stacks in \d+ ms/);
   });
 
-  it("writes the public JSON contract: stack, resources, policies, cost", () => {
+  it("writes the public JSON contract: stack, resources, policies, cost, inference", () => {
     for (const stack of json) {
-      expect(Object.keys(stack)).toEqual(["stack", "resources", "policies", "cost"]);
+      expect(Object.keys(stack)).toEqual(["stack", "resources", "policies", "cost", "inference"]);
+      for (const i of stack.inference) {
+        expect(Object.keys(i)).toEqual(["endpoint", "pool", "gpu", "estimate", "alternatives"]);
+        expect(Object.keys(i.estimate)).toEqual(["ttftMs", "itlMs", "replyMs", "repliesPerSecondPerReplica", "usdPerThousandReplies"]);
+        for (const a of i.alternatives) expect(Object.keys(a)).toEqual(["gpu", "ttftMs", "itlMs", "replyMs", "usdPerThousandReplies"]);
+      }
       // The first contract's six fields, then the dependency fields added for the review.
       for (const r of stack.resources) expect(Object.keys(r)).toEqual(["urn", "type", "name", "parent", "inputs", "options", "custom", "inputDependencies", "propertyDependencies"]);
       for (const p of stack.policies) expect(Object.keys(p)).toEqual(["policy", "enforcement", "urn", "message"]);

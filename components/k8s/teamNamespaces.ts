@@ -5,6 +5,7 @@ import { MANAGED_BY, MANAGED_BY_LABEL, TEAM_LABEL } from "../../infra/metadata";
 import { gpuResourceQuota } from "../../infra/queues/kueue";
 import { teamPodAdmission } from "../../infra/security/admission";
 import { teamNetworkPolicies } from "../../infra/security/networkPolicies";
+import { monitoringNamespace } from "../../infra/monitoring/prometheus";
 import { podSecurityLabels, teamPodSecurity } from "../../infra/security/podSecurity";
 import { TEAM_ROLE, teamGroup, teamRoleRules } from "../../infra/security/teamAccess";
 
@@ -39,7 +40,7 @@ export class TeamNamespaces extends pulumi.ComponentResource {
       }, child);
       this.namespaces[team.name] = ns.metadata.name;
       const inNamespace = { ...child, dependsOn: [ns] };
-      for (const policy of teamNetworkPolicies(team.name)) {
+      for (const policy of teamNetworkPolicies(team.name, monitoringNamespace(spec))) {
         new k8s.networking.v1.NetworkPolicy(`${name}-${team.name}-${policy.metadata.name}`, policy as never, inNamespace);
       }
       const role = new k8s.rbac.v1.Role(`${name}-${team.name}-member`, { metadata: { name: TEAM_ROLE, namespace: team.name }, rules: teamRoleRules() }, inNamespace);

@@ -21,6 +21,7 @@ import {
   existingNodePoolSchema,
   gpuStackSchema,
   imagesSchema,
+  inferenceEndpointSchema,
   monitoringSchema,
   networkSchema,
   pipelinesSchema,
@@ -79,6 +80,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
     trainingJobs: z.array(trainingJobSchema, { error: (i) => `${show(i.input)} is not a list of training jobs` }).optional(),
     pipelines: pipelinesSchema.optional(),
     monitoring: monitoringSchema.optional(),
+    inferenceEndpoints: z.array(inferenceEndpointSchema, { error: (i) => `${show(i.input)} is not a list of inference endpoints` }).optional(),
   });
   const parsed = shape.safeParse(decoded);
   if (!parsed.success) {

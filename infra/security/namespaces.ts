@@ -6,6 +6,7 @@
 import { GPU_OPERATOR_NAMESPACE } from "../gpu/operatorValues";
 import { KUEUE_NAMESPACE } from "../queues/kueue";
 import { PIPELINES_NAMESPACE } from "../pipelines/manifests";
+import { KEDA_NAMESPACE } from "../inference/autoscaling";
 import type { PodSecurityLevel } from "./podSecurity";
 
 export const SYSTEM_NAMESPACE = "llm-platform";
@@ -29,6 +30,10 @@ export const PLATFORM_NAMESPACES: Readonly<Record<string, PlatformNamespace>> = 
   [TRAINER_NAMESPACE]: { name: TRAINER_NAMESPACE, level: "baseline", reason: "the chart's pods are not verified against restricted (warn and audit report it)", controlPlanePorts: [9443] },
   [GPU_OPERATOR_NAMESPACE]: { name: GPU_OPERATOR_NAMESPACE, level: "privileged", reason: "device plugin, DCGM exporter, driver and toolkit DaemonSets use host paths, host PID and privileged containers", controlPlanePorts: [] },
   [NETWORK_OPERATOR_NAMESPACE]: { name: NETWORK_OPERATOR_NAMESPACE, level: "privileged", reason: "the RDMA device plugin and node feature discovery use host paths and privileged containers", controlPlanePorts: [] },
+  // KEDA chart 2.20.2 values.yaml: every pod runAsNonRoot, every container drops ALL, no escalation,
+  // seccomp RuntimeDefault ("KEDA is secure by default"); the metrics API server listens on
+  // service.portHttpsTarget 6443 (an aggregated API the API server calls), the webhooks on 9443.
+  [KEDA_NAMESPACE]: { name: KEDA_NAMESPACE, level: "restricted", reason: "", controlPlanePorts: [6443, 9443] },
   // KFP manifests/kustomize/base/cache/cache-service.yaml: the cache webhook's targetPort `webhook-api`.
   [PIPELINES_NAMESPACE]: { name: PIPELINES_NAMESPACE, level: "baseline", reason: "Kubeflow Pipelines' own pods (MySQL, the object store, workflow steps) are not verified against restricted", controlPlanePorts: ["webhook-api"] },
 };

@@ -5,12 +5,19 @@
  * the cluster's CNI on-prem. EFA and InfiniBand RDMA bypass the kernel's IP stack and are not
  * filtered by any NetworkPolicy; NCCL's bootstrap and socket traffic over eth0 is.
  */
-import { HUB_ACCESS_LABEL } from "../metadata";
+import { VLLM_PORT } from "../inference/vllmServer";
+import { ENDPOINT_LABEL, HUB_ACCESS_LABEL, S3_ACCESS_LABEL } from "../metadata";
 
 const NETWORKING_API = "networking.k8s.io/v1";
 /** JobSet labels every pod of a TrainJob with its JobSet's name (kubernetes-sigs/jobset api: JobSetNameKey). */
 export const JOBSET_NAME_LABEL = "jobset.sigs.k8s.io/jobset-name";
 const NAMESPACE_NAME = "kubernetes.io/metadata.name";
+/**
+ * The EKS Pod Identity agent's address and credentials port on every node (EKS user guide, "EKS Pod
+ * Identity agent": 169.254.170.23, port 80): pods with a Pod Identity association fetch their
+ * credentials there, inside the link-local range internet egress excludes.
+ */
+export const POD_IDENTITY_AGENT = { cidr: "169.254.170.23/32", port: 80 };
 /** Private, link-local and shared ranges: hub egress goes to the internet, never back into the VPC, the node's IMDS or other clusters. */
 export const NON_INTERNET_CIDRS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"];
 
@@ -29,10 +36,12 @@ const dns = { to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: "kube
  * A team namespace: nothing in or out, except DNS; every port between the pods of TrainJobs (the
  * launcher reaches workers' sshd on 2222 and NCCL's bootstrap and socket transport use ephemeral
  * ports, so no narrower port list exists); HTTPS to the internet only for pods labelled as loading
- * from the Hugging Face Hub. Team pods never call the Kubernetes API (no token is mounted).
+ * from the Hugging Face Hub or streaming weights from S3; Prometheus to the inference endpoints'
+ * metrics port. Team pods never call the Kubernetes API (no token is mounted).
  */
-export function teamNetworkPolicies(namespace: string): NetworkPolicyObject[] {
+export function teamNetworkPolicies(namespace: string, monitoringNamespace: string): NetworkPolicyObject[] {
   const peers = { matchExpressions: [{ key: JOBSET_NAME_LABEL, operator: "Exists" }] };
+  const https = { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: NON_INTERNET_CIDRS } }], ports: [{ protocol: "TCP", port: 443 }] };
   return [
     policy(namespace, "default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
     policy(namespace, "allow-dns", { podSelector: {}, policyTypes: ["Egress"], egress: [dns] }),
@@ -45,7 +54,19 @@ export function teamNetworkPolicies(namespace: string): NetworkPolicyObject[] {
     policy(namespace, "allow-hub-egress", {
       podSelector: { matchLabels: { [HUB_ACCESS_LABEL]: "true" } },
       policyTypes: ["Egress"],
-      egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: NON_INTERNET_CIDRS } }], ports: [{ protocol: "TCP", port: 443 }] }],
+      egress: [https],
+    }),
+    // vLLM replicas streaming weights from S3: HTTPS out and their credentials from the Pod Identity agent.
+    policy(namespace, "allow-s3-egress", {
+      podSelector: { matchLabels: { [S3_ACCESS_LABEL]: "true" } },
+      policyTypes: ["Egress"],
+      egress: [https, { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }] }],
+    }),
+    // Prometheus scrapes the inference endpoints' vLLM metrics (their ServiceMonitors).
+    policy(namespace, "allow-endpoint-metrics", {
+      podSelector: { matchExpressions: [{ key: ENDPOINT_LABEL, operator: "Exists" }] },
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: monitoringNamespace } } }], ports: [{ protocol: "TCP", port: VLLM_PORT }] }],
     }),
   ];
 }
