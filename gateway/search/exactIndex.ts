@@ -55,6 +55,10 @@ const INT8_MAX = 127;
 const BOUND_SLACK = 1e-9;
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
+// Local bindings: a global lookup per element is slow where the global object is a proxy (jest's
+// vm contexts), and costs nothing to avoid.
+const { abs, round, max, min, sqrt } = Math;
+const NEGATIVE_INFINITY = -Infinity;
 
 export class ExactCosineIndex {
   readonly rows: number;
@@ -82,7 +86,7 @@ export class ExactCosineIndex {
     const matrixBytes = this.rows * this.paddedDimensions;
     this.queryPtr = align16(matrixBytes);
     this.outPtr = align16(this.queryPtr + this.paddedDimensions * 2);
-    const totalBytes = this.outPtr + Math.max(1, this.rows) * 4;
+    const totalBytes = this.outPtr + max(1, this.rows) * 4;
 
     this.kernel = instantiateKernel();
     const pages = Math.ceil(totalBytes / WASM_PAGE) - this.kernel.memory.buffer.byteLength / WASM_PAGE;
@@ -101,7 +105,7 @@ export class ExactCosineIndex {
       let maxAbs = 0;
       let l1 = 0;
       for (let j = 0; j < dimensions; j++) {
-        const a = Math.abs(vectors[offset + j]);
+        const a = abs(vectors[offset + j]);
         if (a > maxAbs) maxAbs = a;
         l1 += a;
       }
@@ -110,9 +114,9 @@ export class ExactCosineIndex {
       const out = r * this.paddedDimensions;
       for (let j = 0; j < dimensions; j++) {
         const x = vectors[offset + j];
-        const q = scale === 0 ? 0 : Math.max(-INT8_MAX, Math.min(INT8_MAX, Math.round(x / scale)));
+        const q = scale === 0 ? 0 : max(-INT8_MAX, min(INT8_MAX, round(x / scale)));
         matrix[out + j] = q;
-        const e = Math.abs(x - scale * q);
+        const e = abs(x - scale * q);
         if (e > maxError) maxError = e;
       }
       this.rowScale[r] = scale;
@@ -129,26 +133,26 @@ export class ExactCosineIndex {
   /** The exact nearest row to a unit-length query. */
   top1(query: Float32Array): SearchHit {
     if (query.length !== this.dimensions) throw new RangeError(`query has ${query.length} dimensions, the index ${this.dimensions}`);
-    if (this.rows === 0) return { row: -1, score: Number.NEGATIVE_INFINITY, candidates: 0 };
+    if (this.rows === 0) return { row: -1, score: NEGATIVE_INFINITY, candidates: 0 };
 
     let maxAbs = 0;
     for (let j = 0; j < this.dimensions; j++) {
-      const a = Math.abs(query[j]);
+      const a = abs(query[j]);
       if (a > maxAbs) maxAbs = a;
     }
     const queryScale = maxAbs / INT8_MAX;
     let queryMaxError = 0;
     let queryL1 = 0;
     for (let j = 0; j < this.dimensions; j++) {
-      const q = queryScale === 0 ? 0 : Math.max(-INT8_MAX, Math.min(INT8_MAX, Math.round(query[j] / queryScale)));
+      const q = queryScale === 0 ? 0 : max(-INT8_MAX, min(INT8_MAX, round(query[j] / queryScale)));
       this.queryView[j] = q;
-      queryL1 += Math.abs(q);
-      const e = Math.abs(query[j] - queryScale * q);
+      queryL1 += abs(q);
+      const e = abs(query[j] - queryScale * q);
       if (e > queryMaxError) queryMaxError = e;
     }
     this.kernel.dotsI8(0, this.rows, this.paddedDimensions, this.queryPtr, this.outPtr);
 
-    let bestLower = Number.NEGATIVE_INFINITY;
+    let bestLower = NEGATIVE_INFINITY;
     const dots = this.dots;
     for (let r = 0; r < this.rows; r++) {
       const approx = this.rowScale[r] * queryScale * dots[r];
@@ -160,7 +164,7 @@ export class ExactCosineIndex {
 
     const cutoff = bestLower - BOUND_SLACK;
     let bestRow = -1;
-    let bestScore = Number.NEGATIVE_INFINITY;
+    let bestScore = NEGATIVE_INFINITY;
     let candidates = 0;
     const d = this.dimensions;
     for (let r = 0; r < this.rows; r++) {
@@ -182,7 +186,7 @@ export class ExactCosineIndex {
 export function normaliseInPlace(vector: Float32Array): Float32Array {
   let sum = 0;
   for (let j = 0; j < vector.length; j++) sum += vector[j] * vector[j];
-  const norm = Math.sqrt(sum);
+  const norm = sqrt(sum);
   if (!Number.isFinite(norm) || norm === 0) throw new RangeError("cannot normalise a zero or non-finite vector");
   for (let j = 0; j < vector.length; j++) vector[j] /= norm;
   return vector;
