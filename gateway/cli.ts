@@ -36,6 +36,7 @@ export async function runGatewayCli(argv: readonly string[], io: Io = stdio): Pr
     .name("gateway")
     .description("Compliance gateway: only approved replies reach the customer.")
     .exitOverride()
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
 
   program
