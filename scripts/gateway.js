@@ -4,11 +4,4 @@
 const nodeModule = require("node:module");
 if (typeof nodeModule.enableCompileCache === "function") nodeModule.enableCompileCache();
 require("./ts-register");
-const { runGatewayCli } = require("../gateway/cli.ts");
-runGatewayCli(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(`gateway: ${e instanceof Error ? e.message : e}`);
-    process.exit(1);
-  },
-);
+require("../gateway/main.ts");
