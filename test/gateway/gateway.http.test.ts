@@ -206,7 +206,7 @@ describe("POST /v1/chat/completions", () => {
     it("answers an unknown route with an OpenAI-style 404", async () => {
       const res = await fetch(`${h.gateway.url}/v1/completions`, { method: "POST" });
       expect(res.status).toBe(404);
-      expect((await res.json()).error.code).toBe("not_found");
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("not_found");
     });
   });
 
