@@ -120,7 +120,14 @@ export async function startGateway(config: GatewayConfig, library: Library, libr
       closed = true;
       if (timer) clearTimeout(timer);
       wake?.();
-      await app.close();
+      // A connection busy when close() began turns idle only after its answer; Node closes idle
+      // keep-alive connections once, at close(), so sweep until the server is done.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 25);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweep);
+      }
       await whenReady;
       await dispatcher.close();
     },

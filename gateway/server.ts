@@ -116,7 +116,9 @@ interface PendingDecision {
 }
 
 export function buildServer(state: ServerState): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true, return503OnClosing: true });
+  // While closing, requests already on open connections are still answered (never a 5xx to a
+  // customer); forceCloseConnections only drops idle keep-alive sockets.
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: "idle", return503OnClosing: false });
   const pending = new WeakMap<FastifyRequest, PendingDecision>();
   const knownStages = new Set(state.library.stages.map((s) => s.name));
   const shortHash = state.libraryHash.slice(0, 12);

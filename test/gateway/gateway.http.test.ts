@@ -356,3 +356,18 @@ describe("start-up: readiness, batches and the embedding cache", () => {
     }
   });
 });
+
+describe("shutdown", () => {
+  it("answers a request in flight when the gateway is closed (no 5xx during a rollout)", async () => {
+    const h = await startHarness();
+    h.upstream.mode = "slow";
+    h.upstream.delayMs = 300;
+    h.upstream.reply = () => CLOSE_TO_PRICING_001;
+    const inFlight = h.chat(userTurn("多少钱"), { "x-dialogue-stage": "pricing" });
+    await new Promise((r) => setTimeout(r, 100));
+    const closing = h.close();
+    const r = await inFlight;
+    await closing;
+    expect([r.status, r.decision]).toEqual([200, "approved"]);
+  });
+});
