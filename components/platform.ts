@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../infra/config/keys";
-import type { AwsPlatformSpec, ExistingPlatformSpec, PlatformSpec } from "../infra/config/types";
+import type { AwsPlatformSpec, ExistingPlatformSpec, GatewaySpec, InferenceEndpointSpec, PlatformSpec } from "../infra/config/types";
 import { platformManifest, PLATFORM_TYPE } from "../infra/manifest";
 import { EksCluster } from "./cluster/eksCluster";
 import { ExistingCluster } from "./cluster/existingCluster";
@@ -37,6 +37,9 @@ import { NodePool } from "./nodes/nodePool";
 import { MANAGED_BY, MANAGED_BY_LABEL, STACK_TAG } from "../infra/metadata";
 import { planEndpoint } from "../infra/inference/endpoints";
 import { InferenceEndpoint } from "./inference/inferenceEndpoint";
+import { ComplianceGateway } from "./inference/complianceGateway";
+import type { GatewayLibrary } from "../infra/gateway/libraries";
+import { gatewayImageRef } from "../infra/gateway/image";
 import { Keda } from "./inference/keda";
 import { GpuNodeHealth } from "./monitoring/gpuNodeHealth";
 import { GpuReclaimer } from "./monitoring/gpuReclaimer";
@@ -50,6 +53,8 @@ export interface PlatformArgs {
   spec: PlatformSpec;
   /** For target `existing`: the kubeconfig, read from config as a secret. */
   kubeconfig?: pulumi.Input<string>;
+  /** The approved-reply library of each endpoint with a gateway, by endpoint name (infra/gateway/libraries.ts). */
+  gatewayLibraries?: Record<string, GatewayLibrary>;
 }
 
 /**
@@ -132,7 +137,7 @@ export class Platform extends pulumi.ComponentResource {
       const infinibandPools = spec.nodePools.filter((p) => p.fabric === "infiniband");
       if (infinibandPools.length > 0) new NetworkOperator(`${name}-network-operator`, { infinibandPools, network, provider: this.provider }, { parent: this });
     }
-    this.createInference(name, spec, teams, awsBase, monitoring);
+    this.createInference(name, spec, teams, awsBase, monitoring, args.gatewayLibraries ?? {});
     this.registerOutputs({ clusterName: this.clusterName, vpcId: this.vpcId });
   }
 
@@ -183,12 +188,12 @@ export class Platform extends pulumi.ComponentResource {
   }
 
   /** KEDA once, then a vLLM endpoint per declared inference endpoint in its team's namespace. */
-  private createInference(name: string, spec: PlatformSpec, teams: TeamNamespaces, awsBase: ReturnType<Platform["createAwsBase"]> | undefined, monitoring: Monitoring) {
+  private createInference(name: string, spec: PlatformSpec, teams: TeamNamespaces, awsBase: ReturnType<Platform["createAwsBase"]> | undefined, monitoring: Monitoring, libraries: Record<string, GatewayLibrary>) {
     if (spec.inferenceEndpoints.length === 0) return;
     const systemPool = spec.target === "aws" ? spec.nodePools.find((p) => p.purpose === "system") : undefined;
     const keda = new Keda(`${name}-keda`, { systemNodeSelector: systemPool ? poolNodeSelector(systemPool) : {}, network: namespaceNetwork(spec), provider: this.provider }, { parent: this });
     for (const endpoint of spec.inferenceEndpoints) {
-      new InferenceEndpoint(`${name}-${endpoint.name}`, {
+      const served = new InferenceEndpoint(`${name}-${endpoint.name}`, {
         spec,
         plan: planEndpoint(spec, endpoint),
         namespace: teams.namespaces[endpoint.team],
@@ -198,7 +203,27 @@ export class Platform extends pulumi.ComponentResource {
         ...(awsBase ? { s3Access: { clusterName: awsBase.cluster.clusterName, podIdentityAgent: awsBase.cluster.podIdentityAgent, tags: awsBase.tags } } : {}),
         provider: this.provider,
       }, { parent: this });
+      if (endpoint.gateway) this.createGateway(name, spec, { ...endpoint, gateway: endpoint.gateway }, served, teams, monitoring, libraries);
     }
+  }
+
+  /** The compliance gateway in front of an endpoint: its library was read and validated before the program ran. */
+  private createGateway(name: string, spec: PlatformSpec, endpoint: InferenceEndpointSpec & { gateway: GatewaySpec }, served: InferenceEndpoint, teams: TeamNamespaces, monitoring: Monitoring, libraries: Record<string, GatewayLibrary>) {
+    const library = libraries[endpoint.name];
+    const image = gatewayImageRef(spec.images);
+    // Config rules and readGatewayLibraries refuse a stack without either; reaching here without one is a bug.
+    if (!library || !image) throw new Error(`Platform ${name}: endpoint ${endpoint.name} has a gateway but no ${library ? "image digest" : "library"} was resolved`);
+    new ComplianceGateway(`${name}-${endpoint.name}-gateway`, {
+      spec,
+      gateway: { endpoint, plan: planEndpoint(spec, endpoint) },
+      library,
+      image,
+      embedderImage: pinnedImageRef(IMAGES.textEmbeddingsInference, spec.images),
+      namespace: teams.namespaces[endpoint.team],
+      endpointService: served.service,
+      monitoring: monitoring.release ? [monitoring.release] : [],
+      provider: this.provider,
+    }, { parent: this });
   }
 
   private createAwsBase(name: string, spec: AwsPlatformSpec) {

@@ -10,6 +10,7 @@ import { PROJECT } from "./config/keys";
 import { parseSpec } from "./config/spec";
 import type { PlatformSpec } from "./config/types";
 import { missingKustomizations, pipelinesVendorHint } from "./pipelines/manifests";
+import { GatewayLibrary, readGatewayLibraries } from "./gateway/libraries";
 
 // `isConfigSecret` is marked internal in the SDK's typings but is how the runtime itself knows
 // which config values came from `secure:` entries.
@@ -25,12 +26,16 @@ export function loadSpec(): PlatformSpec {
 export interface ProgramOptions {
   /** Under the offline plan: files the deployer prepares before `pulumi up` (vendored manifests) are not required. */
   readonly offline?: boolean;
+  /** The project directory (Pulumi.yaml's): files the stack names are relative to it. Default: the working directory, where `pulumi up` runs. */
+  readonly projectDir?: string;
 }
 
 export default async function main(options: ProgramOptions = {}) {
   let spec: PlatformSpec;
+  let gatewayLibraries: Record<string, GatewayLibrary>;
   try {
     spec = loadSpec();
+    gatewayLibraries = readGatewayLibraries(spec, options.projectDir ?? process.cwd(), (file) => fs.readFileSync(file, "utf8"));
   } catch (e) {
     // RunError ends the program with the message alone: the problems are the user's to fix, not a crash.
     if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
@@ -41,7 +46,7 @@ export default async function main(options: ProgramOptions = {}) {
     if (missing.length > 0) throw new pulumi.RunError(`llm-platform:pipelines.manifestsDir ${JSON.stringify(spec.pipelines.manifestsDir)}: ${missing.join(", ")} not found; ${pipelinesVendorHint(spec.pipelines.manifestsDir)}`);
   }
   const kubeconfig = spec.target === "existing" ? new pulumi.Config(PROJECT).requireSecret("kubeconfig") : undefined;
-  const platform = new Platform(spec.stack, { spec, kubeconfig });
+  const platform = new Platform(spec.stack, { spec, kubeconfig, gatewayLibraries });
   return {
     target: spec.target,
     nodePools: spec.nodePools.map((p) => p.name),

@@ -44,3 +44,8 @@ export const CORDON_REASON_ANNOTATION = `${LABEL_PREFIX}/cordon-reason`;
 export const HUB_ACCESS_LABEL = `${LABEL_PREFIX}/hub-access`;
 /** Pods that read from S3 with Pod Identity credentials (weights streamed by vLLM): HTTPS out and the Pod Identity agent. */
 export const S3_ACCESS_LABEL = `${LABEL_PREFIX}/s3-access`;
+
+/** On a compliance gateway's ConfigMap: its approved-reply library (file, version, hash), which the preview and the plan show. */
+export const LIBRARY_FILE_ANNOTATION = `${LABEL_PREFIX}/library-file`;
+export const LIBRARY_VERSION_ANNOTATION = `${LABEL_PREFIX}/library-version`;
+export const LIBRARY_HASH_ANNOTATION = `${LABEL_PREFIX}/library-hash`;

@@ -62,7 +62,15 @@ export const supportedKubernetesMinors = () => Object.keys(CLUSTER_AUTOSCALER_BY
 // manifests manifests/kustomize/{cluster-scoped-resources,env/platform-agnostic} at this tag).
 export const KUBEFLOW_PIPELINES_VERSION = "2.14.3";
 
+/** The compliance gateway's version: its image tag (gateway/package.json "version"; a test checks). */
+export const GATEWAY_VERSION = "0.1.0";
+
 export const IMAGES = {
+  // Text Embeddings Inference, CPU build, for the gateway's embeddings. The digest is the one two
+  // public repositories pin for this tag (a TEI wrapper's Dockerfile and a benchmark script), not an
+  // official registry listing: check it with `crane digest` before the first deploy; images.digests
+  // overrides it.
+  textEmbeddingsInference: { repository: "ghcr.io/huggingface/text-embeddings-inference", tag: "cpu-1.8", digest: "sha256:8de25e75ce39617f17f2f6c77d60a4f75b65e779ed5005420eb1400072a15c1c" },
   // KEDA 2.20.2: the chart's appVersion, pinned so a chart bump cannot move it silently.
   keda: { tag: "2.20.2" },
   // aws-fsx-csi-driver chart 1.17.0 values.yaml image.

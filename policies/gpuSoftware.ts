@@ -1,3 +1,4 @@
+import { gatewayRepository } from "../infra/gateway/image";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { GPU_MODELS, GpuModelName } from "../infra/catalog/gpus";
 import { checkAlignment } from "../infra/compat/alignment";
@@ -134,6 +135,8 @@ export const platformImagesMatchStack: StackValidationPolicy = {
         const ref = parseImageRef(value);
         // The serving image's tag names its vLLM release, not gpuStack: inference-image-aligned judges it.
         if (ref.repository === servingRepository(manifest.images)) continue;
+        // The compliance gateway runs on CPU; its tag is its own version (config rules require its digest).
+        if (ref.repository === gatewayRepository(manifest.images)) continue;
         const want = expected.get(ref.repository);
         if (!want) {
           reportViolation(`${path} uses ${value}, which is not a platform image (${[...expected.keys()].join(", ")})`, r.urn);

@@ -129,7 +129,8 @@ describe("policy platform-images-match-stack (mandatory)", () => {
 describe("image pins", () => {
   it("derives every image from gpuStack, by digest where one is known", () => {
     const spec = parseSpec(withValues(referenceConfig("prod"), {
-      "llm-platform:images": { registry: REGISTRY, digests: { [`${REGISTRY}/llm-train:torch2.7.1-cu128-ds0.17.1`]: `sha256:${"a".repeat(64)}` } },
+      // (the gateway's digest stays: prod's sales endpoint has a gateway, pulled by digest)
+      "llm-platform:images": { registry: REGISTRY, digests: { [`${REGISTRY}/llm-train:torch2.7.1-cu128-ds0.17.1`]: `sha256:${"a".repeat(64)}`, [`${REGISTRY}/llm-gateway:0.1.0`]: `sha256:${"b".repeat(64)}` } },
     }));
     const images = platformImages(spec.gpuStack, spec.images);
     expect(stackTag(spec.gpuStack)).toBe("torch2.7.1-cu128-ds0.17.1");

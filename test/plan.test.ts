@@ -47,9 +47,9 @@ describe("npm run plan", () => {
     expect(all.out).toMatch(/planned 4\/4 stacks in \d+ ms/);
   });
 
-  it("writes the public JSON contract: stack, resources, policies, cost, inference", () => {
+  it("writes the public JSON contract: stack, resources, policies, cost, inference, gateways", () => {
     for (const stack of json) {
-      expect(Object.keys(stack)).toEqual(["stack", "resources", "policies", "cost", "inference"]);
+      expect(Object.keys(stack)).toEqual(["stack", "resources", "policies", "cost", "inference", "gateways"]);
       for (const i of stack.inference) {
         expect(Object.keys(i)).toEqual(["endpoint", "pool", "gpu", "estimate", "alternatives"]);
         expect(Object.keys(i.estimate)).toEqual(["ttftMs", "itlMs", "replyMs", "repliesPerSecondPerReplica", "usdPerThousandReplies"]);

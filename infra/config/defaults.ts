@@ -279,8 +279,20 @@ function resolveInferenceEndpoint(e: z.infer<typeof inferenceEndpointSchema>): I
     ...(e.vllmVersion ? { vllmVersion: e.vllmVersion } : {}),
     trustRemoteCode: e.trustRemoteCode ?? false,
     ...(e.weightsReadMBps ? { weightsReadMBps: e.weightsReadMBps } : {}),
+    ...(e.gateway ? {
+      gateway: {
+        library: e.gateway.library,
+        embeddingModel: e.gateway.embeddingModel,
+        replicas: e.gateway.replicas ?? DEFAULT_GATEWAY_REPLICAS,
+        clientNamespaces: [...(e.gateway.clientNamespaces ?? [])],
+        ...(e.gateway.upstreamTimeoutMs ? { upstreamTimeoutMs: e.gateway.upstreamTimeoutMs } : {}),
+      },
+    } : {}),
   };
 }
+
+/** Two gateway (and embedder) replicas: a node drain or a rollout never leaves the endpoint without one. */
+export const DEFAULT_GATEWAY_REPLICAS = 2;
 
 export const defaultZones = (region: string) => ["a", "b", "c"].map((suffix) => `${region}${suffix}`);
 

@@ -417,6 +417,20 @@ export const inferenceEndpointSchema = z.strictObject({
   trustRemoteCode: z.boolean({ error: (i) => `${show(i.input)} is not true or false` }).optional(),
   /** MB/s one replica reads its weights at; default derived from FSx throughput (AWS) or 250 (existing clusters). */
   weightsReadMBps: z.number({ error: (i) => `${show(i.input)} is not a throughput in MB/s` }).positive({ error: (i) => `${show(i.input)} is not a throughput in MB/s > 0` }).optional(),
+  /** The compliance gateway in front of the endpoint (gateway/): only approved replies reach a customer. */
+  gateway: z.strictObject({
+    /** The approved-reply library (YAML), relative to the project directory, reviewed in pull requests. */
+    library: z.string({ error: (i) => `${show(i.input)} is not a file path` })
+      .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w./-]+\.ya?ml$/, { error: (i) => `${show(i.input)} is not a library file (a .yaml path inside the project, no .. segments, e.g. "gateway/libraries/sales-dialogue.yaml")` }),
+    /** The embedding model TEI serves, as a directory on the team's shared volume (no hub at run time). */
+    embeddingModel: volumePath,
+    /** Gateway replicas (and embedder replicas); default 2, so a drain never takes the endpoint offline. */
+    replicas: positiveInt("a replica count (a whole number > 0)").optional(),
+    /** Namespaces whose pods may call the gateway (the customer-facing applications); default none. */
+    clientNamespaces: z.array(poolName.max(63, { error: (i) => `${show(i.input)} is longer than 63 characters` }), { error: (i) => `${show(i.input)} is not a list of namespace names` }).optional(),
+    /** How long the gateway waits for the model; default twice the estimated reply time, at least 10 s. */
+    upstreamTimeoutMs: positiveInt("a time in milliseconds (a whole number > 0)").optional(),
+  }).optional(),
 });
 
 function isRegex(pattern: string): boolean {

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { teamMemberProblems } from "./accessChecks";
+import { gatewayProblems } from "./gatewayChecks";
 import { storageAndDataProblems } from "./dataChecks";
 import { decodeValue } from "./decode";
 import { buildSpec, defaultZones, ParsedShape } from "./defaults";
@@ -114,7 +115,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
   if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, sortByPath(problems));
   const spec = buildSpec(raw, target, parsed.data as ParsedShape, region ?? "");
   // Rules that need the resolved spec (pool topologies, AZs, shard plans) run once it is whole.
-  const dataProblems = [...storageAndDataProblems(spec, decoded), ...teamMemberProblems(spec)];
+  const dataProblems = [...storageAndDataProblems(spec, decoded), ...teamMemberProblems(spec), ...gatewayProblems(spec)];
   if (dataProblems.length > 0) throw new ConfigError(raw.stack, sortByPath(dataProblems));
   return deepFreeze(spec);
 }

@@ -207,6 +207,20 @@ export interface InferenceEndpointSpec {
   readonly trustRemoteCode: boolean;
   /** Read throughput one replica gets from where its weights are, MB/s (sizes the start-up probe); undefined: derived. */
   readonly weightsReadMBps?: number;
+  /** The compliance gateway in front of it; undefined: none (the endpoint is reachable by nothing outside its namespace). */
+  readonly gateway?: GatewaySpec;
+}
+
+export interface GatewaySpec {
+  /** The approved-reply library's path, relative to the project directory. */
+  readonly library: string;
+  /** The embedding model's directory on the team's shared volume (relative to it). */
+  readonly embeddingModel: string;
+  readonly replicas: number;
+  /** Namespaces whose pods may call the gateway. */
+  readonly clientNamespaces: readonly string[];
+  /** undefined: derived from the endpoint's estimated reply time. */
+  readonly upstreamTimeoutMs?: number;
 }
 
 export interface AwsStorageSpec {

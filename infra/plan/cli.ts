@@ -108,6 +108,9 @@ export async function runCli(argv: readonly string[], out: (line: string) => voi
     for (const v of result.plan.policies.filter((p) => p.enforcement === "mandatory")) {
       out(`  mandatory ${v.policy}: ${v.message}`);
     }
+    for (const g of result.plan.gateways) {
+      out(`  gateway ${g.endpoint}: library ${g.library} version ${g.version}, hash ${g.hash.slice(0, 12)}, ${g.stages} stages`);
+    }
     if (opts.baseline) {
       const base = planOfStack(baseline, stack);
       if (!base) out(`  no baseline for ${stack} in ${opts.baseline}: a new stack, everything is created`);

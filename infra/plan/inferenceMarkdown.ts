@@ -10,6 +10,7 @@ import { serviceAddress } from "../inference/manifests";
 import { gib, servingMemory } from "../inference/memory";
 import { alternativeServing, endpointReport } from "../inference/report";
 import type { StackPlan } from "./plan";
+import { GATEWAY_PORT, gatewayName } from "../gateway/manifests";
 
 const num = (n: number | null, digits = 0) => (n === null ? "—" : n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 const money = (n: number | null) => (n === null ? "no price" : n < 0.01 ? `$${n.toFixed(4)}` : formatUsd(n));
@@ -18,7 +19,11 @@ export function inferenceSection(plan: StackPlan): string[] {
   const { spec } = plan;
   if (spec.inferenceEndpoints.length === 0) return [];
   const out = ["### Inference", ""];
-  for (const endpoint of spec.inferenceEndpoints) out.push(...endpointLines(planEndpoint(spec, endpoint)));
+  const libraryOf = (endpoint: string) => {
+    const g = plan.gateways.find((x) => x.endpoint === endpoint);
+    return g ? ` version ${g.version} (hash \`${g.hash.slice(0, 12)}\`)` : "";
+  };
+  for (const endpoint of spec.inferenceEndpoints) out.push(...endpointLines(planEndpoint(spec, endpoint), libraryOf));
   out.push(
     `Estimate: decode reads the weights once per step for the whole batch plus each sequence's KV cache, at ${Math.round(DECODE_BANDWIDTH_EFFICIENCY * 100)} % of the GPU's peak memory bandwidth; prefill computes 2 FLOPs per parameter per prompt token at ${Math.round(PREFILL_COMPUTE_EFFICIENCY * 100)} % of its peak dense 16-bit throughput; each row at the endpoint's concurrency and traffic, on the cheapest catalog instance carrying that GPU (docs/inference.md cites the figures). "—": the model does not fit that many of that GPU.`,
     "",
@@ -26,7 +31,7 @@ export function inferenceSection(plan: StackPlan): string[] {
   return out;
 }
 
-function endpointLines(p: EndpointPlan): string[] {
+function endpointLines(p: EndpointPlan, libraryOf: (endpoint: string) => string): string[] {
   const e = p.endpoint;
   const report = endpointReport(p);
   const out = [
@@ -34,6 +39,7 @@ function endpointLines(p: EndpointPlan): string[] {
     "",
     `- Memory per replica: ${gib(p.memory.neededBytes)} (weights ${gib(p.memory.weightsBytes)}, KV ${gib(p.memory.kvBytes)} for ${e.concurrencyPerReplica} × ${e.maxModelLen} tokens${p.memory.loraBytes ? `, LoRA ${gib(p.memory.loraBytes)}` : ""}) of ${gib(p.memory.usableBytes)} usable${p.memory.fits ? "" : " ❌"}.`,
     `- Replies capped at ${e.maxOutputTokens} tokens; traffic ${e.traffic.requestsPerSecond} req/s of ${e.traffic.inputTokens} → ${e.traffic.outputTokens} tokens needs ${p.replicasNeeded} replica(s); replicas ${e.replicas.min}–${e.replicas.max}${e.scaleToZero ? " (scales to zero)" : ""}, KEDA adds one above ${e.replicas.targetQueueDepth} waiting requests per replica.`,
+    ...(e.gateway ? [`- Compliance gateway \`${gatewayName(e.name)}.${e.team}.svc:${GATEWAY_PORT}\` (the only caller of vLLM): library \`${e.gateway.library}\`${libraryOf(e.name)}, embeddings by TEI from \`${e.gateway.embeddingModel}\`, ${e.gateway.replicas} replicas, clients from ${e.gateway.clientNamespaces.length ? e.gateway.clientNamespaces.map((n) => `\`${n}\``).join(", ") : "no namespace (none configured)"}.`] : []),
     `- Start-up budget ${Math.round(p.startup.budgetSeconds)} s (weights in ${Math.round(p.startup.loadSeconds)} s at ${Math.round(p.startup.weightsReadMBps)} MB/s — ${p.startup.throughputSource} — plus warm-up); drain ${p.drain.preStopSeconds} s (longest reply ${p.drain.longestReplySeconds.toFixed(1)} s).`,
     ...(p.release.findings.length ? [`- Image alignment: ${p.release.findings.map((f) => `[${f.kind}] ${f.message}`).join("; ")}`] : []),
     "",

@@ -115,8 +115,12 @@ export function localQueue(team: string, name: string = team) {
  * Every GPU the team could ever be admitted (its pools' maxNodes × GPUs: borrowing included) as a
  * ResourceQuota: a backstop under Kueue for pods that bypass it, never below what Kueue admits.
  */
-export function gpuResourceQuota(spec: Pick<PlatformSpec, "nodePools">, team: string) {
-  const gpus = trainingGpuPools(spec).reduce((sum, p) => sum + p.maxNodes * gpusPerNode(p), 0);
+export function gpuResourceQuota(spec: Pick<PlatformSpec, "nodePools" | "inferenceEndpoints">, team: string) {
+  // Training: everything Kueue could admit to the team, borrowing the whole cohort. Inference
+  // endpoints are Deployments Kueue does not manage: their replicas at max count on top.
+  const training = trainingGpuPools(spec).reduce((sum, p) => sum + p.maxNodes * gpusPerNode(p), 0);
+  const serving = spec.inferenceEndpoints.filter((e) => e.team === team).reduce((sum, e) => sum + e.replicas.max * e.gpusPerReplica, 0);
+  const gpus = training + serving;
   return { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "gpu", namespace: team }, spec: { hard: { [`requests.${GPU_RESOURCE}`]: String(gpus) } } };
 }
 

@@ -44,6 +44,19 @@ export interface PlanDocument {
   readonly cost: CostReport;
   /** Per inference endpoint, the latency/cost estimate on its GPU and the catalog's other GPU classes (added after the first contract). */
   readonly inference?: readonly InferenceReportEntry[];
+  /** Per compliance gateway, the approved-reply library it serves: file, version and content hash (added after the first contract). */
+  readonly gateways?: readonly GatewayLibraryEntry[];
+}
+
+export interface GatewayLibraryEntry {
+  readonly endpoint: string;
+  readonly team: string;
+  /** The library's path in the repository. */
+  readonly library: string;
+  readonly version: string;
+  /** sha256 of the canonical library: what the gateway logs with every decision. */
+  readonly hash: string;
+  readonly stages: number;
 }
 
 /** Custom resources are what a provider creates; component and stack resources only group. */

@@ -29,13 +29,15 @@ export function referenceStackDoc(stack: string): { config: Record<string, unkno
 }
 
 /**
- * A throwaway project directory: the real Pulumi.yaml and reference stacks, plus extra stack files
+ * A throwaway project directory: the real Pulumi.yaml, reference stacks and gateway libraries, plus extra stack files
  * (name → `config:` map), for driving the plan CLI end to end.
  */
 export function tempProject(extraStacks: Record<string, Record<string, unknown>> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llm-platform-test-"));
   fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   fs.cpSync(path.join(PROJECT_DIR, "stacks"), path.join(dir, "stacks"), { recursive: true });
+  // Files stacks name relative to the project: the gateways' approved-reply libraries.
+  fs.cpSync(path.join(PROJECT_DIR, "gateway", "libraries"), path.join(dir, "gateway", "libraries"), { recursive: true });
   for (const [name, config] of Object.entries(extraStacks)) {
     fs.writeFileSync(path.join(dir, "stacks", `Pulumi.${name}.yaml`), stringify({ config }));
   }
