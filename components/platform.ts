@@ -35,6 +35,7 @@ import { GpuReclaimer } from "./monitoring/gpuReclaimer";
 import { Monitoring } from "./monitoring/monitoring";
 import { reclaimingTeams } from "../infra/monitoring/reclaim";
 import { IMAGES } from "../infra/versions";
+import { nodeGroupName } from "../infra/naming";
 
 export const SYSTEM_NAMESPACE = "llm-platform";
 
@@ -193,6 +194,7 @@ export class Platform extends pulumi.ComponentResource {
       new NodePool(`${name}-${pool.name}`, {
         pool,
         clusterName: spec.cluster.name,
+        nodeGroupName: nodeGroupName(spec.stack, pool.name),
         clusterNameOutput: cluster.clusterName,
         nodeRoleArn: cluster.nodeRole.arn,
         clusterSecurityGroupId: cluster.clusterSecurityGroupId,

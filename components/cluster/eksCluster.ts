@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { isOpenToInternet } from "../../infra/network/cidr";
+import { adminAccessKey, roleNameOf } from "../../infra/naming";
 
 /** Every EKS control plane log type (docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html). */
 export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -107,18 +108,18 @@ export class EksCluster extends pulumi.ComponentResource {
       tags,
     }, { parent: this, protect: true, dependsOn: [clusterPolicy, logGroup] });
 
-    const admins: { key: string; arn: pulumi.Input<string> }[] = [
+    const admins: { key: string; arn: pulumi.Input<string>; aliases?: pulumi.Alias[] }[] = [
       { key: "deployer", arn: args.deployerRoleArn },
-      ...args.adminRoleArns.map((arn) => ({ key: `admin-${arn.split("/").pop()}`, arn })),
+      ...args.adminRoleArns.map((arn, i) => ({ key: adminAccessKey(arn, args.adminRoleArns), arn, aliases: legacyAccessAliases(name, arn, i, args.adminRoleArns) })),
     ];
-    const adminAccess = admins.map(({ key, arn }) => {
-      const entry = new aws.eks.AccessEntry(`${name}-${key}`, { clusterName: this.cluster.name, principalArn: arn, type: "STANDARD", tags }, parent);
+    const adminAccess = admins.map(({ key, arn, aliases }) => {
+      const entry = new aws.eks.AccessEntry(`${name}-${key}`, { clusterName: this.cluster.name, principalArn: arn, type: "STANDARD", tags }, { ...parent, aliases });
       return new aws.eks.AccessPolicyAssociation(`${name}-${key}`, {
         clusterName: this.cluster.name,
         principalArn: arn,
         policyArn: CLUSTER_ADMIN_POLICY,
         accessScope: { type: "cluster" },
-      }, { parent: this, dependsOn: [entry] });
+      }, { parent: this, dependsOn: [entry], aliases });
     });
 
     this.nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: JSON.stringify(servicePrincipalTrust("ec2.amazonaws.com")), tags }, parent);
@@ -136,6 +137,19 @@ export class EksCluster extends pulumi.ComponentResource {
 
     this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint });
   }
+}
+
+/**
+ * Keys of roles that share a name carry a hash of their ARN; the first of them answers to the key
+ * it had while it was the only one, so adding a second role of that name never recreates an
+ * existing entry (EKS refuses a second entry for one principal: "An IAM principal can't be included
+ * in more than one access entry", EKS user guide, "Create access entries").
+ */
+function legacyAccessAliases(name: string, arn: string, index: number, all: readonly string[]): pulumi.Alias[] | undefined {
+  const legacy = `admin-${roleNameOf(arn)}`;
+  if (adminAccessKey(arn, all) === legacy) return undefined;
+  const first = all.findIndex((a) => roleNameOf(a).toLowerCase() === roleNameOf(arn).toLowerCase());
+  return first === index ? [{ name: `${name}-${legacy}` }] : undefined;
 }
 
 function servicePrincipalTrust(service: string) {

@@ -6,6 +6,7 @@ import { FileSystemIdentity, FSX_DEPLOYMENT_TYPE, LUSTRE_VERSION, SHARED_STORAGE
 import { EXPECTED_DATA_TAG } from "../../infra/metadata";
 import { FSX_CSI_DRIVER, fsxCsiDriverValues, SHARED_DATA_CLAIM } from "../../infra/storage/values";
 import { CHARTS } from "../../infra/versions";
+import { sharedDataVolumeName } from "../../infra/naming";
 import { pinnedRelease } from "../k8s/pinnedRelease";
 
 // Lustre client ↔ server ports (docs.aws.amazon.com/fsx/latest/LustreGuide/limit-access-security-groups.html).
@@ -158,7 +159,7 @@ export class SharedStorage extends pulumi.ComponentResource {
     for (const [team, namespace] of Object.entries(args.teamNamespaces)) {
       // A PersistentVolume binds one claim: one static volume per team, all on the same file system.
       const volume = new k8s.core.v1.PersistentVolume(`${name}-${team}`, {
-        metadata: { name: `llm-shared-data-${team}` },
+        metadata: { name: sharedDataVolumeName(team) },
         spec: {
           capacity: { storage: capacity },
           accessModes: ["ReadWriteMany"],

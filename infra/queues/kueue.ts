@@ -11,6 +11,7 @@ import { trainingGpuPools } from "./pools";
 import { podsReadyTimeoutMinutes } from "./podsReady";
 import { EFA_RESOURCE, GPU_RESOURCE, RDMA_RESOURCE_PREFIX } from "../fabric/profile";
 import { workerCpuMemory } from "../training/runtime";
+import { flavorName } from "../naming";
 
 export const KUEUE_API = "kueue.x-k8s.io/v1beta2";
 export const KUEUE_NAMESPACE = "kueue-system";
@@ -23,7 +24,7 @@ export const PRIORITY_VALUES = { high: 1000, normal: 100, low: 10 } as const;
 /** Resources Kueue does not account (per-node devices that follow the GPUs, not scarce on their own). */
 export const EXCLUDED_RESOURCE_PREFIXES = [`${EFA_RESOURCE.split("/")[0]}/`, "hugepages-", `${RDMA_RESOURCE_PREFIX}/`];
 
-export const flavorName = (pool: string) => `pool-${pool}`;
+export { flavorName } from "../naming";
 
 
 export function resourceFlavor(pool: NodePoolSpec) {
