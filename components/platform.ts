@@ -37,7 +37,8 @@ import { reclaimingTeams } from "../infra/monitoring/reclaim";
 import { IMAGES } from "../infra/versions";
 import { nodeGroupName } from "../infra/naming";
 
-export const SYSTEM_NAMESPACE = "llm-platform";
+import { SYSTEM_NAMESPACE } from "../infra/k8s/namespaces";
+export { SYSTEM_NAMESPACE } from "../infra/k8s/namespaces";
 
 export interface PlatformArgs {
   /** The validated stack spec. */

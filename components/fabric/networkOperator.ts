@@ -5,7 +5,8 @@ import { networkOperatorValues, nicClusterPolicySpec } from "../../infra/fabric/
 import { CHARTS } from "../../infra/versions";
 import { pinnedRelease } from "../k8s/pinnedRelease";
 
-export const NETWORK_OPERATOR_NAMESPACE = "nvidia-network-operator";
+import { NETWORK_OPERATOR_NAMESPACE } from "../../infra/k8s/namespaces";
+export { NETWORK_OPERATOR_NAMESPACE } from "../../infra/k8s/namespaces";
 
 export interface NetworkOperatorArgs {
   /** The on-prem pools whose fabric is InfiniBand. */

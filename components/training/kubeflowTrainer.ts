@@ -4,7 +4,8 @@ import { CHARTS } from "../../infra/versions";
 import { kubeflowTrainerValues } from "../../infra/training/trainerValues";
 import { pinnedRelease } from "../k8s/pinnedRelease";
 
-export const TRAINER_NAMESPACE = "kubeflow-system";
+import { TRAINER_NAMESPACE } from "../../infra/k8s/namespaces";
+export { TRAINER_NAMESPACE } from "../../infra/k8s/namespaces";
 
 export interface KubeflowTrainerArgs {
   provider: k8s.Provider;

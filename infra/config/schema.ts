@@ -147,7 +147,8 @@ export const clusterSchema = z.strictObject({
    */
   nodeImageRelease: z.string({ error: (i) => `${show(i.input)} is not an EKS AMI release version` }).regex(/^1\.\d{2}\.\d+-\d{8}$/, { error: (i) => `${show(i.input)} is not an EKS AMI release version (<kubernetes patch>-<yyyymmdd>, e.g. "1.34.2-20260116")` }).optional(),
   /** IAM roles granted cluster-admin through EKS access entries, besides the deploying role. */
-  adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: (i) => `${show(i.input)} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)` })).optional(),
+  // IAM: a role name is 1–64 of [\w+=,.@-]; a path is /-separated segments (IAM API reference, CreateRole).
+  adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, { error: (i) => `${show(i.input)} is not an IAM role ARN (arn:aws:iam::<account>:role/[<path>/]<name>, a name of at most 64 letters, digits and +=,.@_-)` })).optional(),
 });
 
 export const networkSchema = z.strictObject({

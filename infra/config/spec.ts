@@ -12,6 +12,8 @@ import { buildSpec, defaultZones, ParsedShape } from "./defaults";
 import { TARGETS } from "./enums";
 import { ConfigError, ConfigProblem, show } from "./errors";
 import { CONFIG_KEYS, configKey as key, PROJECT } from "./keys";
+import { derivedNameProblems, jobEnvProblems, stackNameProblems } from "./nameChecks";
+import { adminRoleProblems, nodeGroupQuotaProblems, publicAccessProblems, repeatedZoneProblems, vpcCidrProblems } from "./networkRules";
 import { crossPoolProblems, poolZoneProblems } from "./poolRules";
 import {
   awsNodePoolSchema,
@@ -91,6 +93,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
 
   const region = raw.values["aws:region"];
   if (target === "aws") {
+    problems.push(...stackNameProblems(raw.stack));
     if (!region || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
       problems.push({ path: "aws:region", message: `${show(region)} is not an AWS region (e.g. "us-east-1")` });
     }
@@ -104,6 +107,12 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
     }
     const zones = Array.isArray(configured) ? (configured as unknown[]) : defaultZones(region ?? "");
     problems.push(...poolZoneProblems(pools, zones));
+    const cluster = (decoded.cluster ?? {}) as { publicAccessCidrs?: unknown; adminRoleArns?: unknown };
+    const network = (decoded.network ?? {}) as { vpcCidr?: unknown };
+    problems.push(...publicAccessProblems(cluster.publicAccessCidrs), ...adminRoleProblems(cluster.adminRoleArns), ...vpcCidrProblems(network.vpcCidr));
+    problems.push(...repeatedZoneProblems(configured, `${key("network")}.availabilityZones`, "each AZ gets one node subnet and one public subnet; EKS needs two different AZs"));
+    pools.forEach((pool, i) => problems.push(...repeatedZoneProblems((pool as { availabilityZones?: unknown } | null)?.availabilityZones, `${key("nodePools")}[${i}].availabilityZones`, "the pool's subnets are one per AZ")));
+    problems.push(...nodeGroupQuotaProblems(pools));
   } else if (decoded.kubeconfig === undefined && !problems.some((p) => p.path === key("kubeconfig"))) {
     problems.push({ path: key("kubeconfig"), message: `is required with target existing (set it with: pulumi config set --secret kubeconfig "$(cat ~/.kube/config)")` });
   }
@@ -111,7 +120,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
   if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, sortByPath(problems));
   const spec = buildSpec(raw, target, parsed.data as ParsedShape, region ?? "");
   // Rules that need the resolved spec (pool topologies, AZs, shard plans) run once it is whole.
-  const dataProblems = storageAndDataProblems(spec, decoded);
+  const dataProblems = [...storageAndDataProblems(spec, decoded), ...derivedNameProblems(spec, decoded), ...jobEnvProblems(spec, decoded)];
   if (dataProblems.length > 0) throw new ConfigError(raw.stack, sortByPath(dataProblems));
   return deepFreeze(spec);
 }

@@ -6,7 +6,8 @@
  */
 import type { PlatformSpec } from "../config/types";
 
-export const MONITORING_NAMESPACE = "monitoring";
+import { MONITORING_NAMESPACE } from "../k8s/namespaces";
+export { MONITORING_NAMESPACE } from "../k8s/namespaces";
 export const PROMETHEUS_RELEASE = "kube-prometheus-stack";
 
 /** The spec a Prometheus address depends on (monitoring optional: a bare `{ stack }` means the platform's own). */

@@ -75,7 +75,7 @@ export function reclaimerRoleRules(): PolicyRule[] {
 export function nodeGuardClusterRoleRules(): PolicyRule[] {
   return [{ apiGroups: [""], resources: ["nodes"], verbs: ["get", "patch"] }];
 }
-export const NODE_EVENTS_NAMESPACE = "default";
+export { NODE_EVENTS_NAMESPACE } from "../k8s/namespaces";
 export function nodeGuardEventRules(): PolicyRule[] {
   return [{ apiGroups: [""], resources: ["events"], verbs: ["create"] }];
 }

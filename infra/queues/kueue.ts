@@ -14,7 +14,7 @@ import { workerCpuMemory } from "../training/runtime";
 import { flavorName } from "../naming";
 
 export const KUEUE_API = "kueue.x-k8s.io/v1beta2";
-export const KUEUE_NAMESPACE = "kueue-system";
+export { KUEUE_NAMESPACE } from "../k8s/namespaces";
 /** The Helm release name; the chart names its objects after it (charts/kueue/templates/_helpers.tpl kueue.fullname). */
 export const KUEUE_RELEASE = "kueue";
 export const COHORT = "llm-platform";
