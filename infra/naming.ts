@@ -66,8 +66,9 @@ export const NAME_RULES = {
 
 /** Why `name` breaks `nameRule` ("is 70 characters, more than 63"), or undefined when it fits. */
 export function nameRuleViolation(name: string, nameRule: NameRule): string | undefined {
-  if (name.length > nameRule.maxLength) return `is ${name.length} characters, more than the ${nameRule.maxLength} a ${nameRule.what} may have${nameRule.why ? ` (${nameRule.why})` : ""}`;
-  if (name.length < nameRule.minLength) return `is ${name.length} characters, fewer than the ${nameRule.minLength} a ${nameRule.what} needs`;
+  const a = /^[AEIOU]/.test(nameRule.what) ? "an" : "a";
+  if (name.length > nameRule.maxLength) return `is ${name.length} characters, more than the ${nameRule.maxLength} ${a} ${nameRule.what} may have${nameRule.why ? ` (${nameRule.why})` : ""}`;
+  if (name.length < nameRule.minLength) return `is ${name.length} characters, fewer than the ${nameRule.minLength} ${a} ${nameRule.what} needs`;
   if (!nameRule.pattern.test(name)) return `is not a valid ${nameRule.what} (${nameRule.syntax})`;
   return undefined;
 }

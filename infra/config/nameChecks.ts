@@ -83,7 +83,7 @@ export function derivedNameProblems(spec: PlatformSpec, decoded: Record<string, 
   spec.teams.forEach((team, i) => {
     const at = `${key("teams")}[${i}].name`;
     const reserved = reservedNamespaceReason(team.name);
-    if (reserved) problems.push({ path: at, message: `${show(team.name)} is ${reserved}; a team's namespace is named after the team, so choose another name` });
+    if (reserved) problems.push({ path: at, message: `${show(team.name)} ${reserved}; a team's namespace is named after the team, so choose another name` });
     else if (spec.monitoring.prometheus.kind === "existing" && spec.monitoring.prometheus.namespace === team.name) {
       problems.push({ path: at, message: `${show(team.name)} is the namespace of the existing Prometheus (monitoring.prometheus.existing.namespace); a team's namespace is its own, so choose another name` });
     }

@@ -126,7 +126,7 @@ export function nodeGroupQuotaProblems(pools: unknown[]): ConfigProblem[] {
   }
   pools.forEach((pool, i) => {
     const max = (pool as { maxNodes?: unknown } | null)?.maxNodes;
-    if (typeof max === "number" && max > EKS_MAX_NODES_PER_NODE_GROUP) {
+    if (Number.isInteger(max) && (max as number) > EKS_MAX_NODES_PER_NODE_GROUP) {
       problems.push({ path: `${key("nodePools")}[${i}].maxNodes`, message: `${max} is more than EKS's default quota of ${EKS_MAX_NODES_PER_NODE_GROUP} nodes per managed node group (Amazon EKS service quotas, "Nodes per managed node group"); split the pool into pools of at most ${EKS_MAX_NODES_PER_NODE_GROUP}` });
     }
   });

@@ -28,12 +28,13 @@ import { show } from "./errors";
 import { bannedPatternProblem } from "../data/bannedPatterns";
 import { relativeDataPathProblem } from "../data/paths";
 
-// Kubernetes names (pools become node labels and resource names): RFC 1123 label, kept short
-// because AWS node group and launch template names derive from it.
+// Names of pools, teams, data sets, jobs and variants become namespaces, label values and parts of
+// other names: RFC 1123 labels (≤ 63). The names derived from them have their own limits, checked
+// in nameChecks.ts against infra/naming.ts.
 const poolName = z
   .string({ error: "must be a string" })
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: (i) => `${show(i.input)} is not a valid pool name (lowercase letters, digits and '-', starting and ending with a letter or digit)` })
-  .max(40, { error: (i) => `${show(i.input)} is longer than 40 characters` });
+  .max(63, { error: (i) => `${show(i.input)} is longer than 63 characters (a Kubernetes label value)` });
 
 // Label keys: an optional DNS-subdomain prefix (≤ 253) and a name of ≤ 63 characters; values ≤ 63
 // ("Labels and Selectors", kubernetes.io/docs/concepts/overview/working-with-objects/labels/;
@@ -369,5 +370,5 @@ export const pipelinesSchema = z.strictObject({
    * Where the deployer finds Kubeflow Pipelines' kustomize manifests at the pinned release (a local
    * directory: `npm run kfp:vendor` fills the default, or a mirror for air-gapped clusters).
    */
-  manifestsDir: z.string({ error: (i) => `${show(i.input)} is not a directory path` }).min(1, { error: "is empty" }).refine((p) => !p.includes("://"), { error: (i) => `${show(i.input)} is a URL; give a local directory (the Kubernetes provider's kustomize v2 builds only local directories, pulumi-kubernetes#3844)` }).refine((p) => !/[\0\n\r]/.test(p), { error: (i) => `${show(i.input)} contains a NUL or line break, which no directory name on the deployer's machine has` }).optional(),
+  manifestsDir: z.string({ error: (i) => `${show(i.input)} is not a directory path` }).min(1, { error: "is empty" }).refine((p) => !p.includes("://"), { error: (i) => `${show(i.input)} is a URL; give a local directory (the Kubernetes provider's kustomize v2 builds only local directories, pulumi-kubernetes#3844)` }).refine((p) => !/[\0\n\r]/.test(p), { error: (i) => `${show(i.input)} contains a NUL or a line break; give a plain directory path` }).optional(),
 });

@@ -37,6 +37,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
   const problems: ConfigProblem[] = [];
   const decoded: Record<string, unknown> = {};
   const undecodable = new Set<string>();
+  const decodeProblems: ConfigProblem[] = [];
 
   for (const [fullKey, text] of Object.entries(raw.values)) {
     const [namespace, ...rest] = fullKey.split(":");
@@ -47,7 +48,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
       problems.push({ path: fullKey, message: `is not a known key${didYouMean(name, Object.keys(CONFIG_KEYS)) || ` (known keys: ${Object.keys(CONFIG_KEYS).join(", ")})`}` });
       continue;
     }
-    const value = decodeValue(fullKey, text, known.kind, raw.secretKeys.has(fullKey), problems);
+    const value = decodeValue(fullKey, text, known.kind, raw.secretKeys.has(fullKey), decodeProblems);
     if (value !== undefined) decoded[name] = value;
     else undecodable.add(name);
   }
@@ -55,10 +56,12 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
   const targetResult = z.enum(TARGETS).safeParse(decoded.target);
   if (!targetResult.success) {
     problems.push({ path: key("target"), message: `${show(decoded.target)} is not a target (valid: ${TARGETS.join(", ")})${didYouMean(decoded.target, TARGETS)}` });
-    throw new ConfigError(raw.stack, problems);
+    throw new ConfigError(raw.stack, sortByPath([...problems, ...decodeProblems]));
   }
   const target = targetResult.data;
 
+  // How a key is stored matters only where the target uses it ("remove it" below says the rest).
+  problems.push(...decodeProblems.filter((p) => CONFIG_KEYS[p.path.slice(PROJECT.length + 1)]?.targets.includes(target) ?? true));
   for (const [name, meta] of Object.entries(CONFIG_KEYS)) {
     if (decoded[name] !== undefined && !meta.targets.includes(target)) {
       problems.push({ path: key(name), message: `is only used with target ${meta.targets.join(" or ")}, but this stack's target is ${target} (remove it)` });
@@ -125,9 +128,13 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
   return deepFreeze(spec);
 }
 
-/** Problems in key order (stable within a key), so a long report reads like the stack file. */
-function sortByPath(problems: ConfigProblem[]): ConfigProblem[] {
+/**
+ * Problems in key order (stable within a key), so a long report reads like the stack file; a
+ * problem found twice (a job's own setting, checked once per variant) is reported once.
+ */
+function sortByPath(found: ConfigProblem[]): ConfigProblem[] {
   const order = (p: ConfigProblem) => p.path.replace(/\[(\d+)\]/g, (_, n: string) => `[${n.padStart(4, "0")}]`);
+  const problems = found.filter((p, i) => found.findIndex((q) => q.path === p.path && q.message === p.message) === i);
   return [...problems].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 

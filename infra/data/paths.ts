@@ -14,7 +14,7 @@ export function relativeDataPathProblem(p: string): string | undefined {
   if (p.includes("\\")) return "contains a backslash; separate directories with '/'";
   if (p.startsWith("/")) return `is absolute; give it relative to the shared volume (the job reads ${DATA_ROOT}/<path>)`;
   const normal = path.posix.normalize(p);
-  if (normal === ".." || normal.startsWith("../")) return `leaves the shared volume (it resolves to ${DATA_ROOT}/${normal}); give a directory inside ${DATA_ROOT}`;
+  if (normal === ".." || normal.startsWith("../")) return `leaves the shared volume (it resolves to ${normal}, outside ${DATA_ROOT}); give a directory inside it`;
   if (normal === "." || normal === "./") return `is the shared volume itself: the job would read every team's files under ${DATA_ROOT}; give the data set's own directory`;
   return undefined;
 }

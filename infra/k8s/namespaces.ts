@@ -37,10 +37,10 @@ export const PLATFORM_NAMESPACES = [
   NODE_EVENTS_NAMESPACE,
 ] as const;
 
-/** Why a namespace name is taken, or undefined when a team may have it. */
+/** Why a namespace name is taken ("is a namespace every Kubernetes cluster has"), or undefined when a team may have it. */
 export function reservedNamespaceReason(name: string): string | undefined {
-  if ((KUBERNETES_NAMESPACES as readonly string[]).includes(name)) return "a namespace every Kubernetes cluster has";
-  if (name.startsWith(KUBERNETES_RESERVED_PREFIX)) return `the ${KUBERNETES_RESERVED_PREFIX} prefix is reserved for Kubernetes system namespaces`;
-  if ((PLATFORM_NAMESPACES as readonly string[]).includes(name)) return "a namespace the platform installs its own components into";
+  if ((KUBERNETES_NAMESPACES as readonly string[]).includes(name)) return "is a namespace every Kubernetes cluster has";
+  if (name.startsWith(KUBERNETES_RESERVED_PREFIX)) return `starts with ${KUBERNETES_RESERVED_PREFIX}, a prefix Kubernetes reserves for its system namespaces`;
+  if ((PLATFORM_NAMESPACES as readonly string[]).includes(name)) return "is a namespace the platform installs its own components into";
   return undefined;
 }
