@@ -495,6 +495,9 @@ export const corpus: [string, RawStackConfig, string[]][] = [
   ["a fractional GPU quota", withValues(prod, { "llm-platform:teams": [{ ...prodTeams[0], gpuQuota: { "train-h100": 2.5 } }, prodTeams[1]] }), [
     "llm-platform:teams[0].gpuQuota.train-h100: 2.5 is not a whole GPU count",
   ]],
+  ["two on-prem pools selecting the same nodes", withValues(onprem, { "llm-platform:nodePools": onpremPools.map((p, i) => (i < 2 ? { ...p, nodeSelector: { "example.com/gpu": "a100", "example.com/rack": "r1" } } : p)) }), [
+    'llm-platform:nodePools[1].nodeSelector: {"example.com/gpu":"a100","example.com/rack":"r1"} selects the same nodes as nodePools[0]; their GPUs would be counted twice by quotas and cost (give each pool its own labels)',
+  ]],
   ["an on-prem node selector key that is not a label key", withValues(onprem, { "llm-platform:nodePools": onpremPool(0, { nodeSelector: { "gpu type": "a100" } }) }), [
     "llm-platform:nodePools[0].nodeSelector.gpu type: \"gpu type\" is not a label key ([prefix/]name: a name of at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit; a prefix of lowercase DNS labels)",
   ]],
