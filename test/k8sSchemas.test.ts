@@ -6,11 +6,18 @@ import { Secret } from "kubernetes-models/v1/Secret";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { Job } from "kubernetes-models/batch/v1/Job";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { Service } from "kubernetes-models/v1/Service";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
 import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
+import { ValidatingAdmissionPolicy } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy";
+import { ValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding";
 import { referencePlan } from "./helpers/plan";
 import { SECRET_PLACEHOLDER } from "../infra/plan/record";
 
@@ -31,9 +38,18 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   "kubernetes:batch/v1:CronJob": CronJob,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": ClusterRole,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": ClusterRoleBinding,
+  "kubernetes:apps/v1:Deployment": Deployment,
+  "kubernetes:core/v1:Service": Service,
+  "kubernetes:policy/v1:PodDisruptionBudget": PodDisruptionBudget,
   "kubernetes:storage.k8s.io/v1:StorageClass": StorageClass,
   "kubernetes:rbac.authorization.k8s.io/v1:Role": Role,
   "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": RoleBinding,
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy": NetworkPolicy,
+  "kubernetes:core/v1:ResourceQuota": ResourceQuota,
+  // A server-side apply patch of a namespace the platform does not own (labels only): a valid Namespace in itself.
+  "kubernetes:core/v1:NamespacePatch": Namespace,
+  "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy": ValidatingAdmissionPolicy,
+  "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding": ValidatingAdmissionPolicyBinding,
 };
 
 describe.each(["dev", "staging", "prod", "onprem"])("Kubernetes objects of the %s stack", (stack) => {
@@ -41,7 +57,7 @@ describe.each(["dev", "staging", "prod", "onprem"])("Kubernetes objects of the %
     const plan = await referencePlan(stack);
     // Helm releases and kustomizations are rendered by the provider at deploy time (their objects are upstream's).
     const objects = plan.resources.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/") && !r.type.startsWith("kubernetes:kustomize/"));
-    const custom = /^kubernetes:(trainer\.kubeflow\.org|kueue\.x-k8s\.io|mellanox\.com|monitoring\.coreos\.com)\//;
+    const custom = /^kubernetes:(trainer\.kubeflow\.org|kueue\.x-k8s\.io|mellanox\.com|keda\.sh|monitoring\.coreos\.com)\//;
     const unvalidated = objects.filter((r) => !MODELS[r.type] && !custom.test(r.type)).map((r) => r.type);
     expect(unvalidated).toEqual([]);
     for (const r of objects.filter((o) => MODELS[o.type])) {

@@ -193,7 +193,7 @@ describe("DCGM exporter", () => {
       { action: "replace", sourceLabels: ["__meta_kubernetes_node_label_llm_platform_pool"], separator: ";", regex: "infer-l40s", targetLabel: "pool", replacement: "infer-l40s" },
       { action: "labeldrop", regex: "pod|namespace|container" },
     ]);
-    const custom = parseSpec(withValues(referenceConfig("onprem"), { "llm-platform:nodePools": [{ name: "train-a100", gpu: "A100", gpusPerNode: 8, fabric: "infiniband", networkGbpsPerNode: 800, purpose: "training", minNodes: 4, maxNodes: 4, nodeSelector: { "node.example.com/gpu": "a100", rack: "r1.2" } }], "llm-platform:teams": undefined, "llm-platform:datasets": undefined, "llm-platform:trainingJobs": undefined }));
+    const custom = parseSpec(withValues(referenceConfig("onprem"), { "llm-platform:nodePools": [{ name: "train-a100", gpu: "A100", gpusPerNode: 8, fabric: "infiniband", networkGbpsPerNode: 800, cpusPerNode: 128, memoryGiBPerNode: 1024, purpose: "training", minNodes: 4, maxNodes: 4, nodeSelector: { "node.example.com/gpu": "a100", rack: "r1.2" } }], "llm-platform:teams": undefined, "llm-platform:datasets": undefined, "llm-platform:trainingJobs": undefined, "llm-platform:inferenceEndpoints": undefined }));
     expect(dcgmRelabelings(custom)[1]).toEqual({ action: "replace", sourceLabels: ["__meta_kubernetes_node_label_node_example_com_gpu", "__meta_kubernetes_node_label_rack"], separator: ";", regex: "a100;r1\\.2", targetLabel: "pool", replacement: "train-a100" });
   });
 });
@@ -462,7 +462,9 @@ describe("monitoring in the plan", () => {
     const cm = named(plan, "kubernetes:core/v1:ConfigMap", "prod-gpu-operator-dcgm-metrics");
     expect((cm.inputs as any).metadata).toEqual({ name: "llm-platform-dcgm-metrics", namespace: "gpu-operator" });
     expect((cm.inputs as any).data["dcgm-metrics.csv"]).toBe(dcgmCountersCsv());
-    expect(named(plan, "kubernetes:helm.sh/v3:Release", "prod-gpu-operator").options.dependsOn).toEqual([cm.urn]);
+    // …and after its namespace, labelled for Pod Security and fenced by NetworkPolicies.
+    const namespace = named(plan, "kubernetes:core/v1:Namespace", "prod-gpu-operator");
+    expect(named(plan, "kubernetes:helm.sh/v3:Release", "prod-gpu-operator").options.dependsOn).toEqual([namespace.urn, cm.urn]);
   });
 
   it("gives the reclaimer a Role only in the namespaces of teams it may act on, and a pinned image", async () => {
@@ -472,7 +474,7 @@ describe("monitoring in the plan", () => {
     expect((binding.inputs as any).subjects).toEqual([{ kind: "ServiceAccount", name: "gpu-reclaimer", namespace: "llm-platform" }]);
     const cron = named(plan, "kubernetes:batch/v1:CronJob", "prod-reclaimer").inputs as any;
     const pod = cron.spec.jobTemplate.spec.template.spec;
-    expect([cron.spec.schedule, cron.spec.concurrencyPolicy, pod.containers[0].image, pod.serviceAccountName]).toEqual(["*/10 * * * *", "Forbid", "docker.io/library/python:3.13.7-slim", "gpu-reclaimer"]);
+    expect([cron.spec.schedule, cron.spec.concurrencyPolicy, pod.containers[0].image, pod.serviceAccountName]).toEqual(["*/10 * * * *", "Forbid", "docker.io/library/python:3.13-slim@sha256:9662417aace5ae7b8e2609cce472b72a8958e134ba372808abe9cc1a0c0125e6", "gpu-reclaimer"]);
     expect(pod.containers[0].command).toEqual(["python3", "/opt/llm-platform/reclaim/reclaim.py", "--config", "/etc/llm-platform/config.json"]);
     expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
     expect(JSON.parse((named(plan, "kubernetes:core/v1:ConfigMap", "prod-reclaimer-config").inputs as any).data["config.json"]).teams).toEqual([

@@ -17,6 +17,7 @@ async function planPools(pools: Record<string, unknown>[]): Promise<RecordedStac
     "llm-platform:storage": undefined,
     "llm-platform:trainingJobs": undefined,
     "llm-platform:teams": undefined,
+    "llm-platform:inferenceEndpoints": undefined,
   });
   return recordProgram("llm-platform", { ...config, stack: "fabric" }, () => main({ offline: true }));
 }

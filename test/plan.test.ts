@@ -47,9 +47,14 @@ describe("npm run plan", () => {
     expect(all.out).toMatch(/planned 4\/4 stacks in \d+ ms/);
   });
 
-  it("writes the public JSON contract: stack, resources, policies, cost", () => {
+  it("writes the public JSON contract: stack, resources, policies, cost, inference", () => {
     for (const stack of json) {
-      expect(Object.keys(stack)).toEqual(["stack", "resources", "policies", "cost"]);
+      expect(Object.keys(stack)).toEqual(["stack", "resources", "policies", "cost", "inference"]);
+      for (const i of stack.inference) {
+        expect(Object.keys(i)).toEqual(["endpoint", "pool", "gpu", "estimate", "alternatives"]);
+        expect(Object.keys(i.estimate)).toEqual(["ttftMs", "itlMs", "replyMs", "repliesPerSecondPerReplica", "usdPerThousandReplies"]);
+        for (const a of i.alternatives) expect(Object.keys(a)).toEqual(["gpu", "ttftMs", "itlMs", "replyMs", "usdPerThousandReplies"]);
+      }
       // The first contract's six fields, then the dependency fields added for the review.
       for (const r of stack.resources) expect(Object.keys(r)).toEqual(["urn", "type", "name", "parent", "inputs", "options", "custom", "inputDependencies", "propertyDependencies"]);
       for (const p of stack.policies) expect(Object.keys(p)).toEqual(["policy", "enforcement", "urn", "message"]);
@@ -124,8 +129,8 @@ describe("npm run plan", () => {
       expect(stack.cost.monthly.expected).toBeCloseTo(sum, 2);
     }
     const dev = json.find((s) => s.stack === "dev");
-    // hand-computed: EKS 73 + NAT 32.85 + IPv4 3.65 + KMS 1 + 2 × (m6i.large 70.08 + 50 GB gp3 4.00)
-    expect(dev.cost.monthly.expected).toBe(258.66);
+    // hand-computed: EKS 73 + NAT 32.85 + IPv4 3.65 + KMS 2 × 1 (Secrets key, logs key) + 2 × (m6i.large 70.08 + 50 GB gp3 4.00)
+    expect(dev.cost.monthly.expected).toBe(259.66);
   });
 
   it("writes a reviewer's Markdown report with pools, policies, cost against budget and a Mermaid diagram", () => {
@@ -142,7 +147,7 @@ describe("npm run plan", () => {
   it("exits 1 and names the policy when a stack is over its budget", async () => {
     const run = await cli("--project", project, "--stack", "overbudget");
     expect(run.code).toBe(EXIT_POLICY);
-    expect(run.out).toContain("mandatory cost-within-budget: expected monthly cost $22,290.39 exceeds llm-platform:budgetUsdPerMonth $5,000.00");
+    expect(run.out).toContain("mandatory cost-within-budget: expected monthly cost $22,291.39 exceeds llm-platform:budgetUsdPerMonth $5,000.00");
   });
 
   it("exits 2 listing every problem of a broken stack", async () => {

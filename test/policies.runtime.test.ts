@@ -51,15 +51,19 @@ describe("policy pod-volumes-mountable (mandatory)", () => {
 
   it("fails a pod that mounts two claims bound to one file system (the same CSI volume handle)", async () => {
     const resources = await planWith("prod", (rs) => {
-      // research's claim is another PersistentVolume on the same FSx file system as sales-dialogue's
-      const tokenise = rs.find((r) => r.type === "kubernetes:batch/v1:Job")!;
+      // research's claim is another PersistentVolume on the same FSx file system as sales-dialogue's,
+      // given the same volume handle (as every team's volume had before each got its own subtree)
+      const tokenise = rs.find((r) => r.type === "kubernetes:batch/v1:Job" && inputs(r).metadata.name.startsWith("tokenise-"))!;
       const pod = inputs(tokenise).spec.template.spec;
       pod.volumes.push({ name: "other", persistentVolumeClaim: { claimName: "llm-shared-data-research" } });
       const pvc = rs.find((r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim" && inputs(r).metadata.namespace === "research")!;
       rs.push(recorded(pvc.type, "copy", { ...inputs(pvc), metadata: { name: "llm-shared-data-research", namespace: "sales-dialogue" } }));
+      const volumes = rs.filter((r) => r.type === "kubernetes:core/v1:PersistentVolume");
+      const sales = volumes.find((v) => inputs(v).metadata.name === "llm-shared-data-sales-dialogue")!;
+      inputs(volumes.find((v) => inputs(v).metadata.name === "llm-shared-data-research")!).spec.csi.volumeHandle = inputs(sales).spec.csi.volumeHandle;
     });
     const [message] = await messages(podVolumesMountable, resources);
-    expect(message).toMatch(/^mandatory: Job sales-dialogue\/tokenise-sales-dialogue-[0-9a-f]{10}: volumes data \(claim llm-shared-data\), other \(claim llm-shared-data-research\) are bound to the same CSI volume plan-prod-storage-shards-id \(fsx\.csi\.aws\.com\); the kubelet waits forever for the second mount \(kubernetes#132921\) — mount one claim once and use subPath$/);
+    expect(message).toMatch(/^mandatory: Job sales-dialogue\/tokenise-sales-dialogue-[0-9a-f]{10}: volumes data \(claim llm-shared-data\), other \(claim llm-shared-data-research\) are bound to the same CSI volume plan-prod-storage-shards-id::teams\/sales-dialogue \(fsx\.csi\.aws\.com\); the kubelet waits forever for the second mount \(kubernetes#132921\) — mount one claim once and use subPath$/);
   });
 
   it("fails a writable mount of a read-only claim, a mount of a missing volume, and two mounts at one path", async () => {

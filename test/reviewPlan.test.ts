@@ -38,11 +38,11 @@ describe("plan against a baseline", () => {
     // One p5.48xlarge node a month: 730 h × $55.04/h + 200 GB gp3 root volume × $0.08 = 40,179.20 + 16.00.
     const perNode = 730 * 55.04 + 200 * 0.08;
     expect(perNode).toBeCloseTo(40195.2, 2);
-    // Before: 2 nodes = $80,390.40; after: 3 nodes = $120,585.60; the stack: $144,055.19 + $40,195.20 = $184,250.39.
-    expect(run.out).toContain("changes: 0 create, 1 update, 0 replace, 0 delete; $144,055.19 → $184,250.39/month expected (+$40,195.20, +27.9%)");
+    // Before: 2 nodes = $80,390.40; after: 3 nodes = $120,585.60; the stack: $144,056.19 + $40,195.20 = $184,251.39.
+    expect(run.out).toContain("changes: 0 create, 1 update, 0 replace, 0 delete; $144,056.19 → $184,251.39/month expected (+$40,195.20, +27.9%)");
     const report = fs.readFileSync(md, "utf8");
     expect(report).toContain("| NodeGroup prod-train-h100 | p5.48xlarge × 0/3/8 nodes (min/expected/max) at $55.04/h on demand + 200 GB gp3 each | $80,390.40 → $120,585.60 (+$40,195.20, +50.0%) | $0.00 | $321,561.60 |");
-    expect(report).toContain("| **total** | | **$144,055.19 → $184,250.39 (+$40,195.20, +27.9%)** | **$17,442.71** | **$555,448.10** |");
+    expect(report).toContain("| **total** | | **$144,056.19 → $184,251.39 (+$40,195.20, +27.9%)** | **$17,443.71** | **$555,449.10** |");
     expect(report).toContain("| NodeGroup prod-train-h100 | `scalingConfig.desiredSize` 2 → 3 (ignoreChanges: `pulumi up` leaves it alone) |");
     // The Changes section comes first: before the node pools and the full cost table.
     expect(report.indexOf("### Changes")).toBeLessThan(report.indexOf("### Node pools"));
@@ -64,6 +64,7 @@ describe("plan against a baseline", () => {
       "mandatory NodeGroup prod-train-h200",
       "mandatory LustreFileSystem prod-storage-shards",
       "advisory DataRepositoryAssociation prod-storage-shards",
+      "advisory PersistentVolume prod-storage-root",
       "advisory PersistentVolume prod-storage-sales-dialogue",
       "advisory PersistentVolume prod-storage-research",
     ]);
@@ -98,7 +99,7 @@ describe("plan against a baseline", () => {
     const run = await cli("--stack", "dev", "--baseline", empty);
     expect(run.code).toBe(EXIT_CLEAN);
     expect(run.out).toContain(`no baseline for dev in ${empty}: a new stack, everything is created`);
-    expect(run.out).toMatch(/changes: \d+ create, 0 update, 0 replace, 0 delete; \$0\.00 → \$258\.66\/month expected \(\+\$258\.66, new\)/);
+    expect(run.out).toMatch(/changes: \d+ create, 0 update, 0 replace, 0 delete; \$0\.00 → \$259\.66\/month expected \(\+\$259\.66, new\)/);
   });
 
   it.each([

@@ -114,7 +114,7 @@ describe.each(["dev", "staging", "prod"] as const)("the AWS stack %s at run time
 
 describe("tokenisation at run time", () => {
   it("prod's gated Llama tokenizer gets its token from the named Secret, never a literal", async () => {
-    const job = objectsOf((await referencePlan("prod")).resources).find((o) => o.kind === "Job" && o.metadata.name.startsWith("tokenise-"));
+    const job = objectsOf((await referencePlan("prod")).resources).find((o) => o.kind === "Job" && String(o.metadata.name).startsWith("tokenise-"));
     const env = job.spec.template.spec.containers[0].env;
     expect(env).toEqual([
       { name: "HF_HOME", value: "/data/cache/huggingface" },
@@ -124,7 +124,7 @@ describe("tokenisation at run time", () => {
 
   it("onprem's staged ChatGLM2 tokenizer loads offline and with its own code", async () => {
     const objects = objectsOf((await referencePlan("onprem")).resources);
-    const job = objects.find((o) => o.kind === "Job" && o.metadata.name.startsWith("tokenise-"));
+    const job = objects.find((o) => o.kind === "Job" && String(o.metadata.name).startsWith("tokenise-"));
     expect(job.spec.template.spec.containers[0].env).toEqual([{ name: "HF_HOME", value: "/data/cache/huggingface" }, { name: "HF_HUB_OFFLINE", value: "1" }]);
     const config = JSON.parse(objects.find((o) => o.kind === "ConfigMap" && o.data?.["dataset.json"]).data["dataset.json"]);
     expect(config.loading).toEqual({ trustRemoteCode: true, offline: true });

@@ -78,34 +78,81 @@ describe("shared storage on AWS (prod)", () => {
     }
   });
 
-  it("links the file system to the whole bucket with automatic import and export", async () => {
+  it("links the file system to the whole bucket, importing every change and exporting new and changed files (never deletions)", async () => {
     const dra = named(await referencePlan("prod"), "aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation", "prod-storage-shards");
     expect(dra.inputs).toMatchObject({
       fileSystemId: "plan-prod-storage-shards-id",
       fileSystemPath: "/",
       dataRepositoryPath: "s3://plan-prod-storage-data/",
       batchImportMetaDataOnCreate: true,
-      s3: { autoImportPolicy: { events: ["NEW", "CHANGED", "DELETED"] }, autoExportPolicy: { events: ["NEW", "CHANGED", "DELETED"] } },
+      s3: { autoImportPolicy: { events: ["NEW", "CHANGED", "DELETED"] }, autoExportPolicy: { events: ["NEW", "CHANGED"] } },
     });
   });
 
-  it("gives every team a ReadWriteMany claim bound to a static FSx volume", async () => {
+  it("gives every team a ReadWriteMany claim bound to a static FSx volume on its own subtree, and the root only to the platform", async () => {
     const prod = await referencePlan("prod");
     const claims = ofType(prod, "kubernetes:core/v1:PersistentVolumeClaim");
-    expect(claims.map((c) => (c.inputs as any).metadata.namespace)).toEqual(["sales-dialogue", "research"]);
+    expect(claims.map((c) => `${(c.inputs as any).metadata.namespace}/${(c.inputs as any).metadata.name}`)).toEqual(["llm-platform/llm-shared-data-root", "sales-dialogue/llm-shared-data", "research/llm-shared-data"]);
     for (const claim of claims) {
       expect((claim.inputs as any).spec).toMatchObject({ accessModes: ["ReadWriteMany"], storageClassName: "" });
       expect(() => new PersistentVolumeClaim(claim.inputs as never).validate()).not.toThrow();
     }
-    for (const volume of ofType(prod, "kubernetes:core/v1:PersistentVolume")) {
-      expect((volume.inputs as any).spec.csi).toEqual({
-        driver: "fsx.csi.aws.com",
-        volumeHandle: "plan-prod-storage-shards-id",
-        volumeAttributes: { dnsname: "plan-prod-storage-shards.fsx.us-east-1.amazonaws.invalid", mountname: "plan0mnt" },
-      });
+    const volumes = ofType(prod, "kubernetes:core/v1:PersistentVolume");
+    // The mock engine's file system: id plan-prod-storage-shards-id, mount name plan0mnt.
+    const dnsname = "plan-prod-storage-shards.fsx.us-east-1.amazonaws.invalid";
+    expect(volumes.map((v) => [(v.inputs as any).metadata.name, (v.inputs as any).spec.claimRef, (v.inputs as any).spec.csi])).toEqual([
+      ["llm-shared-data-root", { namespace: "llm-platform", name: "llm-shared-data-root" }, { driver: "fsx.csi.aws.com", volumeHandle: "plan-prod-storage-shards-id", volumeAttributes: { dnsname, mountname: "plan0mnt" } }],
+      ["llm-shared-data-sales-dialogue", { namespace: "sales-dialogue", name: "llm-shared-data" }, { driver: "fsx.csi.aws.com", volumeHandle: "plan-prod-storage-shards-id::teams/sales-dialogue", volumeAttributes: { dnsname, mountname: "plan0mnt/teams/sales-dialogue" } }],
+      ["llm-shared-data-research", { namespace: "research", name: "llm-shared-data" }, { driver: "fsx.csi.aws.com", volumeHandle: "plan-prod-storage-shards-id::teams/research", volumeAttributes: { dnsname, mountname: "plan0mnt/teams/research" } }],
+    ]);
+    for (const volume of volumes) {
       expect((volume.inputs as any).spec.persistentVolumeReclaimPolicy).toBe("Retain");
       expect(() => new PersistentVolume(volume.inputs as never).validate()).not.toThrow();
     }
+    // Team volumes exist only once the team-directories Job has made their trees.
+    const job = ofType(prod, "kubernetes:batch/v1:Job").find((j) => (j.inputs as any).metadata.name.startsWith("team-directories-"))!;
+    expect(volumes.slice(1).every((v) => v.options.dependsOn.includes(job.urn))).toBe(true);
+  });
+
+  it("makes each team's tree with a root Job that keeps only chown and chmod capabilities and takes team names as arguments", async () => {
+    const prod = await referencePlan("prod");
+    const job = ofType(prod, "kubernetes:batch/v1:Job").find((j) => (j.inputs as any).metadata.name.startsWith("team-directories-"))!;
+    const pod = (job.inputs as any).spec.template.spec;
+    expect((job.inputs as any).metadata.namespace).toBe("llm-platform");
+    expect(pod.containers[0].args).toEqual(["sales-dialogue", "research"]);
+    // The shell text holds no team name: the names reach it as "$@" only.
+    expect(pod.containers[0].command.join(" ")).not.toMatch(/sales-dialogue|research/);
+    expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"], add: ["CHOWN", "DAC_OVERRIDE", "FOWNER"] }, seccompProfile: { type: "RuntimeDefault" } });
+    expect(pod.volumes).toEqual([{ name: "root", persistentVolumeClaim: { claimName: "llm-shared-data-root" } }]);
+    expect(pod.automountServiceAccountToken).toBe(false);
+    // Tokenising waits for the trees.
+    const tokenise = ofType(prod, "kubernetes:batch/v1:Job").find((j) => (j.inputs as any).metadata.name.startsWith("tokenise-"))!;
+    expect(tokenise.options.dependsOn).toEqual([job.urn]);
+  });
+
+  it("logs every request to the data bucket into a protected, private, SSE-S3 log bucket that only S3's logging service may write", async () => {
+    const prod = await referencePlan("prod");
+    const logging = named(prod, "aws:s3/bucketLogging:BucketLogging", "prod-storage-data");
+    expect(logging.inputs).toEqual({ bucket: "plan-prod-storage-data-id", targetBucket: "plan-prod-storage-access-logs-id", targetPrefix: "s3-access/" });
+    const logBucket = named(prod, "aws:s3/bucket:Bucket", "prod-storage-access-logs");
+    expect([logBucket.options.protect, logBucket.options.retainOnDelete]).toEqual([true, true]);
+    expect((named(prod, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "prod-storage-access-logs").inputs as any).rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+    expect((named(prod, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "prod-storage-access-logs").inputs as any).rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
+    const policy = JSON.parse((named(prod, "aws:s3/bucketPolicy:BucketPolicy", "prod-storage-access-logs").inputs as any).policy);
+    expect(policy.Statement[0]).toEqual({
+      Sid: "S3ServerAccessLogsPolicy",
+      Effect: "Allow",
+      Principal: { Service: "logging.s3.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: "arn:aws:s3:::plan-prod-storage-access-logs/s3-access/*",
+      Condition: { ArnLike: { "aws:SourceArn": "arn:aws:s3:::plan-prod-storage-data" }, StringEquals: { "aws:SourceAccount": "000000000000" } }, // the mock engine's caller account
+    });
+    expect(policy.Statement[1]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+    // The log bucket's policy must exist before S3 starts delivering.
+    expect(logging.options.dependsOn).toEqual([named(prod, "aws:s3/bucketPolicy:BucketPolicy", "prod-storage-access-logs").urn]);
+    // The data key is kept as long as the data it encrypts.
+    const key = named(prod, "aws:kms/key:Key", "prod-storage-data");
+    expect([key.options.protect, key.options.retainOnDelete]).toEqual([true, true]);
   });
 
   it("installs the pinned FSx CSI driver (node plugin only: volumes are static)", async () => {
@@ -124,13 +171,15 @@ describe("shared storage on-prem", () => {
     expect(onprem.resources.filter((r) => r.type.startsWith("aws:"))).toEqual([]);
     const claim = named(onprem, "kubernetes:core/v1:PersistentVolumeClaim", "onprem-storage-sales-dialogue");
     expect((claim.inputs as any).spec).toEqual({ accessModes: ["ReadWriteMany"], storageClassName: "cephfs", resources: { requests: { storage: "2000Gi" } } });
+    // The claim is the team's data: protected, and kept when the stack is destroyed.
+    expect([claim.options.protect, claim.options.retainOnDelete]).toEqual([true, true]);
   });
 });
 
 describe("tokenise-once job", () => {
   it("is an indexed Job on the data-prep image, mounting the shared claim, one worker per rank by default", async () => {
     const prod = await referencePlan("prod");
-    const job = ofType(prod, "kubernetes:batch/v1:Job")[0];
+    const job = ofType(prod, "kubernetes:batch/v1:Job").find((j) => (j.inputs as any).metadata.name.startsWith("tokenise-"))!;
     const spec = (job.inputs as any).spec;
     expect(spec).toMatchObject({ completionMode: "Indexed", completions: 16, parallelism: 16, backoffLimitPerIndex: 3 });
     const container = spec.template.spec.containers[0];

@@ -96,8 +96,10 @@ describe("training runtime per fabric", () => {
   it("on InfiniBand (on-prem A100): the RDMA resource, IPC_LOCK, mlx5 HCAs, the pool's node selector", () => {
     const spec = nodeContainer(clusterTrainingRuntime(pool(onprem, "train-a100"), IMAGE));
     const container = spec.containers[0];
-    expect(container.resources.limits).toEqual({ "nvidia.com/gpu": "8", "rdma/rdma_shared_device_a": "1" });
-    expect(container.securityContext).toEqual({ runAsUser: 1000, capabilities: { add: ["IPC_LOCK"] } });
+    // 90% of the node (onprem stack: cpusPerNode 128, memoryGiBPerNode 1024): 115.2 → 115 CPUs, 921.6 → 921 GiB.
+    expect(container.resources.limits).toEqual({ cpu: "115", memory: "921Gi", "nvidia.com/gpu": "8", "rdma/rdma_shared_device_a": "1" });
+    // Pod Security restricted, plus the one capability RDMA's memory pinning needs.
+    expect(container.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"], add: ["IPC_LOCK"] }, seccompProfile: { type: "RuntimeDefault" } });
     expect(container.env).toEqual(expect.arrayContaining([{ name: "NCCL_IB_HCA", value: "mlx5" }, { name: "NCCL_IB_DISABLE", value: "0" }]));
     expect(spec.nodeSelector).toEqual({ "llm-platform/pool": "train-a100" });
   });
@@ -188,7 +190,13 @@ describe("Kueue", () => {
     });
     const queue = clusterQueue(prod, prod.teams[0]);
     expect(queue.spec.cohortName).toBe("llm-platform");
+    // CPU-only work first. sales-dialogue tokenises one data set with 16 workers of 1 CPU and
+    // 2048 MiB budget + 2048 MiB overhead each: 16 CPUs, 16 × 4096 MiB = 64 GiB; no GPUs.
     expect(queue.spec.resourceGroups[0].flavors[0]).toEqual({
+      name: "cpu",
+      resources: [{ name: "cpu", nominalQuota: "16" }, { name: "memory", nominalQuota: "64Gi" }, { name: "nvidia.com/gpu", nominalQuota: 0 }],
+    });
+    expect(queue.spec.resourceGroups[0].flavors[1]).toEqual({
       name: "pool-train-h100",
       // 32 GPUs = 4 nodes' worth: 4 × 172 vCPU, 4 × 1843 GiB requested by workers
       resources: [{ name: "cpu", nominalQuota: "688" }, { name: "memory", nominalQuota: "7372Gi" }, { name: "nvidia.com/gpu", nominalQuota: 32 }],
@@ -273,7 +281,10 @@ describe("Kubeflow Pipelines", () => {
       "vendor/kubeflow-pipelines/2.14.3/manifests/kustomize/cluster-scoped-resources",
       "vendor/kubeflow-pipelines/2.14.3/manifests/kustomize/env/platform-agnostic",
     ]);
-    expect(directories[1].options.dependsOn).toEqual([directories[0].urn]);
+    // The second waits for the namespace the first creates to be labelled and fenced (a NamespacePatch), which waits for the first.
+    const patch = named(plan, "kubernetes:core/v1:NamespacePatch", "prod-pipelines-namespace");
+    expect(patch.options.dependsOn).toEqual([directories[0].urn]);
+    expect(directories[1].options.dependsOn).toEqual([patch.urn]);
     expect(ofType(plan, "kubernetes:batch/v1:Job").filter((j) => (j.inputs as any).metadata.namespace === "kubeflow")).toEqual([]);
     expect(ofType(plan, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding")).toEqual([]);
   });

@@ -1,7 +1,10 @@
 import * as aws from "@pulumi/aws";
+import { podIdentityTrust } from "../../infra/iam/podIdentity";
+import { vpcCniConfiguration } from "../../infra/security/vpcCni";
+import { LOG_RETENTION_DAYS } from "../../infra/security/flowLogs";
 import * as pulumi from "@pulumi/pulumi";
 import { isOpenToInternet } from "../../infra/network/cidr";
-import { adminAccessKey, roleNameOf } from "../../infra/naming";
+import { principalKey } from "../../infra/naming";
 
 /** Every EKS control plane log type (docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html). */
 export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -9,7 +12,6 @@ const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSCl
 const NODE_POLICIES = [
   "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
   "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
-  "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
   // Shell access through SSM Session Manager instead of SSH keys and open ports.
   "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
 ];
@@ -29,6 +31,10 @@ export interface EksClusterArgs {
   deployerRoleArn: pulumi.Input<string>;
   /** Further roles granted cluster-admin through access entries. */
   adminRoleArns: readonly string[];
+  /** Principals with access to team namespaces only, each with the Kubernetes groups of its teams. */
+  teamMembers: readonly { principalArn: string; groups: readonly string[] }[];
+  /** The key that encrypts CloudWatch logs (the control-plane log group). */
+  logsKeyArn: pulumi.Input<string>;
   /** Tags on every resource. */
   tags: Record<string, string>;
 }
@@ -50,6 +56,8 @@ export class EksCluster extends pulumi.ComponentResource {
   public readonly adminAccess: pulumi.Resource[];
   /** The EKS Pod Identity agent add-on (Pod Identity associations need it). */
   public readonly podIdentityAgent: aws.eks.Addon;
+  /** The VPC CNI add-on: nodes join once it has its credentials. */
+  public readonly vpcCni: aws.eks.Addon;
   public readonly clusterName: pulumi.Output<string>;
   public readonly endpoint: pulumi.Output<string>;
   /** The security group EKS creates for control-plane ↔ node traffic; every node joins it. */
@@ -85,7 +93,9 @@ export class EksCluster extends pulumi.ComponentResource {
     // EKS creates this group on first log write with infinite retention; owning it sets retention.
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
       name: `/aws/eks/${args.clusterName}/cluster`,
-      retentionInDays: 90,
+      retentionInDays: LOG_RETENTION_DAYS,
+      // Audit logs name every principal and object: encrypted with the platform's logs key.
+      kmsKeyId: args.logsKeyArn,
       tags,
     }, parent);
 
@@ -105,22 +115,29 @@ export class EksCluster extends pulumi.ComponentResource {
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
       // Extended support costs six times the standard rate; upgrade instead of drifting into it.
       upgradePolicy: { supportType: "STANDARD" },
+      // A `pulumi destroy` (or a console click) cannot delete the cluster until this is turned off.
+      deletionProtection: true,
       tags,
     }, { parent: this, protect: true, dependsOn: [clusterPolicy, logGroup] });
 
-    const admins: { key: string; arn: pulumi.Input<string>; aliases?: pulumi.Alias[] }[] = [
+    const admins: { key: string; arn: pulumi.Input<string> }[] = [
       { key: "deployer", arn: args.deployerRoleArn },
-      ...args.adminRoleArns.map((arn, i) => ({ key: adminAccessKey(arn, args.adminRoleArns), arn, aliases: legacyAccessAliases(name, arn, i, args.adminRoleArns) })),
+      ...args.adminRoleArns.map((arn) => ({ key: `admin-${principalKey(arn)}`, arn })),
     ];
-    const adminAccess = admins.map(({ key, arn, aliases }) => {
-      const entry = new aws.eks.AccessEntry(`${name}-${key}`, { clusterName: this.cluster.name, principalArn: arn, type: "STANDARD", tags }, { ...parent, aliases });
+    const adminAccess = admins.map(({ key, arn }) => {
+      const entry = new aws.eks.AccessEntry(`${name}-${key}`, { clusterName: this.cluster.name, principalArn: arn, type: "STANDARD", tags }, parent);
       return new aws.eks.AccessPolicyAssociation(`${name}-${key}`, {
         clusterName: this.cluster.name,
         principalArn: arn,
         policyArn: CLUSTER_ADMIN_POLICY,
         accessScope: { type: "cluster" },
-      }, { parent: this, dependsOn: [entry], aliases });
+      }, { parent: this, dependsOn: [entry] });
     });
+
+    // Team members reach their namespaces only: an access entry mapping them to their teams' groups, no access policy.
+    for (const member of args.teamMembers) {
+      new aws.eks.AccessEntry(`${name}-member-${principalKey(member.principalArn)}`, { clusterName: this.cluster.name, principalArn: member.principalArn, type: "STANDARD", kubernetesGroups: [...member.groups], tags }, parent);
+    }
 
     this.nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: JSON.stringify(servicePrincipalTrust("ec2.amazonaws.com")), tags }, parent);
     NODE_POLICIES.forEach((policyArn) => {
@@ -132,6 +149,20 @@ export class EksCluster extends pulumi.ComponentResource {
     this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
     // Pods of platform components (autoscaler, EBS CSI) get AWS credentials through EKS Pod Identity.
     this.podIdentityAgent = new aws.eks.Addon(`${name}-pod-identity-agent`, { clusterName: this.cluster.name, addonName: "eks-pod-identity-agent", tags }, parent);
+    // The VPC CNI's permissions go to its own pods through Pod Identity, not to every pod on the node
+    // through the node role (EKS user guide, "IAM roles for Amazon EKS add-ons"); and it enforces
+    // NetworkPolicies (its network policy agent, `enableNetworkPolicy`).
+    const cniRole = new aws.iam.Role(`${name}-vpc-cni`, { assumeRolePolicy: JSON.stringify(podIdentityTrust()), tags }, parent);
+    const cniPolicy = new aws.iam.RolePolicyAttachment(`${name}-vpc-cni`, { role: cniRole.name, policyArn: "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy" }, parent);
+    this.vpcCni = new aws.eks.Addon(`${name}-vpc-cni`, {
+      clusterName: this.cluster.name,
+      addonName: "vpc-cni",
+      podIdentityAssociations: [{ roleArn: cniRole.arn, serviceAccount: "aws-node" }],
+      configurationValues: JSON.stringify(vpcCniConfiguration()),
+      // The cluster comes with a self-managed VPC CNI: the add-on takes it over.
+      resolveConflictsOnCreate: "OVERWRITE",
+      tags,
+    }, { parent: this, dependsOn: [this.podIdentityAgent, cniPolicy] });
     this.kubeconfig = kubeconfigFor(this.cluster, args.region);
     this.adminAccess = adminAccess;
 
@@ -139,18 +170,6 @@ export class EksCluster extends pulumi.ComponentResource {
   }
 }
 
-/**
- * Keys of roles that share a name carry a hash of their ARN; the first of them answers to the key
- * it had while it was the only one, so adding a second role of that name never recreates an
- * existing entry (EKS refuses a second entry for one principal: "An IAM principal can't be included
- * in more than one access entry", EKS user guide, "Create access entries").
- */
-function legacyAccessAliases(name: string, arn: string, index: number, all: readonly string[]): pulumi.Alias[] | undefined {
-  const legacy = `admin-${roleNameOf(arn)}`;
-  if (adminAccessKey(arn, all) === legacy) return undefined;
-  const first = all.findIndex((a) => roleNameOf(a).toLowerCase() === roleNameOf(arn).toLowerCase());
-  return first === index ? [{ name: `${name}-${legacy}` }] : undefined;
-}
 
 function servicePrincipalTrust(service: string) {
   return {

@@ -3,14 +3,17 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ExistingNodePoolSpec } from "../../infra/config/types";
 import { networkOperatorValues, nicClusterPolicySpec } from "../../infra/fabric/networkOperatorValues";
 import { CHARTS } from "../../infra/versions";
+import { NETWORK_OPERATOR_NAMESPACE, PLATFORM_NAMESPACES } from "../../infra/security/namespaces";
 import { pinnedRelease } from "../k8s/pinnedRelease";
+import { NamespaceNetwork, platformNamespace } from "../k8s/platformNamespace";
 
-import { NETWORK_OPERATOR_NAMESPACE } from "../../infra/k8s/namespaces";
-export { NETWORK_OPERATOR_NAMESPACE } from "../../infra/k8s/namespaces";
+export { NETWORK_OPERATOR_NAMESPACE } from "../../infra/security/namespaces";
 
 export interface NetworkOperatorArgs {
   /** The on-prem pools whose fabric is InfiniBand. */
   infinibandPools: readonly ExistingNodePoolSpec[];
+  /** Where the control plane and Prometheus reach the namespace from (its NetworkPolicies). */
+  network: NamespaceNetwork;
   /** The cluster's Kubernetes provider. */
   provider: k8s.Provider;
 }
@@ -26,10 +29,8 @@ export class NetworkOperator extends pulumi.ComponentResource {
   constructor(name: string, args: NetworkOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:fabric:NetworkOperator", name, {}, opts);
     if (args.infinibandPools.length === 0) throw new Error(`NetworkOperator ${name}: no infiniband pool to serve (infinibandPools is empty)`);
-    const namespace = new k8s.core.v1.Namespace(name, {
-      metadata: { name: NETWORK_OPERATOR_NAMESPACE, labels: { "pod-security.kubernetes.io/enforce": "privileged" } },
-    }, { parent: this, provider: args.provider });
-    this.release = pinnedRelease(name, { releaseName: "network-operator", chart: CHARTS.networkOperator, namespace: namespace.metadata.name, values: networkOperatorValues(), provider: args.provider }, this);
+    const namespace = platformNamespace(name, PLATFORM_NAMESPACES[NETWORK_OPERATOR_NAMESPACE], args.network, args.provider, this);
+    this.release = pinnedRelease(name, { releaseName: "network-operator", chart: CHARTS.networkOperator, namespace: NETWORK_OPERATOR_NAMESPACE, values: networkOperatorValues(), provider: args.provider }, this, { dependsOn: [namespace] });
     // The chart installs the NicClusterPolicy CRD, so the policy waits for the release.
     this.nicClusterPolicy = new k8s.apiextensions.CustomResource(`${name}-nic-cluster-policy`, {
       apiVersion: "mellanox.com/v1alpha1",

@@ -1,32 +1,23 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { MANAGED_BY, MANAGED_BY_LABEL } from "../../infra/metadata";
+import { PLATFORM_NAMESPACES, SYSTEM_NAMESPACE } from "../../infra/security/namespaces";
+import { nameAfter, NamespaceNetwork, platformNamespace } from "./platformNamespace";
 
 export interface SystemNamespaceArgs {
-  /** Namespace name. */
-  name: string;
-  /** Pod Security Admission level enforced in the namespace. */
-  podSecurity: "privileged" | "baseline" | "restricted";
+  /** Where the control plane and Prometheus reach the namespace from (its NetworkPolicies). */
+  network: NamespaceNetwork;
   /** The cluster's Kubernetes provider. */
   provider: k8s.Provider;
 }
 
-/** A platform-owned namespace with Pod Security Admission labels. */
+/** The platform's own namespace (`llm-platform`): the image ConfigMap, the reclaimer, the team-directories Job. */
 export class SystemNamespace extends pulumi.ComponentResource {
-  public readonly namespace: k8s.core.v1.Namespace;
+  /** The namespace's name, carrying the dependency on the namespace. */
+  public readonly name: pulumi.Output<string>;
 
   constructor(name: string, args: SystemNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:k8s:SystemNamespace", name, {}, opts);
-    this.namespace = new k8s.core.v1.Namespace(name, {
-      metadata: {
-        name: args.name,
-        labels: {
-          [MANAGED_BY_LABEL]: MANAGED_BY,
-          "pod-security.kubernetes.io/enforce": args.podSecurity,
-          "pod-security.kubernetes.io/warn": "restricted",
-        },
-      },
-    }, { parent: this, provider: args.provider });
-    this.registerOutputs({ name: this.namespace.metadata.name });
+    this.name = nameAfter(platformNamespace(name, PLATFORM_NAMESPACES[SYSTEM_NAMESPACE], args.network, args.provider, this), SYSTEM_NAMESPACE);
+    this.registerOutputs({ name: this.name });
   }
 }

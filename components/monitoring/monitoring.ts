@@ -22,7 +22,9 @@ import {
 import { MANAGED_BY, MANAGED_BY_LABEL } from "../../infra/metadata";
 import { isGpuPool } from "../../infra/nodes/labels";
 import { CHARTS } from "../../infra/versions";
+import { monitoringNamespaceEntry } from "../../infra/security/namespaces";
 import { pinnedRelease } from "../k8s/pinnedRelease";
+import { nameAfter, NamespaceNetwork, platformNamespace } from "../k8s/platformNamespace";
 
 export interface MonitoringArgs {
   spec: PlatformSpec;
@@ -30,6 +32,8 @@ export interface MonitoringArgs {
   withKueue: boolean;
   /** What must exist before Prometheus can schedule (on AWS the node pools): the release must not race an empty cluster. */
   dependsOn?: pulumi.Resource[];
+  /** Where the control plane and Prometheus reach the namespace from (its NetworkPolicies). */
+  network: NamespaceNetwork;
   provider: k8s.Provider;
 }
 
@@ -54,10 +58,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
     if (spec.monitoring.prometheus.kind === "platform") {
       // node-exporter mounts the host's /proc and /sys with hostNetwork and hostPID: privileged only.
-      const ns = new k8s.core.v1.Namespace(name, {
-        metadata: { name: MONITORING_NAMESPACE, labels: { [MANAGED_BY_LABEL]: MANAGED_BY, "pod-security.kubernetes.io/enforce": "privileged" } },
-      }, child);
-      namespace = ns.metadata.name;
+      namespace = nameAfter(platformNamespace(name, monitoringNamespaceEntry(MONITORING_NAMESPACE), args.network, provider, this), MONITORING_NAMESPACE);
       const dependsOn: pulumi.Resource[] = [...(args.dependsOn ?? [])];
       if (spec.monitoring.grafana.enabled) {
         // Never a literal: generated once, kept in state, read by Grafana through admin.existingSecret.

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { planSubnets } from "../../infra/network/subnets";
+import { flowLogGroupName, flowLogsTrust, flowLogsWritePolicy, LOG_RETENTION_DAYS } from "../../infra/security/flowLogs";
 
 export interface VpcArgs {
   /** The VPC's IPv4 block, /16 to /20. */
@@ -11,6 +12,8 @@ export interface VpcArgs {
   natGateways: "single" | "perAz";
   /** EKS cluster name, for the subnet discovery tags the AWS load balancer controller reads. */
   clusterName: string;
+  /** Flow logs of every accepted and rejected connection go to CloudWatch, encrypted with this key. */
+  flowLogs: { accountId: pulumi.Input<string>; region: string; logsKeyArn: pulumi.Input<string> };
   /** Tags on every resource. */
   tags: Record<string, string>;
 }
@@ -73,6 +76,23 @@ export class Vpc extends pulumi.ComponentResource {
       new aws.ec2.RouteTableAssociation(subnetName, { subnetId: subnet.id, routeTableId: routes.id }, parent);
       return subnet;
     });
+
+    // Flow logs: the record of who talked to what when an incident is investigated (CIS AWS 3.9, Checkov CKV2_AWS_11).
+    const flowLogGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { name: flowLogGroupName(args.clusterName), retentionInDays: LOG_RETENTION_DAYS, kmsKeyId: args.flowLogs.logsKeyArn, tags: args.tags }, parent);
+    const flowLogRole = new aws.iam.Role(`${name}-flow-logs`, {
+      assumeRolePolicy: pulumi.output(args.flowLogs.accountId).apply((account) => JSON.stringify(flowLogsTrust(account, args.flowLogs.region))),
+      tags: args.tags,
+    }, parent);
+    new aws.iam.RolePolicy(`${name}-flow-logs`, { role: flowLogRole.id, policy: flowLogGroup.arn.apply((arn) => JSON.stringify(flowLogsWritePolicy(arn))) }, parent);
+    new aws.ec2.FlowLog(`${name}-flow-logs`, {
+      vpcId: this.vpc.id,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: flowLogGroup.arn,
+      iamRoleArn: flowLogRole.arn,
+      maxAggregationInterval: 600,
+      tags: tagged(`${name}-flow-logs`),
+    }, parent);
 
     this.vpcId = this.vpc.id;
     this.availabilityZones = [...args.availabilityZones];

@@ -1,10 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PIPELINES_NAMESPACE, pipelinesKustomizations } from "../../infra/pipelines/manifests";
+import { PLATFORM_NAMESPACES } from "../../infra/security/namespaces";
+import { NamespaceNetwork, platformNamespace } from "../k8s/platformNamespace";
 
 export interface PipelinesArgs {
   /** Local directory of Kubeflow Pipelines' manifests/kustomize at the pinned release. */
   manifestsDir: string;
+  /** Where the control plane and Prometheus reach the namespace from (its NetworkPolicies). */
+  network: NamespaceNetwork;
   provider: k8s.Provider;
 }
 
@@ -28,6 +32,10 @@ export class Pipelines extends pulumi.ComponentResource {
       });
       this.kustomizations.push(directory);
       previous = directory;
+      if (this.kustomizations.length === 1) {
+        // The cluster-scoped kustomization creates the namespace: label it and fence it in before the rest.
+        previous = platformNamespace(`${name}-namespace`, PLATFORM_NAMESPACES[PIPELINES_NAMESPACE], args.network, args.provider, this, { existing: true, dependsOn: [directory] });
+      }
     }
     this.registerOutputs({});
   }

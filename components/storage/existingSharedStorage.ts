@@ -9,7 +9,7 @@ export interface ExistingSharedStorageArgs {
   provider: k8s.Provider;
 }
 
-/** On an existing cluster: a ReadWriteMany claim per team on the cluster's own shared StorageClass. */
+/** On an existing cluster: a ReadWriteMany claim per team on the cluster's own shared StorageClass, protected and retained. */
 export class ExistingSharedStorage extends pulumi.ComponentResource {
   constructor(name: string, args: ExistingSharedStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:storage:ExistingSharedStorage", name, {}, opts);
@@ -21,7 +21,9 @@ export class ExistingSharedStorage extends pulumi.ComponentResource {
           storageClassName: args.storage.storageClassName,
           resources: { requests: { storage: `${args.storage.claimSizeGiB}Gi` } },
         },
-      }, { parent: this, provider: args.provider });
+        // The claim is the team's data: with the usual StorageClass reclaim policy (Delete), deleting
+        // it deletes the volume. Protected, and left in the cluster when the stack is destroyed.
+      }, { parent: this, provider: args.provider, protect: true, retainOnDelete: true });
     }
     this.registerOutputs({});
   }

@@ -8,6 +8,18 @@ import { FSX_CSI_DRIVER, fsxCsiDriverValues, SHARED_DATA_CLAIM } from "../../inf
 import { CHARTS } from "../../infra/versions";
 import { sharedDataVolumeName } from "../../infra/naming";
 import { pinnedRelease } from "../k8s/pinnedRelease";
+import { teamDirectoriesJob } from "./teamDirectoriesJob";
+import { teamMountName, teamVolumeHandle } from "../../infra/storage/teamDirectories";
+import { SYSTEM_NAMESPACE } from "../../infra/security/namespaces";
+import { ACCESS_LOG_PREFIX, ACCESS_LOG_RETENTION_DAYS, accessLogBucketPolicy, dataBucketPolicy } from "../../infra/storage/bucketPolicies";
+
+/** The claim on the file system's root, in the platform's namespace (the team-directories Job's). */
+const ROOT_CLAIM = "llm-shared-data-root";
+
+/** What every static volume on the file system shares: RWX, never deleted with its claim, no class, flock. */
+function sharedVolumeSpec(capacity: string) {
+  return { capacity: { storage: capacity }, accessModes: ["ReadWriteMany"], persistentVolumeReclaimPolicy: "Retain", storageClassName: "", mountOptions: ["flock"] };
+}
 
 // Lustre client ↔ server ports (docs.aws.amazon.com/fsx/latest/LustreGuide/limit-access-security-groups.html).
 export const LUSTRE_PORTS = [{ from: 988, to: 988 }, { from: 1018, to: 1023 }] as const;
@@ -53,6 +65,10 @@ export interface SharedStorageArgs {
   nodeSecurityGroupId: pulumi.Input<string>;
   /** Team namespaces that get a ReadWriteMany claim on the file system. */
   teamNamespaces: Record<string, pulumi.Input<string>>;
+  /** The platform's namespace: the team-directories Job and the only claim on the file system's root. */
+  systemNamespace: pulumi.Input<string>;
+  /** The image of the platform's small jobs (infra/versions.ts platformJobs). */
+  jobImage: string;
   provider: k8s.Provider;
   tags: Record<string, string>;
 }
@@ -68,6 +84,10 @@ export class SharedStorage extends pulumi.ComponentResource {
   public readonly bucket: aws.s3.Bucket;
   public readonly fileSystem: aws.fsx.LustreFileSystem;
   public readonly dataKey: aws.kms.Key;
+  /** Where the data bucket's server access logs go. */
+  public readonly logBucket: aws.s3.Bucket;
+  /** The Job that creates each team's tree: claims are usable once it has completed. */
+  public readonly teamDirectories: k8s.batch.v1.Job;
 
   constructor(name: string, args: SharedStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     // The identities are the component's inputs so the replacement policy sees both at preview.
@@ -82,7 +102,7 @@ export class SharedStorage extends pulumi.ComponentResource {
       deletionWindowInDays: 30,
       policy: pulumi.output(args.accountId).apply((account) => JSON.stringify(dataKeyPolicy(account))),
       tags,
-    }, { parent: this, protect: true });
+    }, { parent: this, protect: true, retainOnDelete: true }); // kept as long as the data it encrypts is
     new aws.kms.Alias(`${name}-data`, { name: args.identity.kmsKeyAlias, targetKeyId: this.dataKey.keyId }, parent);
 
     this.bucket = new aws.s3.Bucket(`${name}-data`, { forceDestroy: false, tags: { ...tags, [EXPECTED_DATA_TAG]: String(args.storage.s3.expectedDataGiB) } }, keep);
@@ -100,13 +120,25 @@ export class SharedStorage extends pulumi.ComponentResource {
         { id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 30 } },
       ],
     }, parent);
-    new aws.s3.BucketPolicy(`${name}-data`, {
-      bucket: this.bucket.id,
-      policy: this.bucket.arn.apply((arn) => JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
-      })),
+    new aws.s3.BucketPolicy(`${name}-data`, { bucket: this.bucket.id, policy: this.bucket.arn.apply((arn) => JSON.stringify(dataBucketPolicy(arn))) }, parent);
+
+    // Server access logs of the data bucket (who read or deleted which object), in a bucket of their
+    // own: SSE-S3 (the only default encryption S3 log delivery writes to), versioned, private,
+    // bucket-owner-enforced, TLS-only, kept a year; protected and retained like the data.
+    this.logBucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: false, tags }, keep);
+    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-access-logs`, { bucket: this.logBucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, parent);
+    new aws.s3.BucketVersioning(`${name}-access-logs`, { bucket: this.logBucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
+    new aws.s3.BucketPublicAccessBlock(`${name}-access-logs`, { bucket: this.logBucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, parent);
+    new aws.s3.BucketOwnershipControls(`${name}-access-logs`, { bucket: this.logBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+    new aws.s3.BucketLifecycleConfiguration(`${name}-access-logs`, {
+      bucket: this.logBucket.id,
+      rules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: ACCESS_LOG_RETENTION_DAYS }, noncurrentVersionExpiration: { noncurrentDays: 30 } }],
     }, parent);
+    const logPolicy = new aws.s3.BucketPolicy(`${name}-access-logs`, {
+      bucket: this.logBucket.id,
+      policy: pulumi.all([this.logBucket.arn, this.bucket.arn, args.accountId]).apply(([logArn, dataArn, account]) => JSON.stringify(accessLogBucketPolicy(logArn, dataArn, account))),
+    }, parent);
+    new aws.s3.BucketLogging(`${name}-data`, { bucket: this.bucket.id, targetBucket: this.logBucket.id, targetPrefix: ACCESS_LOG_PREFIX }, { parent: this, dependsOn: [logPolicy] });
 
     // Lustre traffic both ways between the file system and the nodes, and between file servers
     // (FSx for Lustre guide, "File system access control with Amazon VPC": inbound 988 and
@@ -148,32 +180,47 @@ export class SharedStorage extends pulumi.ComponentResource {
       batchImportMetaDataOnCreate: true,
       s3: {
         autoImportPolicy: { events: ["NEW", "CHANGED", "DELETED"] },
-        autoExportPolicy: { events: ["NEW", "CHANGED", "DELETED"] },
+        // Deleting a file on the file system leaves the bucket's copy: a team's `rm -rf` (or a
+        // mistaken job) cannot propagate to the durable copy. Cleaning S3 is a deliberate act.
+        autoExportPolicy: { events: ["NEW", "CHANGED"] },
       },
       tags,
     }, parent);
 
+    const capacity = `${args.storage.fsx.storageCapacityGiB}Gi`;
     const driver = pinnedRelease(`${name}-fsx-csi`, { releaseName: "aws-fsx-csi-driver", chart: CHARTS.fsxCsiDriver, namespace: "kube-system", values: fsxCsiDriverValues(), provider: args.provider }, this);
 
-    const capacity = `${args.storage.fsx.storageCapacityGiB}Gi`;
+    // Each team mounts only its own tree (infra/storage/teamDirectories.ts): one PersistentVolume per
+    // team on `<mount name>/teams/<team>`, made by the team-directories Job before any claim is used.
+    // The Job alone mounts the root, from the platform's namespace.
+    const rootVolume = new k8s.core.v1.PersistentVolume(`${name}-root`, {
+      metadata: { name: "llm-shared-data-root" },
+      spec: {
+        ...sharedVolumeSpec(capacity),
+        claimRef: { namespace: SYSTEM_NAMESPACE, name: ROOT_CLAIM },
+        csi: { driver: FSX_CSI_DRIVER, volumeHandle: this.fileSystem.id, volumeAttributes: { dnsname: this.fileSystem.dnsName, mountname: this.fileSystem.mountName } },
+      },
+    }, { parent: this, provider: args.provider, dependsOn: [driver] });
+    const rootClaim = new k8s.core.v1.PersistentVolumeClaim(`${name}-root`, {
+      metadata: { name: ROOT_CLAIM, namespace: args.systemNamespace },
+      spec: { accessModes: ["ReadWriteMany"], storageClassName: "", volumeName: rootVolume.metadata.name, resources: { requests: { storage: capacity } } },
+    }, { parent: this, provider: args.provider });
+    this.teamDirectories = teamDirectoriesJob(`${name}-team-directories`, { teams: Object.keys(args.teamNamespaces), namespace: args.systemNamespace, claim: rootClaim, image: args.jobImage, provider: args.provider }, this);
+
     for (const [team, namespace] of Object.entries(args.teamNamespaces)) {
-      // A PersistentVolume binds one claim: one static volume per team, all on the same file system.
+      // A PersistentVolume binds one claim: one static volume per team, each on its own subtree.
       const volume = new k8s.core.v1.PersistentVolume(`${name}-${team}`, {
         metadata: { name: sharedDataVolumeName(team) },
         spec: {
-          capacity: { storage: capacity },
-          accessModes: ["ReadWriteMany"],
-          persistentVolumeReclaimPolicy: "Retain",
-          storageClassName: "",
-          mountOptions: ["flock"],
+          ...sharedVolumeSpec(capacity),
           claimRef: { namespace: team, name: SHARED_DATA_CLAIM },
           csi: {
             driver: FSX_CSI_DRIVER,
-            volumeHandle: this.fileSystem.id,
-            volumeAttributes: { dnsname: this.fileSystem.dnsName, mountname: this.fileSystem.mountName },
+            volumeHandle: this.fileSystem.id.apply((id) => teamVolumeHandle(id, team)),
+            volumeAttributes: { dnsname: this.fileSystem.dnsName, mountname: this.fileSystem.mountName.apply((m) => teamMountName(m, team)) },
           },
         },
-      }, { parent: this, provider: args.provider, dependsOn: [driver] });
+      }, { parent: this, provider: args.provider, dependsOn: [driver, this.teamDirectories] });
       new k8s.core.v1.PersistentVolumeClaim(`${name}-${team}`, {
         metadata: { name: SHARED_DATA_CLAIM, namespace },
         spec: { accessModes: ["ReadWriteMany"], storageClassName: "", volumeName: volume.metadata.name, resources: { requests: { storage: capacity } } },

@@ -7,6 +7,7 @@ import { modelSourceProblems } from "../data/modelSource";
 import { ShardPlanError } from "../data/shardPlan";
 import { driversOfMinor, releaseMinor } from "../nodes/eksAmi";
 import { gpusPerNode, isGpuPool } from "../nodes/labels";
+import { tensorParallelSizes } from "../inference/memory";
 import { planTrainingRun } from "../training/runtime";
 import { ConfigProblem, show } from "./errors";
 import { configKey as key } from "./keys";
@@ -87,6 +88,65 @@ export function storageAndDataProblems(spec: PlatformSpec, decoded: Record<strin
   problems.push(...queueAndJobProblems(spec));
   problems.push(...nodeImageProblems(spec));
   problems.push(...monitoringProblems(spec, decoded));
+  problems.push(...inferenceEndpointProblems(spec));
+  return problems;
+}
+
+function inferenceEndpointProblems(spec: PlatformSpec): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const names = spec.inferenceEndpoints.map((e) => e.name);
+  const teamNames = spec.teams.map((t) => t.name);
+  const poolNames = spec.nodePools.map((p) => p.name);
+  spec.inferenceEndpoints.forEach((e, i) => {
+    const at = `${key("inferenceEndpoints")}[${i}]`;
+    if (names.indexOf(e.name) !== i) problems.push({ path: `${at}.name`, message: `${show(e.name)} is already the name of inferenceEndpoints[${names.indexOf(e.name)}] (endpoint names must be unique)` });
+    if (!teamNames.includes(e.team)) problems.push({ path: `${at}.team`, message: `${show(e.team)} is not a team of ${key("teams")}${didYouMean(e.team, teamNames) || ` (teams: ${teamNames.join(", ") || "none"})`}` });
+    const { model } = e;
+    if (model.hiddenSize % model.attentionHeads !== 0) {
+      problems.push({ path: `${at}.model.attentionHeads`, message: `${model.attentionHeads} does not divide hiddenSize ${model.hiddenSize} (head dimension = hiddenSize / attentionHeads, e.g. 4096 / 32 = 128)` });
+    }
+    if (model.kvHeads > model.attentionHeads || model.attentionHeads % model.kvHeads !== 0) {
+      problems.push({ path: `${at}.model.kvHeads`, message: `${model.kvHeads} must divide attentionHeads ${model.attentionHeads} (grouped-query attention shares each key/value head among a whole group of query heads)` });
+    }
+    if (e.replicas.min > e.replicas.max) problems.push({ path: `${at}.replicas.min`, message: `${e.replicas.min} is greater than replicas.max ${e.replicas.max}` });
+    if (e.replicas.min === 0 && !e.scaleToZero) {
+      problems.push({ path: `${at}.replicas.min`, message: "0 parks the endpoint at zero replicas, where the first request waits minutes for a model to load; set replicas.min ≥ 1, or scaleToZero: true to mean it" });
+    }
+    if (e.scaleToZero && e.replicas.min > 0) problems.push({ path: `${at}.scaleToZero`, message: `true needs replicas.min 0 (it is ${e.replicas.min})` });
+    if (e.maxOutputTokens >= e.maxModelLen) problems.push({ path: `${at}.maxOutputTokens`, message: `${e.maxOutputTokens} leaves no room for a prompt within maxModelLen ${e.maxModelLen} (prompt + reply ≤ maxModelLen)` });
+    if (e.traffic.outputTokens > e.maxOutputTokens) problems.push({ path: `${at}.traffic.outputTokens`, message: `${e.traffic.outputTokens} is more than maxOutputTokens ${e.maxOutputTokens}: the server caps every reply there` });
+    if (e.traffic.inputTokens + e.traffic.outputTokens > e.maxModelLen) {
+      problems.push({ path: `${at}.traffic.inputTokens`, message: `${e.traffic.inputTokens} + ${e.traffic.outputTokens} output tokens exceed maxModelLen ${e.maxModelLen}: such requests are refused by the server` });
+    }
+    const needsVolume = e.weights.kind === "shared" || e.loraAdapters.length > 0;
+    if (needsVolume && !spec.storage) problems.push({ path: `${at}.weights`, message: `reads ${e.weights.kind === "shared" ? e.weights.path : "LoRA adapters"} from the shared volume, but the stack has none (set ${key("storage")}, or stream the weights from s3://)` });
+    if (e.weights.kind === "s3" && spec.target !== "aws") problems.push({ path: `${at}.weights`, message: `${show(e.weights.uri)}: streaming from S3 needs an EKS Pod Identity (target aws); on an existing cluster put the weights on the shared volume` });
+    const loraNames = e.loraAdapters.map((a) => a.name);
+    e.loraAdapters.forEach((a, j) => {
+      if (loraNames.indexOf(a.name) !== j) problems.push({ path: `${at}.loraAdapters[${j}].name`, message: `${show(a.name)} is already the name of loraAdapters[${loraNames.indexOf(a.name)}]` });
+    });
+    const pool = spec.nodePools.find((p) => p.name === e.pool);
+    if (!pool) {
+      problems.push({ path: `${at}.pool`, message: `${show(e.pool)} is not a node pool${didYouMean(e.pool, poolNames)}` });
+      return;
+    }
+    if (!isGpuPool(pool)) {
+      problems.push({ path: `${at}.pool`, message: `${show(e.pool)} has no GPUs; an endpoint serves on a GPU inference pool` });
+      return;
+    }
+    const onNode = gpusPerNode(pool);
+    const sizes = tensorParallelSizes(model, onNode);
+    if (e.gpusPerReplica > onNode) {
+      problems.push({ path: `${at}.gpusPerReplica`, message: `${e.gpusPerReplica} is more than pool ${pool.name}'s ${onNode} GPUs per node (a replica stays on one node; valid: ${sizes.join(", ")})` });
+    } else if (!sizes.includes(e.gpusPerReplica)) {
+      problems.push({ path: `${at}.gpusPerReplica`, message: `${e.gpusPerReplica} does not divide the model's ${model.attentionHeads} attention heads, which vLLM splits across the GPUs (valid on pool ${pool.name}: ${sizes.join(", ")})` });
+    } else {
+      const capacity = pool.maxNodes * Math.floor(onNode / e.gpusPerReplica);
+      if (e.replicas.max > capacity) {
+        problems.push({ path: `${at}.replicas.max`, message: `${e.replicas.max} is more than pool ${pool.name} can hold (maxNodes ${pool.maxNodes} × ${Math.floor(onNode / e.gpusPerReplica)} replicas per node = ${capacity})` });
+      }
+    }
+  });
   return problems;
 }
 
@@ -184,9 +244,9 @@ function queueAndJobProblems(spec: PlatformSpec): ConfigProblem[] {
     if (run.globalBatchSize % (run.microBatchSize * world) !== 0) {
       problems.push({ path: `${at}.globalBatchSize`, message: `${run.globalBatchSize} is not a multiple of microBatchSize × world size (${run.microBatchSize} × ${world}); e.g. ${Math.max(1, Math.round(run.globalBatchSize / (run.microBatchSize * world))) * run.microBatchSize * world}` });
     }
-    if (spec.target === "existing" && dataset.team !== run.team) {
-      // On an existing cluster each team's claim is its own volume: another team's shards are not there.
-      problems.push({ path: `${at}.dataset`, message: `${show(dataset.name)} is tokenised into team ${dataset.team}'s volume; team ${run.team} cannot read it on an existing cluster (use a data set of team ${run.team})` });
+    if (dataset.team !== run.team) {
+      // Each team's claim is its own volume (AWS: its own tree on the file system): another team's shards are not there.
+      problems.push({ path: `${at}.dataset`, message: `${show(dataset.name)} is tokenised into team ${dataset.team}'s storage; team ${run.team}'s pods see only their own team's tree (use a data set of team ${run.team}, or declare the data set under team ${run.team})` });
     }
     let shardCount: number;
     try {

@@ -16,8 +16,10 @@ import {
   existingNodePoolSchema,
   gpuStackSchema,
   imagesSchema,
+  inferenceEndpointSchema,
   monitoringSchema,
   networkSchema,
+  parseS3Uri,
   storageSchema,
   teamSchema,
   trainingJobSchema,
@@ -30,6 +32,7 @@ import type {
   ExistingStorageSpec,
   GpuStackSpec,
   ImagesSpec,
+  InferenceEndpointSpec,
   JobTuning,
   MonitoringSpec,
   PlatformSpec,
@@ -70,6 +73,7 @@ export type ParsedShape = {
   trainingJobs?: z.infer<typeof trainingJobSchema>[];
   pipelines?: { enabled?: boolean; manifestsDir?: string };
   monitoring?: z.infer<typeof monitoringSchema>;
+  inferenceEndpoints?: z.infer<typeof inferenceEndpointSchema>[];
 };
 
 /** Applies the defaults and resolves references (instance types, fabrics, AZs, training variants). */
@@ -85,6 +89,7 @@ export function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape
     name: t.name,
     gpuQuota: { ...(t.gpuQuota ?? {}) },
     reclaim: { mode: t.reclaim?.mode ?? DEFAULT_RECLAIM.mode, idleGraceMinutes: t.reclaim?.idleGraceMinutes ?? DEFAULT_RECLAIM.idleGraceMinutes },
+    members: [...(t.members ?? [])],
   }));
   const datasets = (data.datasets ?? []).map((d): DatasetSpec => ({
     name: d.name,
@@ -109,7 +114,8 @@ export function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape
   const trainingRuns = (data.trainingJobs ?? []).flatMap((job) => resolveTrainingRuns(job, datasets));
   const pipelines = { enabled: data.pipelines?.enabled ?? true, manifestsDir: data.pipelines?.manifestsDir ?? defaultPipelinesManifestsDir() };
   const monitoring = monitoringSpec(data.monitoring);
-  const common = { project: PROJECT, stack: raw.stack, budgetUsdPerMonth: data.budgetUsdPerMonth, gpuStack, images, teams, datasets, trainingRuns, pipelines, monitoring } as const;
+  const inferenceEndpoints = (data.inferenceEndpoints ?? []).map(resolveInferenceEndpoint);
+  const common = { project: PROJECT, stack: raw.stack, budgetUsdPerMonth: data.budgetUsdPerMonth, gpuStack, images, teams, datasets, trainingRuns, pipelines, monitoring, inferenceEndpoints } as const;
   if (target === "existing") {
     const nodePools = (data.nodePools as z.infer<typeof existingNodePoolSchema>[]).map(
       (p): ExistingNodePoolSpec => ({
@@ -123,6 +129,8 @@ export function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape
         ...(p.ncclBusBandwidthFloorGBps ? { ncclBusBandwidthFloorGBps: p.ncclBusBandwidthFloorGBps } : {}),
         gpu: p.gpu,
         gpusPerNode: p.gpusPerNode,
+        cpusPerNode: p.cpusPerNode,
+        memoryGiBPerNode: p.memoryGiBPerNode,
         networkGbpsPerNode: p.networkGbpsPerNode,
         nodeSelector: p.nodeSelector ?? { [`${PROJECT}/pool`]: p.name },
       }),
@@ -245,6 +253,34 @@ function resolveTrainingRuns(job: z.infer<typeof trainingJobSchema>, datasets: r
   } as const;
   if (!job.variants || job.variants.length === 0) return [{ ...base, name: trainJobName(job.name), ...tuning({}) }];
   return job.variants.map((v) => ({ ...base, name: trainJobName(job.name, v.name), variant: v.name, ...tuning(v) }));
+}
+
+/** Requests waiting per replica before KEDA adds one: the vLLM production-stack chart's own threshold
+ * (vllm-project/production-stack helm/values.yaml at vllm-stack-0.1.12, keda.triggers.metadata.threshold "5"). */
+export const DEFAULT_TARGET_QUEUE_DEPTH = 5;
+/** Sequences a replica serves at once unless configured. */
+export const DEFAULT_CONCURRENCY_PER_REPLICA = 16;
+
+function resolveInferenceEndpoint(e: z.infer<typeof inferenceEndpointSchema>): InferenceEndpointSpec {
+  const s3 = e.weights.startsWith("s3://") ? parseS3Uri(e.weights) : undefined;
+  return {
+    name: e.name,
+    team: e.team,
+    pool: e.pool,
+    model: { ...e.model, kvHeads: e.model.kvHeads ?? e.model.attentionHeads },
+    weights: s3 ? { kind: "s3", uri: e.weights, ...s3 } : { kind: "shared", path: e.weights },
+    loraAdapters: (e.loraAdapters ?? []).map((a) => ({ ...a })),
+    gpusPerReplica: e.gpusPerReplica,
+    replicas: { min: e.replicas.min, max: e.replicas.max, targetQueueDepth: e.replicas.targetQueueDepth ?? DEFAULT_TARGET_QUEUE_DEPTH },
+    scaleToZero: e.scaleToZero ?? false,
+    maxOutputTokens: e.maxOutputTokens,
+    maxModelLen: e.maxModelLen,
+    concurrencyPerReplica: e.concurrencyPerReplica ?? DEFAULT_CONCURRENCY_PER_REPLICA,
+    traffic: { ...e.traffic },
+    ...(e.vllmVersion ? { vllmVersion: e.vllmVersion } : {}),
+    trustRemoteCode: e.trustRemoteCode ?? false,
+    ...(e.weightsReadMBps ? { weightsReadMBps: e.weightsReadMBps } : {}),
+  };
 }
 
 export const defaultZones = (region: string) => ["a", "b", "c"].map((suffix) => `${region}${suffix}`);

@@ -24,5 +24,6 @@ export const CONFIG_KEYS: Readonly<Record<string, { kind: KeyKind; targets: read
   datasets: { kind: "json", targets: ["aws", "existing"] },
   trainingJobs: { kind: "json", targets: ["aws", "existing"] },
   pipelines: { kind: "json", targets: ["aws", "existing"] },
+  inferenceEndpoints: { kind: "json", targets: ["aws", "existing"] },
   monitoring: { kind: "json", targets: ["aws", "existing"] },
 };

@@ -4,6 +4,7 @@
  * environment variable names a training job sets.
  */
 import { tokeniseJobConfig } from "../data/tokenise";
+import { vllmName } from "../inference/endpoints";
 import { reservedNamespaceReason } from "../k8s/namespaces";
 import {
   acceptanceTestGenerateName,
@@ -78,6 +79,11 @@ export function derivedNameProblems(spec: PlatformSpec, decoded: Record<string, 
       // the data set's own problem is reported at datasets[…]
     }
     problems.push(...nameProblem(`${key("datasets")}[${i}].name`, dataset.name, tokeniseJobName(dataset.name, manifestKey), NAME_RULES.job, "tokenise Job name"));
+  });
+
+  spec.inferenceEndpoints.forEach((endpoint, i) => {
+    // The endpoint's Deployment, Service, PodDisruptionBudget and ScaledObject are `<name>-vllm`.
+    problems.push(...nameProblem(`${key("inferenceEndpoints")}[${i}].name`, endpoint.name, vllmName(endpoint.name), NAME_RULES.service));
   });
 
   spec.teams.forEach((team, i) => {

@@ -45,6 +45,7 @@ const labelKey = z
   .refine((k) => !k.includes("/") || k.indexOf("/") <= 253, { error: (i) => `${show(i.input)} has a prefix longer than 253 characters (a label key's prefix is a DNS subdomain)` });
 const labelValue = z.string({ error: (i) => `${show(i.input)} is not a label value (strings only)` }).regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, { error: (i) => `${show(i.input)} is not a label value (≤ 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)` });
 
+const positiveInt = (what: string) => z.number({ error: (i) => `${show(i.input)} is not ${what}` }).int({ error: (i) => `${show(i.input)} is not ${what}` }).positive({ error: (i) => `${show(i.input)} is not ${what}` });
 const nodeCount = z.number({ error: (i) => `${show(i.input)} is not a whole number ≥ 0` }).int({ error: (i) => `${show(i.input)} is not a whole number ≥ 0` }).min(0, { error: (i) => `${show(i.input)} is not a whole number ≥ 0` });
 
 const purpose = z.enum(PURPOSES, { error: (i) => `${show(i.input)} is not a pool purpose (valid: ${PURPOSES.join(", ")})${didYouMean(i.input, PURPOSES)}` });
@@ -105,6 +106,9 @@ export const existingNodePoolSchema = z.strictObject({
   fabric: z.enum(ONPREM_FABRICS, {
     error: (i) => (i.input === "efa" ? `"efa" exists only on AWS; on-prem pools use infiniband or tcp` : `${show(i.input)} is not an on-prem fabric (valid: ${ONPREM_FABRICS.join(", ")})${didYouMean(i.input, ONPREM_FABRICS)}`),
   }),
+  /** The hosts' CPUs and memory: workers request and are limited to 90 % of them (the rest is for system daemons). */
+  cpusPerNode: positiveInt("a CPU count (a whole number > 0, e.g. 128)"),
+  memoryGiBPerNode: positiveInt("a memory size in GiB (a whole number > 0, e.g. 1024)"),
   /** Inter-node bandwidth of one node in Gbps (e.g. 4 × 200 Gb/s HDR = 800). */
   networkGbpsPerNode: z.number({ error: (i) => `${show(i.input)} is not a bandwidth in Gbps (a number > 0, e.g. 800 for 4 × HDR 200)` }).positive({ error: (i) => `${show(i.input)} is not a bandwidth in Gbps (a number > 0, e.g. 800 for 4 × HDR 200)` }),
   /** Node labels that select this pool's nodes on the existing cluster; default `llm-platform/pool: <name>`. */
@@ -174,7 +178,6 @@ export const networkSchema = z.strictObject({
   natGateways: z.enum(NAT_MODES, { error: (i) => `${show(i.input)} is not a NAT gateway mode (valid: ${NAT_MODES.join(", ")})` }).optional(),
 });
 
-const positiveInt = (what: string) => z.number({ error: (i) => `${show(i.input)} is not ${what}` }).int({ error: (i) => `${show(i.input)} is not ${what}` }).positive({ error: (i) => `${show(i.input)} is not ${what}` });
 
 // FSx for Lustre PERSISTENT_2 (SSD): 125, 250, 500 or 1000 MB/s per TiB; capacity 1,200 GiB,
 // 2,400 GiB or a multiple of 2,400 GiB (docs.aws.amazon.com/fsx/latest/LustreGuide/managing-storage-capacity.html).
@@ -222,6 +225,11 @@ export const teamSchema = z.strictObject({
   gpuQuota: z.record(z.string(), z.number({ error: (i) => `${show(i.input)} is not a GPU count` }).int({ error: (i) => `${show(i.input)} is not a whole GPU count` }).min(0, { error: (i) => `${show(i.input)} is not a GPU count ≥ 0` })).optional(),
   /** The idle-GPU reclaimer's policy for this team; default dry-run after 120 minutes. */
   reclaim: reclaimSchema.optional(),
+  /**
+   * Who works in the team's namespace (and only there): IAM role ARNs on AWS (EKS access entries),
+   * Kubernetes group names on an existing cluster.
+   */
+  members: z.array(z.string({ error: (i) => `${show(i.input)} is not a member (an IAM role ARN on AWS, a group name on an existing cluster)` }).min(1, { error: "is empty" }), { error: (i) => `${show(i.input)} is not a list of members` }).optional(),
 });
 
 const k8sName = (what: string) =>
@@ -363,6 +371,83 @@ function repeatedEntries(list: string, canonical: (entry: string) => string, why
     });
   };
 }
+
+// A path under the team's shared volume: relative, no "..", no empty segment (it becomes a subPath).
+const volumePath = z
+  .string({ error: (i) => `${show(i.input)} is not a path on the shared volume` })
+  .regex(/^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\s'"\\]+$/, { error: (i) => `${show(i.input)} is not a path on the shared volume (relative to it, no leading /, no . or .. segments, no spaces or quotes, e.g. "checkpoints/<team>/<run>/hf")` })
+  .refine((p) => !p.includes("//") && !p.endsWith("/"), { error: (i) => `${show(i.input)} is not a path on the shared volume (no empty segments, no trailing /)` });
+
+// S3 bucket names: 3–63 lowercase letters, digits, '.', '-' (docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+const S3_URI = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+[^/])\/?$/;
+export const parseS3Uri = (uri: string) => {
+  const m = S3_URI.exec(uri);
+  return m ? { bucket: m[1], prefix: m[2] } : undefined;
+};
+
+const weights = z.string({ error: (i) => `${show(i.input)} is not a weights location (a path on the shared volume, or s3://bucket/prefix)` }).refine(
+  (w) => (w.startsWith("s3://") ? parseS3Uri(w) !== undefined : volumePath.safeParse(w).success),
+  { error: (i) => String(i.input).startsWith("s3://")
+    ? `${show(i.input)} is not an S3 prefix (s3://<bucket>/<prefix>, e.g. "s3://acme-models/sales-llama8b")`
+    : `${show(i.input)} is not a weights location (a path on the shared volume relative to it, e.g. "checkpoints/<team>/<run>/hf", or s3://<bucket>/<prefix>)` },
+);
+
+const count = (what: string) => z.number({ error: (i) => `${show(i.input)} is not ${what}` }).int({ error: (i) => `${show(i.input)} is not ${what}` });
+
+export const inferenceEndpointSchema = z.strictObject({
+  /** Endpoint name: the Deployment, Service (`<name>-vllm`) and ScaledObject are named from it. */
+  name: poolName,
+  /** The team whose namespace serves it (and whose shared volume holds its weights). */
+  team: z.string({ error: (i) => `${show(i.input)} is not a team name` }),
+  /** An inference pool. */
+  pool: z.string({ error: (i) => `${show(i.input)} is not a pool name` }),
+  model: z.strictObject({
+    /** What clients ask for in a request's `model` field. */
+    name: z.string({ error: (i) => `${show(i.input)} is not a model name` }).regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/, { error: (i) => `${show(i.input)} is not a model name (letters, digits, '.', '_', '-', '/')` }),
+    parameters: z.number({ error: (i) => `${show(i.input)} is not a parameter count` }).positive({ error: (i) => `${show(i.input)} is not a parameter count > 0` }),
+    hiddenSize: positiveInt("a hidden size"),
+    layers: positiveInt("a layer count"),
+    /** Query heads (config.json num_attention_heads): head dimension = hiddenSize / attentionHeads. */
+    attentionHeads: positiveInt("a head count (a whole number > 0)"),
+    /** Key/value heads for grouped-query attention (num_key_value_heads); default attentionHeads. */
+    kvHeads: positiveInt("a head count (a whole number > 0)").optional(),
+  }),
+  weights,
+  loraAdapters: z.array(z.strictObject({
+    name: poolName,
+    path: volumePath,
+    /** The adapter's LoRA rank r (adapter_config.json "r"). */
+    rank: positiveInt("a LoRA rank (a whole number > 0)").refine((r) => r <= 512, { error: (i) => `${show(i.input)} is above 512, the largest LoRA rank vLLM accepts` }),
+  }), { error: (i) => `${show(i.input)} is not a list of LoRA adapters ({ name, path, rank })` }).optional(),
+  /** GPUs per replica (tensor parallel size); one replica stays on one node. */
+  gpusPerReplica: positiveInt("a GPU count (a whole number > 0)"),
+  replicas: z.strictObject({
+    min: count("a replica count (a whole number ≥ 0)").min(0, { error: (i) => `${show(i.input)} is not a replica count (a whole number ≥ 0)` }),
+    max: positiveInt("a replica count (a whole number > 0)"),
+    /** Requests waiting per replica (vllm:num_requests_waiting) above which KEDA adds replicas; default 5. */
+    targetQueueDepth: positiveInt("a queue depth (a whole number > 0)").optional(),
+  }),
+  /** Allows replicas.min 0: KEDA parks the endpoint at zero replicas when idle. */
+  scaleToZero: z.boolean({ error: (i) => `${show(i.input)} is not true or false` }).optional(),
+  /** Server-side cap on the tokens of one reply. */
+  maxOutputTokens: positiveInt("a token count (a whole number > 0)"),
+  /** Prompt plus reply, in tokens (vLLM --max-model-len). */
+  maxModelLen: positiveInt("a token count (a whole number > 0)"),
+  /** Sequences a replica serves at once (vLLM --max-num-seqs); default 16. */
+  concurrencyPerReplica: positiveInt("a sequence count (a whole number > 0)").optional(),
+  /** Expected load: sizes the estimate and the replicas it needs. */
+  traffic: z.strictObject({
+    requestsPerSecond: z.number({ error: (i) => `${show(i.input)} is not a request rate` }).positive({ error: (i) => `${show(i.input)} is not a request rate > 0` }),
+    inputTokens: positiveInt("a token count (a whole number > 0)"),
+    outputTokens: positiveInt("a token count (a whole number > 0)"),
+  }),
+  /** Pin a vLLM release (e.g. "0.11.0"); default: the newest release the alignment module finds for the pool. */
+  vllmVersion: version("vLLM", /^\d+\.\d+\.\d+(\.\d+|\.post\d+)?$/, "0.11.0").optional(),
+  /** Run the model's own Python from the weights directory (ChatGLM's tokenizer needs it). */
+  trustRemoteCode: z.boolean({ error: (i) => `${show(i.input)} is not true or false` }).optional(),
+  /** MB/s one replica reads its weights at; default derived from FSx throughput (AWS) or 250 (existing clusters). */
+  weightsReadMBps: z.number({ error: (i) => `${show(i.input)} is not a throughput in MB/s` }).positive({ error: (i) => `${show(i.input)} is not a throughput in MB/s > 0` }).optional(),
+});
 
 export const pipelinesSchema = z.strictObject({
   enabled: z.boolean({ error: (i) => `${show(i.input)} is not true or false` }).optional(),

@@ -6,6 +6,7 @@
  * (defaults.ts) and rules on the resolved spec (dataChecks.ts). Pure: no Pulumi import.
  */
 import { z } from "zod";
+import { teamMemberProblems } from "./accessChecks";
 import { storageAndDataProblems } from "./dataChecks";
 import { decodeValue } from "./decode";
 import { buildSpec, defaultZones, ParsedShape } from "./defaults";
@@ -22,6 +23,7 @@ import {
   existingNodePoolSchema,
   gpuStackSchema,
   imagesSchema,
+  inferenceEndpointSchema,
   monitoringSchema,
   networkSchema,
   pipelinesSchema,
@@ -83,6 +85,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
     trainingJobs: z.array(trainingJobSchema, { error: (i) => `${show(i.input)} is not a list of training jobs` }).optional(),
     pipelines: pipelinesSchema.optional(),
     monitoring: monitoringSchema.optional(),
+    inferenceEndpoints: z.array(inferenceEndpointSchema, { error: (i) => `${show(i.input)} is not a list of inference endpoints` }).optional(),
   });
   const parsed = shape.safeParse(decoded);
   if (!parsed.success) {
@@ -123,7 +126,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
   if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, sortByPath(problems));
   const spec = buildSpec(raw, target, parsed.data as ParsedShape, region ?? "");
   // Rules that need the resolved spec (pool topologies, AZs, shard plans) run once it is whole.
-  const dataProblems = [...storageAndDataProblems(spec, decoded), ...derivedNameProblems(spec, decoded), ...jobEnvProblems(spec, decoded)];
+  const dataProblems = [...storageAndDataProblems(spec, decoded), ...teamMemberProblems(spec), ...derivedNameProblems(spec, decoded), ...jobEnvProblems(spec, decoded)];
   if (dataProblems.length > 0) throw new ConfigError(raw.stack, sortByPath(dataProblems));
   return deepFreeze(spec);
 }

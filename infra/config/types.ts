@@ -49,6 +49,8 @@ export interface ExistingNodePoolSpec extends NodePoolCommon {
   readonly kind: "existing";
   readonly gpu: OnpremGpu;
   readonly gpusPerNode: number;
+  readonly cpusPerNode: number;
+  readonly memoryGiBPerNode: number;
   readonly networkGbpsPerNode: number;
   readonly nodeSelector: Readonly<Record<string, string>>;
 }
@@ -67,6 +69,8 @@ export interface TeamSpec {
   /** Nominal GPUs per pool name. */
   readonly gpuQuota: Readonly<Record<string, number>>;
   readonly reclaim: ReclaimSpec;
+  /** IAM role ARNs (AWS) or Kubernetes groups (existing cluster) given the team's role in its namespace. */
+  readonly members: readonly string[];
 }
 
 /** The Prometheus the platform installs (kube-prometheus-stack) ... */
@@ -156,6 +160,55 @@ export interface DatasetSpec {
   readonly seed: number;
 }
 
+/** The transformer shape the memory fit and the latency estimate read (a training job's model, plus attention heads). */
+export interface ServedModelSpec {
+  /** The name clients put in a request's `model` (vLLM --served-model-name). */
+  readonly name: string;
+  readonly parameters: number;
+  readonly hiddenSize: number;
+  readonly layers: number;
+  readonly attentionHeads: number;
+  /** Key/value heads (grouped-query attention); equal to attentionHeads without GQA. */
+  readonly kvHeads: number;
+}
+
+export interface LoraAdapterSpec {
+  readonly name: string;
+  /** Path relative to the shared volume. */
+  readonly path: string;
+  readonly rank: number;
+}
+
+/** Where an endpoint's weights come from: a path on the team's shared volume, or an S3 prefix streamed at start-up. */
+export type WeightsSource =
+  | { readonly kind: "shared"; readonly path: string }
+  | { readonly kind: "s3"; readonly uri: string; readonly bucket: string; readonly prefix: string };
+
+/** One inference endpoint: a vLLM Deployment on an inference pool, autoscaled on queue depth. */
+export interface InferenceEndpointSpec {
+  readonly name: string;
+  readonly team: string;
+  readonly pool: string;
+  readonly model: ServedModelSpec;
+  readonly weights: WeightsSource;
+  readonly loraAdapters: readonly LoraAdapterSpec[];
+  readonly gpusPerReplica: number;
+  readonly replicas: { readonly min: number; readonly max: number; readonly targetQueueDepth: number };
+  /** min 0 is allowed only with this set; KEDA then parks the Deployment at zero when idle. */
+  readonly scaleToZero: boolean;
+  readonly maxOutputTokens: number;
+  readonly maxModelLen: number;
+  /** Sequences one replica serves at once (vLLM --max-num-seqs): the concurrency the estimate and the memory fit assume. */
+  readonly concurrencyPerReplica: number;
+  readonly traffic: { readonly requestsPerSecond: number; readonly inputTokens: number; readonly outputTokens: number };
+  /** A vLLM release to pin; undefined: the newest release the alignment module finds for the pool. */
+  readonly vllmVersion?: string;
+  /** Runs Python shipped with the weights (e.g. ChatGLM's tokenizer); the code comes from the weights, not a hub. */
+  readonly trustRemoteCode: boolean;
+  /** Read throughput one replica gets from where its weights are, MB/s (sizes the start-up probe); undefined: derived. */
+  readonly weightsReadMBps?: number;
+}
+
 export interface AwsStorageSpec {
   readonly kind: "aws";
   readonly fsx: { readonly storageCapacityGiB: number; readonly throughputPerTiB: number; readonly availabilityZone: string };
@@ -180,6 +233,7 @@ interface SpecCommon {
   readonly trainingRuns: readonly TrainingRunSpec[];
   readonly pipelines: { readonly enabled: boolean; readonly manifestsDir: string };
   readonly monitoring: MonitoringSpec;
+  readonly inferenceEndpoints: readonly InferenceEndpointSpec[];
 }
 
 export interface AwsPlatformSpec extends SpecCommon {

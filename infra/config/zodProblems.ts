@@ -4,7 +4,7 @@ import type { Target } from "./enums";
 import type { ConfigProblem } from "./errors";
 import { show } from "./errors";
 import { configKey as key } from "./keys";
-import { awsNodePoolSchema, clusterSchema, existingNodePoolSchema, gpuStackSchema, imagesSchema, monitoringSchema, networkSchema, reclaimSchema } from "./schema";
+import { awsNodePoolSchema, clusterSchema, existingNodePoolSchema, gpuStackSchema, imagesSchema, inferenceEndpointSchema, monitoringSchema, networkSchema, reclaimSchema } from "./schema";
 import { didYouMean } from "./suggest";
 
 export function toProblem(issue: z.core.$ZodIssue, input: Record<string, unknown>, target: Target): ConfigProblem {
@@ -51,6 +51,16 @@ function knownKeysAt(path: readonly PropertyKey[], target: Target): readonly str
   if (path[0] === "nodePools") return Object.keys((target === "aws" ? awsNodePoolSchema : existingNodePoolSchema).shape);
   if (path[0] === "monitoring") return keysOf(monitoringSchema, path.slice(1));
   if (path[0] === "teams" && path[2] === "reclaim") return Object.keys(reclaimSchema.shape);
+  if (path[0] === "inferenceEndpoints") {
+    const nested: Record<string, z.ZodObject> = {
+      model: inferenceEndpointSchema.shape.model,
+      replicas: inferenceEndpointSchema.shape.replicas,
+      traffic: inferenceEndpointSchema.shape.traffic,
+      loraAdapters: inferenceEndpointSchema.shape.loraAdapters.unwrap().element,
+    };
+    const inner = typeof path[2] === "string" ? nested[path[2]] : undefined;
+    return Object.keys((path.length > 2 && inner ? inner : inferenceEndpointSchema).shape);
+  }
   return KEYS_BY_PATH[String(path[0])] ?? [];
 }
 

@@ -63,6 +63,10 @@ export const FREE_TYPES: ReadonlySet<string> = new Set([
   "aws:iam/rolePolicy:RolePolicy",
   "aws:eks/addon:Addon",
   "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  // Configuration only: the logs they deliver are billed as the destination's storage and ingestion.
+  "aws:s3/bucketLogging:BucketLogging",
+  "aws:ec2/flowLog:FlowLog",
 ]);
 
 

@@ -6,7 +6,7 @@ import type { PlatformSpec } from "../config/types";
 import { DCGM_METRICS_CONFIGMAP } from "../monitoring/dcgmCounters";
 import { GPU_TOLERATION } from "../nodes/labels";
 
-export { GPU_OPERATOR_NAMESPACE } from "../k8s/namespaces";
+export const GPU_OPERATOR_NAMESPACE = "gpu-operator";
 
 export function gpuOperatorValues(spec: PlatformSpec) {
   const { gpuStack } = spec;

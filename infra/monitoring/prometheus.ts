@@ -6,8 +6,7 @@
  */
 import type { PlatformSpec } from "../config/types";
 
-import { MONITORING_NAMESPACE } from "../k8s/namespaces";
-export { MONITORING_NAMESPACE } from "../k8s/namespaces";
+export const MONITORING_NAMESPACE = "monitoring";
 export const PROMETHEUS_RELEASE = "kube-prometheus-stack";
 
 /** The spec a Prometheus address depends on (monitoring optional: a bare `{ stack }` means the platform's own). */

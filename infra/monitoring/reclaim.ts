@@ -75,7 +75,7 @@ export function reclaimerRoleRules(): PolicyRule[] {
 export function nodeGuardClusterRoleRules(): PolicyRule[] {
   return [{ apiGroups: [""], resources: ["nodes"], verbs: ["get", "patch"] }];
 }
-export { NODE_EVENTS_NAMESPACE } from "../k8s/namespaces";
+export const NODE_EVENTS_NAMESPACE = "default";
 export function nodeGuardEventRules(): PolicyRule[] {
   return [{ apiGroups: [""], resources: ["events"], verbs: ["create"] }];
 }

@@ -13,7 +13,7 @@
  */
 import { KUBEFLOW_PIPELINES_VERSION } from "../versions";
 
-export { PIPELINES_NAMESPACE } from "../k8s/namespaces";
+export const PIPELINES_NAMESPACE = "kubeflow";
 export const PIPELINES_KUSTOMIZATIONS = ["cluster-scoped-resources", "env/platform-agnostic"] as const;
 export const PIPELINES_REPOSITORY = "https://github.com/kubeflow/pipelines";
 

@@ -27,6 +27,7 @@ import { blocking } from "../review/dataLoss";
 import { PlanDiff } from "../review/diff";
 import { renderChanges, renderDeployTime } from "../review/markdown";
 import { CHARTS } from "../versions";
+import { inferenceSection } from "./inferenceMarkdown";
 import { planJson, StackPlan } from "./plan";
 import { RecordedResource } from "./record";
 
@@ -125,6 +126,7 @@ function renderStack(plan: StackPlan, review?: PlanDiff): string {
   out.push(...storageSection(plan));
   out.push(...trainingSection(plan));
   out.push(...monitoringSection(plan));
+  out.push(...inferenceSection(plan));
 
   out.push("### Policies", "");
   if (plan.policies.length === 0) {

@@ -8,6 +8,7 @@ import { ConfigError } from "../config/errors";
 import { parseSpec } from "../config/spec";
 import type { PlatformSpec, RawStackConfig } from "../config/types";
 import { CostReport, priceResources } from "../cost/model";
+import { inferenceReport } from "../inference/report";
 import main from "../index";
 import { recordProgram, RecordedResource, stackUrn } from "./record";
 import { readProject, readStackConfig } from "./stackConfig";
@@ -79,5 +80,6 @@ export function planJson(plan: StackPlan): PlanDocument {
     })),
     policies: plan.policies.map((v) => ({ policy: v.policy, enforcement: v.enforcement, urn: v.urn ?? null, message: v.message })),
     cost: plan.cost,
+    inference: inferenceReport(plan.spec),
   };
 }

@@ -10,11 +10,13 @@ import { GPU_TAINT, GPU_TOLERATION, gpusPerNode, poolNodeSelector } from "../nod
 import { trainingGpuPools } from "./pools";
 import { podsReadyTimeoutMinutes } from "./podsReady";
 import { EFA_RESOURCE, GPU_RESOURCE, RDMA_RESOURCE_PREFIX } from "../fabric/profile";
+import { tokeniseResources } from "../data/tokenise";
+import { TEAM_LABEL } from "../metadata";
 import { workerCpuMemory } from "../training/runtime";
 import { flavorName } from "../naming";
 
 export const KUEUE_API = "kueue.x-k8s.io/v1beta2";
-export { KUEUE_NAMESPACE } from "../k8s/namespaces";
+export const KUEUE_NAMESPACE = "kueue-system";
 /** The Helm release name; the chart names its objects after it (charts/kueue/templates/_helpers.tpl kueue.fullname). */
 export const KUEUE_RELEASE = "kueue";
 export const COHORT = "llm-platform";
@@ -25,7 +27,10 @@ export const PRIORITY_VALUES = { high: 1000, normal: 100, low: 10 } as const;
 export const EXCLUDED_RESOURCE_PREFIXES = [`${EFA_RESOURCE.split("/")[0]}/`, "hugepages-", `${RDMA_RESOURCE_PREFIX}/`];
 
 export { flavorName } from "../naming";
-
+/** The flavor of CPU-only work in team namespaces (tokenising): the system pool on AWS, any untainted node on-prem. */
+export const CPU_FLAVOR = "cpu";
+/** The LocalQueue Kueue gives a job that names none (LocalQueueDefaulting, on by default since Kueue v0.12). */
+export const DEFAULT_LOCAL_QUEUE = "default";
 
 export function resourceFlavor(pool: NodePoolSpec) {
   return {
@@ -40,19 +45,32 @@ export function resourceFlavor(pool: NodePoolSpec) {
   };
 }
 
+export function cpuFlavor(spec: Pick<PlatformSpec, "nodePools">) {
+  const system = spec.nodePools.find((p) => p.purpose === "system");
+  return { apiVersion: KUEUE_API, kind: "ResourceFlavor", metadata: { name: CPU_FLAVOR }, spec: system ? { nodeLabels: poolNodeSelector(system) } : {} };
+}
+
 /** CPU and memory quota that go with a GPU quota: the pool's per-GPU share of what workers request. */
 function companionQuota(pool: NodePoolSpec, gpus: number): { cpu: string; memory: string } {
   const perNode = workerCpuMemory(pool);
   const perGpu = gpusPerNode(pool);
-  if (!perNode.cpu) return { cpu: "0", memory: "0" }; // on-prem workers request no CPU/memory
   return {
     cpu: String(Math.ceil((Number(perNode.cpu) / perGpu) * gpus)),
     memory: `${Math.ceil((Number(perNode.memory.replace("Gi", "")) / perGpu) * gpus)}Gi`,
   };
 }
 
-export function clusterQueue(spec: Pick<PlatformSpec, "nodePools">, team: PlatformSpec["teams"][number]) {
+/** A team's CPU-only quota: what all its tokenise jobs request at once, at least 8 CPUs and 32 GiB. */
+export function cpuQuota(spec: Pick<PlatformSpec, "nodePools" | "datasets">, team: string): { cpu: string; memory: string } {
+  const mine = spec.datasets.filter((d) => d.team === team).map((d) => tokeniseResources(spec, d));
+  const cpu = Math.max(8, mine.reduce((sum, r) => sum + r.parallelism * r.cpu, 0));
+  const memoryGiB = Math.max(32, Math.ceil(mine.reduce((sum, r) => sum + r.parallelism * r.memoryMiB, 0) / 1024));
+  return { cpu: String(cpu), memory: `${memoryGiB}Gi` };
+}
+
+export function clusterQueue(spec: Pick<PlatformSpec, "nodePools" | "datasets">, team: PlatformSpec["teams"][number]) {
   const pools = trainingGpuPools(spec);
+  const cpuOnly = cpuQuota(spec, team.name);
   return {
     apiVersion: KUEUE_API,
     kind: "ClusterQueue",
@@ -63,7 +81,11 @@ export function clusterQueue(spec: Pick<PlatformSpec, "nodePools">, team: Platfo
       queueingStrategy: "BestEffortFIFO",
       resourceGroups: [{
         coveredResources: ["cpu", "memory", GPU_RESOURCE],
-        flavors: pools.map((pool) => {
+        // CPU-only work first: a job asking for no GPU lands on the CPU flavor, never on a GPU pool.
+        flavors: [{
+          name: CPU_FLAVOR,
+          resources: [{ name: "cpu", nominalQuota: cpuOnly.cpu }, { name: "memory", nominalQuota: cpuOnly.memory }, { name: GPU_RESOURCE, nominalQuota: 0 }],
+        }, ...pools.map((pool) => {
           const gpus = team.gpuQuota[pool.name] ?? 0;
           const { cpu, memory } = companionQuota(pool, gpus);
           return {
@@ -74,7 +96,7 @@ export function clusterQueue(spec: Pick<PlatformSpec, "nodePools">, team: Platfo
               { name: GPU_RESOURCE, nominalQuota: gpus },
             ],
           };
-        }),
+        })],
       }],
       preemption: {
         // Borrowed GPUs go back to their owner when it needs them; within a queue, priority decides.
@@ -86,8 +108,17 @@ export function clusterQueue(spec: Pick<PlatformSpec, "nodePools">, team: Platfo
   };
 }
 
-export function localQueue(team: string) {
-  return { apiVersion: KUEUE_API, kind: "LocalQueue", metadata: { name: team, namespace: team }, spec: { clusterQueue: team } };
+export function localQueue(team: string, name: string = team) {
+  return { apiVersion: KUEUE_API, kind: "LocalQueue", metadata: { name, namespace: team }, spec: { clusterQueue: team } };
+}
+
+/**
+ * Every GPU the team could ever be admitted (its pools' maxNodes × GPUs: borrowing included) as a
+ * ResourceQuota: a backstop under Kueue for pods that bypass it, never below what Kueue admits.
+ */
+export function gpuResourceQuota(spec: Pick<PlatformSpec, "nodePools">, team: string) {
+  const gpus = trainingGpuPools(spec).reduce((sum, p) => sum + p.maxNodes * gpusPerNode(p), 0);
+  return { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "gpu", namespace: team }, spec: { hard: { [`requests.${GPU_RESOURCE}`]: String(gpus) } } };
 }
 
 export function workloadPriorityClasses() {
@@ -115,6 +146,11 @@ export function kueueManagerConfig(spec: Pick<PlatformSpec, "nodePools">): strin
     // Sized from the slowest training pool (boot, image pull, start): see podsReady.ts.
     waitForPodsReady: { timeout: `${podsReadyTimeoutMinutes(spec)}m`, blockAdmission: true },
     integrations: { frameworks: ["batch/job", "jobset.x-k8s.io/jobset", "trainer.kubeflow.org/trainjob"] },
+    // Nothing in a team namespace bypasses the quotas: a job without a queue name is managed too (and
+    // queued through the namespace's `default` LocalQueue); other namespaces are left alone
+    // (Kueue docs, "Opt-in namespace management").
+    manageJobsWithoutQueueName: true,
+    managedJobsNamespaceSelector: { matchExpressions: [{ key: TEAM_LABEL, operator: "Exists" }] },
     resources: { excludeResourcePrefixes: [...EXCLUDED_RESOURCE_PREFIXES] },
   });
 }

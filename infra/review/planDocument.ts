@@ -4,6 +4,7 @@
  * version of the contract are optional, so a baseline written by an older plan still reads.
  */
 import type { CostReport } from "../cost/model";
+import type { InferenceReportEntry } from "../inference/report";
 
 export interface PlanResourceOptions {
   readonly protect: boolean;
@@ -41,6 +42,8 @@ export interface PlanDocument {
   readonly resources: readonly PlanResource[];
   readonly policies: readonly PlanPolicyResult[];
   readonly cost: CostReport;
+  /** Per inference endpoint, the latency/cost estimate on its GPU and the catalog's other GPU classes (added after the first contract). */
+  readonly inference?: readonly InferenceReportEntry[];
 }
 
 /** Custom resources are what a provider creates; component and stack resources only group. */

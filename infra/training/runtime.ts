@@ -14,7 +14,9 @@ import { fabricProfile } from "../fabric/profile";
 import { FABRIC_LABEL, GPU_TOLERATION, gpuModelOf, gpusPerNode, POOL_LABEL, poolNodeSelector } from "../nodes/labels";
 import { GPU_MODELS, GpuModelName } from "../catalog/gpus";
 import { SHARED_DATA_CLAIM } from "../storage/values";
+import { CHECKPOINT_SUBPATH } from "../storage/teamDirectories";
 import { PRIORITY_LABEL, QUEUE_LABEL } from "../queues/labels";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../security/podSecurity";
 import { forwardedEnvNames, mpirunCommand } from "./launcher";
 import { adviseZero, deepspeedConfig, ZeroAdvice } from "./zero";
 import { JOB_LABEL, VARIANT_LABEL } from "../metadata";
@@ -22,14 +24,11 @@ import { runtimeName } from "../naming";
 
 export const TRAINER_API = "trainer.kubeflow.org/v1alpha1";
 export const CHECKPOINT_ROOT = "/checkpoints";
-/** The pod volume of the shared claim, and the claim directory checkpoints live in. */
+/** The pod volume of the shared claim. */
 export const SHARED_VOLUME = "shared";
-export const CHECKPOINT_SUBPATH = "checkpoints";
 /** Where training pods see the shared Hugging Face cache (claim directory HF_CACHE_SUBPATH). */
 export const HF_CACHE_ROOT = "/hf-cache";
 export const DEEPSPEED_CONFIG_DIR = "/etc/deepspeed";
-/** The launcher/worker account of the DeepSpeed runtime image (Kubeflow Trainer's convention). */
-const MPI_USER_UID = 1000;
 const SSH_AUTH_PATH = "/home/mpiuser/.ssh";
 /** Restarts of the whole JobSet before the TrainJob fails; each restart resumes from the last checkpoint. */
 export const MAX_RESTARTS = 3;
@@ -39,24 +38,22 @@ const NODE_SHARE = 0.9;
 export { runtimeName } from "../naming";
 export const CHECK_SHARDS = "check-shards";
 
-/** CPU and memory a worker requests on an AWS pool (on-prem node sizes are not known: none). */
-export function workerCpuMemory(pool: NodePoolSpec): Record<string, string> {
-  if (pool.kind !== "aws") return {};
-  return {
-    cpu: String(Math.floor(pool.instanceType.vcpu * NODE_SHARE)),
-    memory: `${Math.floor(pool.instanceType.memoryGiB * NODE_SHARE)}Gi`,
-  };
+/** CPU and memory a worker requests and is limited to: its share of the node (catalog on AWS, config on-prem). */
+export function workerCpuMemory(pool: NodePoolSpec): { cpu: string; memory: string } {
+  const [vcpu, memoryGiB] = pool.kind === "aws" ? [pool.instanceType.vcpu, pool.instanceType.memoryGiB] : [pool.cpusPerNode, pool.memoryGiBPerNode];
+  return { cpu: String(Math.floor(vcpu * NODE_SHARE)), memory: `${Math.floor(memoryGiB * NODE_SHARE)}Gi` };
 }
+
+/** What the shard check (a shell test of one file) needs. */
+const CHECK_RESOURCES = { cpu: "100m", memory: "64Mi" };
 
 /** The ClusterTrainingRuntime for one training pool. */
 export function clusterTrainingRuntime(pool: NodePoolSpec, image: string) {
   const profile = fabricProfile(pool);
   const resources = { ...workerCpuMemory(pool), ...profile.podResources };
   const env = Object.entries(profile.env).map(([name, value]) => ({ name, value }));
-  const securityContext = {
-    runAsUser: MPI_USER_UID,
-    ...(profile.capabilities.length ? { capabilities: { add: [...profile.capabilities] } } : {}),
-  };
+  // restricted, plus only what the fabric needs (RDMA: IPC_LOCK; see security/podSecurity.ts).
+  const securityContext = restrictedContainerSecurityContext(profile.capabilities);
   // One volume for the shared claim, mounted twice: the data read-only, checkpoints by subPath.
   // Two volumes naming one claim never finish mounting before Kubernetes 1.35 (kubernetes#99453).
   const volumes = [
@@ -74,7 +71,9 @@ export function clusterTrainingRuntime(pool: NodePoolSpec, image: string) {
   const podSpec = (container: Record<string, unknown>) => ({
     nodeSelector: poolNodeSelector(pool),
     tolerations: [GPU_TOLERATION],
-    securityContext: { fsGroup: MPI_USER_UID },
+    securityContext: restrictedPodSecurityContext(),
+    // Training never calls the Kubernetes API: no token in the pod (the MPI operator mounts its SSH keys itself).
+    automountServiceAccountToken: false,
     volumes,
     // A TrainJob (which sets SHARD_DIR through a runtime patch) is created after its data set's
     // tokenise Job completed; if the shards are gone anyway, fail at once with the reason rather than
@@ -84,7 +83,8 @@ export function clusterTrainingRuntime(pool: NodePoolSpec, image: string) {
       image,
       command: ["sh", "-c", 'if [ -n "${SHARD_DIR:-}" ] && [ ! -f "$SHARD_DIR/manifest.json" ]; then echo "no tokenised shards at $SHARD_DIR: run the data set\'s tokenise job first"; exit 1; fi'],
       volumeMounts: [{ name: SHARED_VOLUME, mountPath: DATA_ROOT, readOnly: true }],
-      securityContext: { runAsUser: MPI_USER_UID },
+      resources: { requests: CHECK_RESOURCES, limits: CHECK_RESOURCES },
+      securityContext: restrictedContainerSecurityContext(),
     }],
     containers: [{ name: "node", image, env, volumeMounts, securityContext, ...container }],
   });

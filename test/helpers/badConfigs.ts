@@ -174,7 +174,7 @@ export const corpus: [string, RawStackConfig, string[]][] = [
     "llm-platform:nodePools[1].gpusPerNode: 6 is not a GPU count (1, 2, 4, 8 or 16)",
   ]],
   ["an instance type on-prem", withValues(onprem, { "llm-platform:nodePools": onpremPool(0, { instanceType: "p4d.24xlarge" }) }), [
-    'llm-platform:nodePools[0]: unknown key "instanceType" (valid keys: name, ncclBusBandwidthFloorGBps, minNodes, maxNodes, desiredNodes, purpose, gpu, gpusPerNode, fabric, networkGbpsPerNode, nodeSelector)',
+    'llm-platform:nodePools[0]: unknown key "instanceType" (valid keys: name, ncclBusBandwidthFloorGBps, minNodes, maxNodes, desiredNodes, purpose, gpu, gpusPerNode, fabric, cpusPerNode, memoryGiBPerNode, networkGbpsPerNode, nodeSelector)',
   ]],
   ["an EFA pool spread over several subnets", withValues(prod, { "llm-platform:nodePools": prodPool(1, { availabilityZones: ["us-east-1a", "us-east-1b"] }) }), [
     'llm-platform:nodePools[1].availabilityZones: ["us-east-1a","us-east-1b"] spreads an EFA pool over 2 subnets; EFA traffic does not cross AZs and jobs that mix subnets fail (list one AZ)',
@@ -220,6 +220,7 @@ export const corpus: [string, RawStackConfig, string[]][] = [
   ]],
   ["on-prem storage without a StorageClass", withValues(onprem, { "llm-platform:storage": { claimSizeGiB: 100 } }), [
     "llm-platform:datasets[0]: needs shared storage to write its shards to (set llm-platform:storage)",
+    "llm-platform:inferenceEndpoints[0].weights: reads checkpoints/sales-dialogue/sales-glm6b/hf from the shared volume, but the stack has none (set llm-platform:storage, or stream the weights from s3://)",
     "llm-platform:storage.storageClassName: is required on an existing cluster (the name of a ReadWriteMany StorageClass the cluster has, e.g. cephfs or nfs-client)",
   ]],
   ["FSx settings on an existing cluster", withValues(onprem, { "llm-platform:storage": { storageClassName: "cephfs", fsx: { storageCapacityGiB: 1200, throughputPerTiB: 125 } } }), [
@@ -227,6 +228,7 @@ export const corpus: [string, RawStackConfig, string[]][] = [
   ]],
   ["AWS storage without a file system", withValues(prod, { "llm-platform:storage": { s3: { expectedDataGiB: 10 } } }), [
     "llm-platform:datasets[0]: needs shared storage to write its shards to (set llm-platform:storage)",
+    "llm-platform:inferenceEndpoints[0].weights: reads checkpoints/sales-dialogue/sales-llama8b-src1024/hf from the shared volume, but the stack has none (set llm-platform:storage, or stream the weights from s3://)",
     "llm-platform:storage.fsx: is required on AWS ({ storageCapacityGiB, throughputPerTiB }: the FSx for Lustre file system for the shards)",
   ]],
   ["a data set cut for a pool that does not exist", withValues(prod, { "llm-platform:datasets": prodDataset({ shardFor: { pool: "train-h10", nodes: 2 } }) }), [
@@ -238,6 +240,7 @@ export const corpus: [string, RawStackConfig, string[]][] = [
   ]],
   ["a data set of a team that does not exist", withValues(prod, { "llm-platform:datasets": prodDataset({ team: "sales" }) }), [
     'llm-platform:datasets[0].team: "sales" is not a team of llm-platform:teams (did you mean sales-dialogue?)',
+    "llm-platform:trainingJobs[0].dataset: \"sales-dialogue\" is tokenised into team sales's storage; team sales-dialogue's pods see only their own team's tree (use a data set of team sales-dialogue, or declare the data set under team sales-dialogue)",
   ]],
   ["a banned pattern that is not a regular expression", withValues(prod, { "llm-platform:datasets": prodDataset({ bannedPatterns: ["transfer (to"] }) }), [
     'llm-platform:datasets[0].bannedPatterns[0]: "transfer (to" is not a valid regular expression (Unterminated group)',
@@ -372,11 +375,11 @@ export const corpus: [string, RawStackConfig, string[]][] = [
   ["a stack name too long for AWS names", withStack("production-us-east-1-llm-tuning"), [
     "(stack name): \"production-us-east-1-llm-tuning\" is not a stack name AWS resources can carry: node groups, IAM roles and the S3 bucket are named after it, so use at most 30 lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
   ]],
-  ["a pool name that makes the node group name too long", withStack("prod-us-east-1-llm-fine-tuning", withValues(prod, { "llm-platform:nodePools": prodPool(3, { name: "inference-l40s-low-latency-serving-pool" }) })), [
-    'llm-platform:nodePools[3].name: "inference-l40s-low-latency-serving-pool" makes the EKS node group name "prod-us-east-1-llm-fine-tuning-inference-l40s-low-latency-serving-pool", which is 70 characters, more than the 63 an EKS node group name may have',
+  ["a pool name that makes the node group name too long", withStack("prod-us-east-1-llm-fine-tuning", withValues(prod, { "llm-platform:nodePools": prodPool(0, { name: "system-controllers-and-operators-0" }) })), [
+    'llm-platform:nodePools[0].name: "system-controllers-and-operators-0" makes the EKS node group name "prod-us-east-1-llm-fine-tuning-system-controllers-and-operators-0", which is 65 characters, more than the 63 an EKS node group name may have',
   ]],
-  ["a pool name that makes the launch template name too long", withValues(prod, { "llm-platform:cluster": { ...prodCluster, name: `llm-${"x".repeat(96)}` }, "llm-platform:nodePools": prodPool(3, { name: "inference-l40s-low-latency-xx" }) }), [
-    'llm-platform:nodePools[3].name: "inference-l40s-low-latency-xx" makes the EC2 launch template name "llm-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..., which is 130 characters, more than the 128 an EC2 launch template name may have',
+  ["a pool name that makes the launch template name too long", withValues(prod, { "llm-platform:cluster": { ...prodCluster, name: `llm-${"x".repeat(96)}` }, "llm-platform:nodePools": prodPool(0, { name: "system-controllers-and-operato" }) }), [
+    'llm-platform:nodePools[0].name: "system-controllers-and-operato" makes the EC2 launch template name "llm-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..., which is 131 characters, more than the 128 an EC2 launch template name may have',
   ]],
   ["a training pool name too long for its fabric acceptance test", withValues(prod, { "llm-platform:nodePools": [...prodPools, { name: "train-h100-reserved-east", instanceType: "p5.48xlarge", purpose: "training", minNodes: 0, maxNodes: 2 }] }), [
     "llm-platform:nodePools[4].name: \"train-h100-reserved-east\" makes the fabric acceptance TrainJob name \"nccl-allreduce-train-h100-reserved-east-xxxxx\", which is 45 characters, more than the 44 a TrainJob name may have (its JobSet's pods are named <name>-launcher-0-0-xxxxx, and JobSet refuses pod names that are not DNS-1035 labels of at most 63)",
@@ -389,6 +392,9 @@ export const corpus: [string, RawStackConfig, string[]][] = [
   ]],
   ["a data set name too long for its tokenise Job", withValues(prod, { "llm-platform:datasets": prodDataset({ name: "sales-dialogue-2026-11-01-deduplicated-en-zh" }), "llm-platform:trainingJobs": prodJob({ dataset: "sales-dialogue-2026-11-01-deduplicated-en-zh" }) }), [
     "llm-platform:datasets[0].name: \"sales-dialogue-2026-11-01-deduplicated-en-zh\" makes the tokenise Job name \"tokenise-sales-dialogue-2026-11-01-deduplicated-en-zh-54b7989415\", which is 64 characters, more than the 63 a Kubernetes Job name may have (the Job controller writes it into each pod's job-name label, which holds at most 63)",
+  ]],
+  ["an inference endpoint name starting with a digit", withValues(prod, { "llm-platform:inferenceEndpoints": (JSON.parse(prod.values["llm-platform:inferenceEndpoints"]) as Record<string, unknown>[]).map((e) => ({ ...e, name: "8b-sales-assistant" })) }), [
+    "llm-platform:inferenceEndpoints[0].name: \"8b-sales-assistant\" makes the Kubernetes Service name \"8b-sales-assistant-vllm\", which is not a valid Kubernetes Service name (lowercase letters, digits and '-', starting with a letter and ending with a letter or digit)",
   ]],
   ["a team named kube-system", withValues(prod, { "llm-platform:teams": [prodTeams[0], { ...prodTeams[1], name: "kube-system" }] }), [
     "llm-platform:teams[1].name: \"kube-system\" is a namespace every Kubernetes cluster has; a team's namespace is named after the team, so choose another name",
