@@ -46,6 +46,7 @@ import { GpuReclaimer } from "./monitoring/gpuReclaimer";
 import { Monitoring } from "./monitoring/monitoring";
 import { reclaimingTeams } from "../infra/monitoring/reclaim";
 import { IMAGES } from "../infra/versions";
+import { nodeGroupName } from "../infra/naming";
 
 
 export interface PlatformArgs {
@@ -264,6 +265,7 @@ export class Platform extends pulumi.ComponentResource {
       new NodePool(`${name}-${pool.name}`, {
         pool,
         clusterName: spec.cluster.name,
+        nodeGroupName: nodeGroupName(spec.stack, pool.name),
         clusterNameOutput: cluster.clusterName,
         nodeRoleArn: cluster.nodeRole.arn,
         clusterSecurityGroupId: cluster.clusterSecurityGroupId,

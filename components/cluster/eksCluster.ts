@@ -1,10 +1,10 @@
-import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import { podIdentityTrust } from "../../infra/iam/podIdentity";
 import { vpcCniConfiguration } from "../../infra/security/vpcCni";
 import { LOG_RETENTION_DAYS } from "../../infra/security/flowLogs";
 import * as pulumi from "@pulumi/pulumi";
 import { isOpenToInternet } from "../../infra/network/cidr";
+import { principalKey } from "../../infra/naming";
 
 /** Every EKS control plane log type (docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html). */
 export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -170,11 +170,6 @@ export class EksCluster extends pulumi.ComponentResource {
   }
 }
 
-/** A short, stable key of an IAM principal for resource names: two roles may share a name under different paths. */
-function principalKey(arn: string): string {
-  const name = arn.split("/").pop() ?? arn;
-  return `${name.slice(0, 40)}-${createHash("sha256").update(arn).digest("hex").slice(0, 8)}`;
-}
 
 function servicePrincipalTrust(service: string) {
   return {

@@ -11,6 +11,7 @@ import { HF_CACHE_SUBPATH, hubEnv } from "../../infra/data/modelSource";
 import { TokeniseJobConfig } from "../../infra/data/tokenise";
 import { SHARED_DATA_CLAIM } from "../../infra/storage/values";
 import { DATASET_LABEL } from "../../infra/metadata";
+import { tokeniseConfigMapNames, tokeniseJobName } from "../../infra/naming";
 
 /** The job's Python sources, shipped to the pod as a ConfigMap: the code that runs is the code that was tested. */
 export const TOKENISE_SOURCES = ["tokenise.py", "hygiene.py", "shards.py", "manifest.py"] as const;
@@ -42,16 +43,17 @@ export class TokeniseJob extends pulumi.ComponentResource {
   constructor(name: string, args: TokeniseJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:data:TokeniseJob", name, {}, opts);
     const { dataset, config } = args;
-    const jobName = `tokenise-${dataset.name}-${config.manifestKey.slice(0, 10)}`.slice(0, 63);
+    const jobName = tokeniseJobName(dataset.name, config.manifestKey);
+    const configMaps = tokeniseConfigMapNames(jobName);
     const labels = { "app.kubernetes.io/name": "tokenise", [DATASET_LABEL]: dataset.name };
     // Admitted through the team's queue like any job; allowed out to the hub only when the tokenizer lives there.
     const podLabels = { ...labels, ...(config.loading.offline ? {} : { [HUB_ACCESS_LABEL]: "true" }) };
     const sources = new k8s.core.v1.ConfigMap(`${name}-code`, {
-      metadata: { name: `${jobName}-code`, namespace: args.namespace, labels },
+      metadata: { name: configMaps.code, namespace: args.namespace, labels },
       data: Object.fromEntries(TOKENISE_SOURCES.map((f) => [f, fs.readFileSync(path.join(SOURCE_DIR, f), "utf8")])),
     }, { parent: this, provider: args.provider });
     const settings = new k8s.core.v1.ConfigMap(`${name}-config`, {
-      metadata: { name: `${jobName}-config`, namespace: args.namespace, labels },
+      metadata: { name: configMaps.config, namespace: args.namespace, labels },
       data: { "dataset.json": JSON.stringify(config, null, 2) },
     }, { parent: this, provider: args.provider });
 

@@ -4,6 +4,7 @@ import type { AwsNodePoolSpec } from "../../infra/config/types";
 import { efaInterfaces, efaNodeUserData } from "../../infra/fabric/efa";
 import { autoscalerDiscoveryTags, scaleFromZeroTags } from "../../infra/nodes/autoscaler";
 import { isGpuPool, POOL_LABEL, poolLabels, poolTaints } from "../../infra/nodes/labels";
+import { launchTemplateName, placementGroupName } from "../../infra/naming";
 
 // EKS managed node group AMI types: the accelerated AL2023 NVIDIA AMI ships the driver, the
 // container toolkit and the EFA installer (docs.aws.amazon.com/eks/latest/userguide/ml-eks-optimized-ami.html).
@@ -21,6 +22,8 @@ export interface NodePoolArgs {
   pool: AwsNodePoolSpec;
   /** EKS cluster name (a plain string: it is part of tag keys and resource names). */
   clusterName: string;
+  /** The managed node group's name (infra/naming.ts nodeGroupName). */
+  nodeGroupName: string;
   /** The cluster resource's name output, so the node group waits for the cluster. */
   clusterNameOutput: pulumi.Input<string>;
   nodeRoleArn: pulumi.Input<string>;
@@ -70,13 +73,13 @@ export class NodePool extends pulumi.ComponentResource {
       new aws.vpc.SecurityGroupEgressRule(`${name}-efa-out`, { securityGroupId: this.efaSecurityGroup.id, referencedSecurityGroupId: this.efaSecurityGroup.id, ipProtocol: "-1", description: "EFA to the pool", tags }, parent);
       securityGroups = [args.clusterSecurityGroupId, this.efaSecurityGroup.id];
       // Cluster placement: one spine, the lowest latency and full bisection bandwidth between nodes.
-      this.placementGroup = new aws.ec2.PlacementGroup(`${name}-placement`, { name: `${args.clusterName}-${pool.name}`, strategy: "cluster", tags }, parent);
+      this.placementGroup = new aws.ec2.PlacementGroup(`${name}-placement`, { name: placementGroupName(args.clusterName, pool.name), strategy: "cluster", tags }, parent);
     }
 
     const reservationId = pool.capacityReservationId;
     this.launchTemplate = new aws.ec2.LaunchTemplate(`${name}-lt`, {
       // A known name (not only an id) lets policies and the cost model find it at preview time.
-      name: `${args.clusterName}-${pool.name}`,
+      name: launchTemplateName(args.clusterName, pool.name),
       description: `llm-platform node pool ${pool.name} (${pool.instanceType.name}, ${pool.fabric})`,
       updateDefaultVersion: true,
       // IMDSv2 only; hop limit 1 keeps pods (one hop further) off the node role's credentials.
@@ -101,7 +104,7 @@ export class NodePool extends pulumi.ComponentResource {
 
     this.nodeGroup = new aws.eks.NodeGroup(name, {
       clusterName: args.clusterNameOutput,
-      nodeGroupName: name,
+      nodeGroupName: args.nodeGroupName,
       nodeRoleArn: args.nodeRoleArn,
       subnetIds: args.subnetIds,
       amiType: gpu ? GPU_AMI_TYPE : SYSTEM_AMI_TYPE,

@@ -6,6 +6,7 @@ import { FileSystemIdentity, FSX_DEPLOYMENT_TYPE, LUSTRE_VERSION, SHARED_STORAGE
 import { EXPECTED_DATA_TAG } from "../../infra/metadata";
 import { FSX_CSI_DRIVER, fsxCsiDriverValues, SHARED_DATA_CLAIM } from "../../infra/storage/values";
 import { CHARTS } from "../../infra/versions";
+import { sharedDataVolumeName } from "../../infra/naming";
 import { pinnedRelease } from "../k8s/pinnedRelease";
 import { teamDirectoriesJob } from "./teamDirectoriesJob";
 import { teamMountName, teamVolumeHandle } from "../../infra/storage/teamDirectories";
@@ -209,7 +210,7 @@ export class SharedStorage extends pulumi.ComponentResource {
     for (const [team, namespace] of Object.entries(args.teamNamespaces)) {
       // A PersistentVolume binds one claim: one static volume per team, each on its own subtree.
       const volume = new k8s.core.v1.PersistentVolume(`${name}-${team}`, {
-        metadata: { name: `llm-shared-data-${team}` },
+        metadata: { name: sharedDataVolumeName(team) },
         spec: {
           ...sharedVolumeSpec(capacity),
           claimRef: { namespace: team, name: SHARED_DATA_CLAIM },

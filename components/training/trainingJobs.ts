@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PlatformSpec } from "../../infra/config/types";
 import { JOB_LABEL, ZERO_ADVICE_ANNOTATION, ZERO_ADVISED_STAGE_ANNOTATION } from "../../infra/metadata";
 import { planTrainingRun, trainJob } from "../../infra/training/runtime";
+import { deepspeedConfigMapName } from "../../infra/naming";
 
 export interface TrainingJobsArgs {
   spec: PlatformSpec;
@@ -24,7 +25,7 @@ export class TrainingJobs extends pulumi.ComponentResource {
       const plan = planTrainingRun(args.spec, run);
       const config = new k8s.core.v1.ConfigMap(`${name}-${run.name}-deepspeed`, {
         metadata: {
-          name: `${run.name}-deepspeed`,
+          name: deepspeedConfigMapName(run.name),
           namespace: args.teamNamespaces[run.team],
           labels: { [JOB_LABEL]: run.job },
           // The advisor's reasoning travels with the config it produced.
@@ -32,7 +33,7 @@ export class TrainingJobs extends pulumi.ComponentResource {
         },
         data: { "ds_config.json": JSON.stringify(plan.deepspeed, null, 2) },
       }, { parent: this, provider: args.provider });
-      new k8s.apiextensions.CustomResource(`${name}-${run.name}`, trainJob(args.spec, plan, args.image, `${run.name}-deepspeed`), {
+      new k8s.apiextensions.CustomResource(`${name}-${run.name}`, trainJob(args.spec, plan, args.image, deepspeedConfigMapName(run.name)), {
         parent: this,
         provider: args.provider,
         dependsOn: [config, ...args.dependsOn, ...(args.tokeniseJobs[run.dataset] ? [args.tokeniseJobs[run.dataset]] : [])],

@@ -215,7 +215,8 @@ function queueAndJobProblems(spec: PlatformSpec): ConfigProblem[] {
   const runNames = spec.trainingRuns.map((r) => r.name);
   spec.trainingRuns.forEach((run, r) => {
     const at = `${key("trainingJobs")}[${jobIndex(spec, run.job)}]`;
-    if (runNames.indexOf(run.name) !== r) problems.push({ path: `${at}.name`, message: `${show(run.name)} is already the name of another training job or variant` });
+    const variantAt = run.variant ? `${at}.variants[${spec.trainingRuns.filter((x) => x.job === run.job).indexOf(run)}]` : at;
+    if (runNames.indexOf(run.name) !== r) problems.push({ path: `${variantAt}.name`, message: run.variant ? `${show(run.variant)} makes the TrainJob name ${show(run.name)}, already the name of another training job or variant` : `${show(run.name)} is already the name of another training job or variant` });
     if (!teamNames.includes(run.team)) problems.push({ path: `${at}.team`, message: `${show(run.team)} is not a team of ${key("teams")}${didYouMean(run.team, teamNames)}` });
     if (!teamNames.includes(run.queue)) problems.push({ path: `${at}.queue`, message: `${show(run.queue)} is not a queue: each team has one LocalQueue named after it (${teamNames.join(", ") || "no teams"})` });
     const pool = spec.nodePools.find((p) => p.name === run.pool);
@@ -255,7 +256,7 @@ function queueAndJobProblems(spec: PlatformSpec): ConfigProblem[] {
     }
     if (shardCount % world !== 0) problems.push({ path: `${at}.nodes`, message: `${run.nodes} nodes make ${world} ranks, which do not divide data set ${dataset.name}'s ${shardCount} shards (cut for ${dataset.shardFor.nodes} nodes of ${dataset.shardFor.pool}); match its shardFor` });
     const plan = planTrainingRun(spec, run);
-    if (!plan.zero.fits) problems.push({ path: `${at}.nodes`, message: `${run.model.name} does not fit: ${plan.zero.explanation}` });
+    if (!plan.zero.fits) problems.push({ path: `${at}.nodes`, message: `${run.model.name} does not fit${run.variant ? ` (variant ${run.variant})` : ""}: ${plan.zero.explanation}` });
   });
   return problems;
 }

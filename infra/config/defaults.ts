@@ -6,6 +6,7 @@ import { z } from "zod";
 import { findInstanceType, supportsEfa } from "../catalog/instances";
 import { newestReleaseWithDriver } from "../nodes/eksAmi";
 import { KUBEFLOW_PIPELINES_VERSION } from "../versions";
+import { defaultClusterName, trainJobName } from "../naming";
 import type { Fabric, Purpose, Target } from "./enums";
 import { configKey, PROJECT } from "./keys";
 import {
@@ -181,7 +182,7 @@ export function buildSpec(raw: RawStackConfig, target: Target, data: ParsedShape
       natGateways: data.network?.natGateways ?? "single",
     },
     cluster: {
-      name: cluster.name ?? `llm-${raw.stack}`,
+      name: cluster.name ?? defaultClusterName(raw.stack),
       kubernetesVersion: cluster.kubernetesVersion,
       publicAccessCidrs: cluster.publicAccessCidrs ?? [],
       adminRoleArns: cluster.adminRoleArns ?? [],
@@ -250,8 +251,8 @@ function resolveTrainingRuns(job: z.infer<typeof trainingJobSchema>, datasets: r
     checkpointIntervalSteps: job.checkpointIntervalSteps ?? 500,
     command: [...(job.command ?? DEFAULT_TRAIN_COMMAND)],
   } as const;
-  if (!job.variants || job.variants.length === 0) return [{ ...base, name: job.name, ...tuning({}) }];
-  return job.variants.map((v) => ({ ...base, name: `${job.name}-${v.name}`, variant: v.name, ...tuning(v) }));
+  if (!job.variants || job.variants.length === 0) return [{ ...base, name: trainJobName(job.name), ...tuning({}) }];
+  return job.variants.map((v) => ({ ...base, name: trainJobName(job.name, v.name), variant: v.name, ...tuning(v) }));
 }
 
 /** Requests waiting per replica before KEDA adds one: the vLLM production-stack chart's own threshold

@@ -27,6 +27,8 @@ export function formatProblem(p: ConfigProblem): string {
 /** Renders a value the way a user wrote it, for quoting in an error message. */
 export function show(value: unknown): string {
   if (value === undefined) return "(missing)";
+  // JSON has no Infinity or NaN (a YAML 1e400 decodes to Infinity): show them as they are, not as null.
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   const text = JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

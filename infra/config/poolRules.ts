@@ -51,11 +51,33 @@ export function crossPoolProblems(target: Target, pools: unknown[]): ConfigProbl
       problems.push({ path: `${at}.desiredNodes`, message: `${desired} is outside minNodes..maxNodes (${min}..${max})` });
     }
   });
+  if (target === "existing") problems.push(...sameNodeSelectorProblems(pools));
   if (target === "aws") {
     const systemPools = pools.filter((p) => typeof p === "object" && p !== null && (p as Record<string, unknown>).purpose === "system");
     if (pools.length > 0 && systemPools.length !== 1) {
       problems.push({ path: key("nodePools"), message: `has ${systemPools.length} pools with purpose system; an AWS stack needs exactly one (it runs CoreDNS, operators and controllers)` });
     }
   }
+  return problems;
+}
+
+/**
+ * On an existing cluster a pool is the nodes its selector matches: two pools with one selector are
+ * the same nodes, whose GPUs the quotas and the cost model would count twice.
+ */
+function sameNodeSelectorProblems(pools: unknown[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const canonical = pools.map((pool) => {
+    const selector = (pool as { nodeSelector?: unknown } | null)?.nodeSelector;
+    if (selector === null || typeof selector !== "object" || Array.isArray(selector)) return undefined;
+    return JSON.stringify(Object.entries(selector as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+  canonical.forEach((c, j) => {
+    const first = canonical.indexOf(c);
+    if (c !== undefined && first !== j) {
+      const selector = (pools[j] as { nodeSelector: unknown }).nodeSelector;
+      problems.push({ path: `${key("nodePools")}[${j}].nodeSelector`, message: `${show(selector)} selects the same nodes as nodePools[${first}]; their GPUs would be counted twice by quotas and cost (give each pool its own labels)` });
+    }
+  });
   return problems;
 }

@@ -25,13 +25,25 @@ import {
 import { supportedKubernetesMinors } from "../versions";
 import { didYouMean } from "./suggest";
 import { show } from "./errors";
+import { bannedPatternProblem } from "../data/bannedPatterns";
+import { relativeDataPathProblem } from "../data/paths";
 
-// Kubernetes names (pools become node labels and resource names): RFC 1123 label, kept short
-// because AWS node group and launch template names derive from it.
+// Names of pools, teams, data sets, jobs and variants become namespaces, label values and parts of
+// other names: RFC 1123 labels (≤ 63). The names derived from them have their own limits, checked
+// in nameChecks.ts against infra/naming.ts.
 const poolName = z
   .string({ error: "must be a string" })
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: (i) => `${show(i.input)} is not a valid pool name (lowercase letters, digits and '-', starting and ending with a letter or digit)` })
-  .max(40, { error: (i) => `${show(i.input)} is longer than 40 characters` });
+  .max(63, { error: (i) => `${show(i.input)} is longer than 63 characters (a Kubernetes label value)` });
+
+// Label keys: an optional DNS-subdomain prefix (≤ 253) and a name of ≤ 63 characters; values ≤ 63
+// ("Labels and Selectors", kubernetes.io/docs/concepts/overview/working-with-objects/labels/;
+// IsQualifiedName and IsValidLabelValue in k8s.io/apimachinery pkg/util/validation/validation.go).
+const labelKey = z
+  .string()
+  .regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { error: (i) => `${show(i.input)} is not a label key ([prefix/]name: a name of at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit; a prefix of lowercase DNS labels)` })
+  .refine((k) => !k.includes("/") || k.indexOf("/") <= 253, { error: (i) => `${show(i.input)} has a prefix longer than 253 characters (a label key's prefix is a DNS subdomain)` });
+const labelValue = z.string({ error: (i) => `${show(i.input)} is not a label value (strings only)` }).regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, { error: (i) => `${show(i.input)} is not a label value (≤ 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)` });
 
 const positiveInt = (what: string) => z.number({ error: (i) => `${show(i.input)} is not ${what}` }).int({ error: (i) => `${show(i.input)} is not ${what}` }).positive({ error: (i) => `${show(i.input)} is not ${what}` });
 const nodeCount = z.number({ error: (i) => `${show(i.input)} is not a whole number ≥ 0` }).int({ error: (i) => `${show(i.input)} is not a whole number ≥ 0` }).min(0, { error: (i) => `${show(i.input)} is not a whole number ≥ 0` });
@@ -100,7 +112,7 @@ export const existingNodePoolSchema = z.strictObject({
   /** Inter-node bandwidth of one node in Gbps (e.g. 4 × 200 Gb/s HDR = 800). */
   networkGbpsPerNode: z.number({ error: (i) => `${show(i.input)} is not a bandwidth in Gbps (a number > 0, e.g. 800 for 4 × HDR 200)` }).positive({ error: (i) => `${show(i.input)} is not a bandwidth in Gbps (a number > 0, e.g. 800 for 4 × HDR 200)` }),
   /** Node labels that select this pool's nodes on the existing cluster; default `llm-platform/pool: <name>`. */
-  nodeSelector: z.record(z.string(), z.string({ error: (i) => `${show(i.input)} is not a label value (strings only)` })).optional(),
+  nodeSelector: z.record(labelKey, labelValue, { error: (i) => `${show(i.input)} is not a map of node labels` }).optional(),
 });
 
 // Version strings stay strings: YAML would read 12.10 as the number 12.1.
@@ -151,7 +163,8 @@ export const clusterSchema = z.strictObject({
    */
   nodeImageRelease: z.string({ error: (i) => `${show(i.input)} is not an EKS AMI release version` }).regex(/^1\.\d{2}\.\d+-\d{8}$/, { error: (i) => `${show(i.input)} is not an EKS AMI release version (<kubernetes patch>-<yyyymmdd>, e.g. "1.34.2-20260116")` }).optional(),
   /** IAM roles granted cluster-admin through EKS access entries, besides the deploying role. */
-  adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: (i) => `${show(i.input)} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)` })).optional(),
+  // IAM: a role name is 1–64 of [\w+=,.@-]; a path is /-separated segments (IAM API reference, CreateRole).
+  adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, { error: (i) => `${show(i.input)} is not an IAM role ARN (arn:aws:iam::<account>:role/[<path>/]<name>, a name of at most 64 letters, digits and +=,.@_-)` })).optional(),
 });
 
 export const networkSchema = z.strictObject({
@@ -188,7 +201,7 @@ export const storageSchema = z.strictObject({
   /** AWS: the S3 bucket behind the file system (raw data, shards, checkpoints). */
   s3: z.strictObject({ expectedDataGiB: z.number({ error: (i) => `${show(i.input)} is not a size in GiB` }).min(0, { error: (i) => `${show(i.input)} is not a size in GiB ≥ 0` }) }).optional(),
   /** Existing clusters: a ReadWriteMany StorageClass (NFS, Lustre, CephFS, …) the cluster already has. */
-  storageClassName: z.string({ error: (i) => `${show(i.input)} is not a StorageClass name` }).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: (i) => `${show(i.input)} is not a StorageClass name` }).optional(),
+  storageClassName: z.string({ error: (i) => `${show(i.input)} is not a StorageClass name` }).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: (i) => `${show(i.input)} is not a StorageClass name (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit)` }).max(253, { error: (i) => `${show(i.input)} is longer than the 253 characters of a Kubernetes object name` }).optional(),
   /** Existing clusters: the size each team's shared-data claim requests. */
   claimSizeGiB: positiveInt("a size in GiB").optional(),
 });
@@ -220,10 +233,7 @@ export const teamSchema = z.strictObject({
 });
 
 const k8sName = (what: string) =>
-  z.string({ error: (i) => `${show(i.input)} is not a ${what}` }).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: (i) => `${show(i.input)} is not a ${what} (lowercase letters, digits, '-' and '.')` });
-// Label keys: an optional DNS-subdomain prefix and a name of ≤ 63 characters; values ≤ 63 (Kubernetes labels).
-const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { error: (i) => `${show(i.input)} is not a label key` });
-const labelValue = z.string({ error: (i) => `${show(i.input)} is not a label value (strings only)` }).regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, { error: (i) => `${show(i.input)} is not a label value (≤ 63 letters, digits, '-', '_' or '.')` });
+  z.string({ error: (i) => `${show(i.input)} is not a ${what}` }).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: (i) => `${show(i.input)} is not a ${what} (lowercase letters, digits, '-' and '.')` }).max(253, { error: (i) => `${show(i.input)} is longer than the 253 characters of a Kubernetes object name` });
 
 export const monitoringSchema = z.strictObject({
   prometheus: z
@@ -259,7 +269,8 @@ export const monitoringSchema = z.strictObject({
 /** A Secret in the team's namespace holding a Hugging Face token (its name and key, never the value). */
 const hubTokenSecret = z.strictObject({
   name: z.string({ error: (i) => `${show(i.input)} is not a Secret name` }).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: (i) => `${show(i.input)} is not a Secret name (lowercase letters, digits, '-' and '.')` }).max(253),
-  key: z.string({ error: (i) => `${show(i.input)} is not a key of the Secret` }).regex(/^[-._a-zA-Z0-9]+$/, { error: (i) => `${show(i.input)} is not a Secret key (letters, digits, '-', '_' and '.')` }),
+  // Secret data keys: IsConfigMapKey (k8s.io/apimachinery validation.go): ≤ 253 of [-._a-zA-Z0-9], not "." or "..".
+  key: z.string({ error: (i) => `${show(i.input)} is not a key of the Secret` }).regex(/^(?!\.{1,2}$)[-._a-zA-Z0-9]{1,253}$/, { error: (i) => `${show(i.input)} is not a Secret key (at most 253 letters, digits, '-', '_' and '.', not "." or "..")` }),
 });
 
 /** Where a model or tokenizer comes from, and what loading it needs. */
@@ -307,7 +318,7 @@ export const trainingJobSchema = z.strictObject({
   allowOffload: z.boolean().optional(),
   checkpointIntervalSteps: positiveInt("a step count (a whole number > 0)").optional(),
   /** The trainer's command in the training image; default the image's `llm-train` entry point. */
-  command: z.array(z.string()).min(1).optional(),
+  command: z.array(z.string({ error: (i) => `${show(i.input)} is not a command word (a string)` }).min(1, { error: "is an empty word: the program and each argument need a character" }), { error: (i) => `${show(i.input)} is not a command (a list of words: program, then arguments)` }).min(1, { error: "is empty: give the program and its arguments, or leave it out for the image's llm-train" }).optional(),
   ...jobTuning,
   /** Runs that differ from the job only in what they override (e.g. the 512 vs 1024 experiment). */
   variants: z.array(z.strictObject({ name: poolName, ...jobTuning })).optional(),
@@ -316,11 +327,15 @@ export const trainingJobSchema = z.strictObject({
 export const datasetSchema = z.strictObject({
   name: poolName,
   /** The data set's version: part of the tokenised shards' identity. */
-  version: z.string({ error: (i) => `${show(i.input)} is not a version string` }).min(1, { error: "is empty" }),
+  // A directory name under raw/<name>/ by default, and part of the shards' identity.
+  version: z.string({ error: (i) => `${show(i.input)} is not a version string` }).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { error: (i) => `${show(i.input)} is not a data set version (at most 128 letters, digits, '.', '_' and '-', starting with a letter or digit: it names the directory raw/<name>/<version>)` }),
   /** The team whose namespace runs the tokenise job. */
   team: z.string({ error: (i) => `${show(i.input)} is not a team name` }),
   /** Path of the raw JSONL files under the shared volume; default raw/<name>/<version>. */
-  rawPath: z.string().regex(/^[^/].*$/, { error: (i) => `${show(i.input)} must be relative to the shared volume (no leading /)` }).optional(),
+  rawPath: z.string({ error: (i) => `${show(i.input)} is not a path` }).superRefine((p, ctx) => {
+    const problem = relativeDataPathProblem(p);
+    if (problem) ctx.addIssue({ code: "custom", input: p, message: `${show(p)} ${problem}` });
+  }).optional(),
   samples: positiveInt("a sample count (a whole number > 0)"),
   meanTokensPerSample: z.number({ error: (i) => `${show(i.input)} is not a token count` }).positive({ error: (i) => `${show(i.input)} is not a token count > 0` }),
   /** Tokenizer name or path, as the tokenisation image loads it. */
@@ -328,9 +343,13 @@ export const datasetSchema = z.strictObject({
   ...hubAccess,
   maxSourceLength: positiveInt("a token count (a whole number > 0)"),
   maxTargetLength: positiveInt("a token count (a whole number > 0)"),
-  fillerWords: z.array(z.string()).optional(),
-  bannedPatterns: z.array(z.string().refine(isRegex, { error: (i) => `${show(i.input)} is not a valid regular expression` })).optional(),
-  featureTags: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { error: (i) => `${show(i.input)} is not a feature field name` })).optional(),
+  fillerWords: z.array(z.string({ error: (i) => `${show(i.input)} is not a word` }).refine((w) => w.trim().length > 0, { error: (i) => `${show(i.input)} is blank: a filler word must have a character to strip` })).superRefine(repeatedEntries("fillerWords", (w) => w.trim().toLowerCase(), "the job strips filler words case-insensitively")).optional(),
+  /** Compiled by the tokenise job with Python's re (IGNORECASE): see infra/data/bannedPatterns.ts. */
+  bannedPatterns: z.array(z.string({ error: (i) => `${show(i.input)} is not a regular expression` }).superRefine((p, ctx) => {
+    const problem = bannedPatternProblem(p);
+    if (problem) ctx.addIssue({ code: "custom", input: p, message: `${show(p)} ${problem}` });
+  })).superRefine(repeatedEntries("bannedPatterns", (p) => p, "")).optional(),
+  featureTags: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { error: (i) => `${show(i.input)} is not a feature field name` })).superRefine(repeatedEntries("featureTags", (t) => t, "")).optional(),
   /** The training topology the shards are cut for: world size = nodes × the pool's GPUs per node. */
   shardFor: z.strictObject({ pool: z.string({ error: (i) => `${show(i.input)} is not a pool name` }), nodes: positiveInt("a node count (a whole number > 0)") }),
   /** Per-process memory for shards (the one in use plus one prefetched), MiB. */
@@ -341,6 +360,17 @@ export const datasetSchema = z.strictObject({
   tokenBytes: z.union([z.literal(2), z.literal(4)], { error: (i) => `${show(i.input)} is not 2 or 4` }).optional(),
   seed: z.number().int().optional(),
 });
+
+/** A list check: an entry equal (after `canonical`) to an earlier one is reported at its index. */
+function repeatedEntries(list: string, canonical: (entry: string) => string, why: string) {
+  return (entries: string[], ctx: z.RefinementCtx) => {
+    const seen = entries.map(canonical);
+    seen.forEach((entry, j) => {
+      const first = seen.indexOf(entry);
+      if (first !== j) ctx.addIssue({ code: "custom", path: [j], input: entries[j], message: `${show(entries[j])} is already listed at ${list}[${first}]${why ? ` (${why})` : ""}; list it once` });
+    });
+  };
+}
 
 // A path under the team's shared volume: relative, no "..", no empty segment (it becomes a subPath).
 const volumePath = z
@@ -433,20 +463,11 @@ export const inferenceEndpointSchema = z.strictObject({
   }).optional(),
 });
 
-function isRegex(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export const pipelinesSchema = z.strictObject({
   enabled: z.boolean({ error: (i) => `${show(i.input)} is not true or false` }).optional(),
   /**
    * Where the deployer finds Kubeflow Pipelines' kustomize manifests at the pinned release (a local
    * directory: `npm run kfp:vendor` fills the default, or a mirror for air-gapped clusters).
    */
-  manifestsDir: z.string({ error: (i) => `${show(i.input)} is not a directory path` }).min(1, { error: "is empty" }).refine((p) => !p.includes("://"), { error: (i) => `${show(i.input)} is a URL; give a local directory (the Kubernetes provider's kustomize v2 builds only local directories, pulumi-kubernetes#3844)` }).optional(),
+  manifestsDir: z.string({ error: (i) => `${show(i.input)} is not a directory path` }).min(1, { error: "is empty" }).refine((p) => !p.includes("://"), { error: (i) => `${show(i.input)} is a URL; give a local directory (the Kubernetes provider's kustomize v2 builds only local directories, pulumi-kubernetes#3844)` }).refine((p) => !/[\0\n\r]/.test(p), { error: (i) => `${show(i.input)} contains a NUL or a line break; give a plain directory path` }).optional(),
 });

@@ -14,6 +14,8 @@ import { buildSpec, defaultZones, ParsedShape } from "./defaults";
 import { TARGETS } from "./enums";
 import { ConfigError, ConfigProblem, show } from "./errors";
 import { CONFIG_KEYS, configKey as key, PROJECT } from "./keys";
+import { derivedNameProblems, jobEnvProblems, stackNameProblems } from "./nameChecks";
+import { adminRoleProblems, nodeGroupQuotaProblems, publicAccessProblems, repeatedZoneProblems, vpcCidrProblems } from "./networkRules";
 import { crossPoolProblems, poolZoneProblems } from "./poolRules";
 import {
   awsNodePoolSchema,
@@ -38,6 +40,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
   const problems: ConfigProblem[] = [];
   const decoded: Record<string, unknown> = {};
   const undecodable = new Set<string>();
+  const decodeProblems: ConfigProblem[] = [];
 
   for (const [fullKey, text] of Object.entries(raw.values)) {
     const [namespace, ...rest] = fullKey.split(":");
@@ -48,7 +51,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
       problems.push({ path: fullKey, message: `is not a known key${didYouMean(name, Object.keys(CONFIG_KEYS)) || ` (known keys: ${Object.keys(CONFIG_KEYS).join(", ")})`}` });
       continue;
     }
-    const value = decodeValue(fullKey, text, known.kind, raw.secretKeys.has(fullKey), problems);
+    const value = decodeValue(fullKey, text, known.kind, raw.secretKeys.has(fullKey), decodeProblems);
     if (value !== undefined) decoded[name] = value;
     else undecodable.add(name);
   }
@@ -56,10 +59,12 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
   const targetResult = z.enum(TARGETS).safeParse(decoded.target);
   if (!targetResult.success) {
     problems.push({ path: key("target"), message: `${show(decoded.target)} is not a target (valid: ${TARGETS.join(", ")})${didYouMean(decoded.target, TARGETS)}` });
-    throw new ConfigError(raw.stack, problems);
+    throw new ConfigError(raw.stack, sortByPath([...problems, ...decodeProblems]));
   }
   const target = targetResult.data;
 
+  // How a key is stored matters only where the target uses it ("remove it" below says the rest).
+  problems.push(...decodeProblems.filter((p) => CONFIG_KEYS[p.path.slice(PROJECT.length + 1)]?.targets.includes(target) ?? true));
   for (const [name, meta] of Object.entries(CONFIG_KEYS)) {
     if (decoded[name] !== undefined && !meta.targets.includes(target)) {
       problems.push({ path: key(name), message: `is only used with target ${meta.targets.join(" or ")}, but this stack's target is ${target} (remove it)` });
@@ -95,6 +100,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
 
   const region = raw.values["aws:region"];
   if (target === "aws") {
+    problems.push(...stackNameProblems(raw.stack));
     if (!region || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
       problems.push({ path: "aws:region", message: `${show(region)} is not an AWS region (e.g. "us-east-1")` });
     }
@@ -108,6 +114,12 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
     }
     const zones = Array.isArray(configured) ? (configured as unknown[]) : defaultZones(region ?? "");
     problems.push(...poolZoneProblems(pools, zones));
+    const cluster = (decoded.cluster ?? {}) as { publicAccessCidrs?: unknown; adminRoleArns?: unknown };
+    const network = (decoded.network ?? {}) as { vpcCidr?: unknown };
+    problems.push(...publicAccessProblems(cluster.publicAccessCidrs), ...adminRoleProblems(cluster.adminRoleArns), ...vpcCidrProblems(network.vpcCidr));
+    problems.push(...repeatedZoneProblems(configured, `${key("network")}.availabilityZones`, "each AZ gets one node subnet and one public subnet; EKS needs two different AZs"));
+    pools.forEach((pool, i) => problems.push(...repeatedZoneProblems((pool as { availabilityZones?: unknown } | null)?.availabilityZones, `${key("nodePools")}[${i}].availabilityZones`, "the pool's subnets are one per AZ")));
+    problems.push(...nodeGroupQuotaProblems(pools));
   } else if (decoded.kubeconfig === undefined && !problems.some((p) => p.path === key("kubeconfig"))) {
     problems.push({ path: key("kubeconfig"), message: `is required with target existing (set it with: pulumi config set --secret kubeconfig "$(cat ~/.kube/config)")` });
   }
@@ -115,14 +127,18 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
   if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, sortByPath(problems));
   const spec = buildSpec(raw, target, parsed.data as ParsedShape, region ?? "");
   // Rules that need the resolved spec (pool topologies, AZs, shard plans) run once it is whole.
-  const dataProblems = [...storageAndDataProblems(spec, decoded), ...teamMemberProblems(spec), ...gatewayProblems(spec)];
+  const dataProblems = [...storageAndDataProblems(spec, decoded), ...teamMemberProblems(spec), ...derivedNameProblems(spec, decoded), ...jobEnvProblems(spec, decoded), ...gatewayProblems(spec)];
   if (dataProblems.length > 0) throw new ConfigError(raw.stack, sortByPath(dataProblems));
   return deepFreeze(spec);
 }
 
-/** Problems in key order (stable within a key), so a long report reads like the stack file. */
-function sortByPath(problems: ConfigProblem[]): ConfigProblem[] {
+/**
+ * Problems in key order (stable within a key), so a long report reads like the stack file; a
+ * problem found twice (a job's own setting, checked once per variant) is reported once.
+ */
+function sortByPath(found: ConfigProblem[]): ConfigProblem[] {
   const order = (p: ConfigProblem) => p.path.replace(/\[(\d+)\]/g, (_, n: string) => `[${n.padStart(4, "0")}]`);
+  const problems = found.filter((p, i) => found.findIndex((q) => q.path === p.path && q.message === p.message) === i);
   return [...problems].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 

@@ -24,6 +24,9 @@ export function toProblem(issue: z.core.$ZodIssue, input: Record<string, unknown
     case "invalid_type":
       if (value === undefined) return { path, message: `is required${requiredHint(issue.path)}` };
       return { path, message: issue.message.startsWith("Invalid input") ? `${show(value)} is not a ${issue.expected}` : issue.message };
+    case "invalid_key":
+      // A map key the key schema refused: its own message says what a valid key is.
+      return { path, message: issue.issues[0]?.message ?? issue.message };
     default:
       return { path, message: issue.message };
   }

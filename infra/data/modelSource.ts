@@ -4,6 +4,7 @@
  * tokenizer code, and the shared volume for staged copies (air-gapped clusters reach no hub).
  */
 import type { HubAccess } from "../config/types";
+import * as path from "path";
 import { DATA_ROOT } from "./tokenise";
 
 /** "org/name" on the Hugging Face Hub (huggingface_hub's repo-id rule: one slash, no path). */
@@ -11,8 +12,8 @@ export function isHubRepo(name: string): boolean {
   return /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/.test(name) && !name.includes("..");
 }
 
-/** A copy staged on the shared volume, which every data and training pod mounts at DATA_ROOT. */
-export const isStagedPath = (name: string) => name.startsWith(`${DATA_ROOT}/`);
+/** A copy staged on the shared volume, which every data and training pod mounts at DATA_ROOT (`..` resolved as the pods resolve it). */
+export const isStagedPath = (name: string) => !name.includes("\0") && path.posix.normalize(name).startsWith(`${DATA_ROOT}/`);
 
 /**
  * Organisations whose repositories are gated (the model card asks to accept a licence; an
@@ -37,7 +38,7 @@ export const needsRemoteCode = (name: string) => REMOTE_CODE_TOKENIZERS.some((re
 export function modelSourceProblems(name: string, hub: HubAccess, what: "tokenizer" | "model"): { key: string; message: string }[] {
   const problems: { key: string; message: string }[] = [];
   if (name.startsWith("/") && !isStagedPath(name)) {
-    problems.push({ key: what === "tokenizer" ? "tokenizer" : "name", message: `${JSON.stringify(name)} is a path outside the shared volume; pods see only ${DATA_ROOT}/… (stage the ${what} on shared storage, e.g. ${DATA_ROOT}/models/<name>)` });
+    problems.push({ key: what === "tokenizer" ? "tokenizer" : "name", message: `${JSON.stringify(name)} is a path outside the shared volume${path.posix.normalize(name) !== name ? ` (it resolves to ${path.posix.normalize(name)})` : ""}; pods see only ${DATA_ROOT}/… (stage the ${what} on shared storage, e.g. ${DATA_ROOT}/models/<name>)` });
   } else if (!name.startsWith("/") && !isHubRepo(name)) {
     problems.push({ key: what === "tokenizer" ? "tokenizer" : "name", message: `${JSON.stringify(name)} is neither a Hugging Face repository ("org/name") nor a path on the shared volume (${DATA_ROOT}/…)` });
   }

@@ -62,16 +62,39 @@ export function coverWholeInternet(cidrs: readonly string[]): boolean {
   return cidrs.some((c) => c.trim() === "::/0") || addressesCovered(cidrs) === IPV4_SPACE;
 }
 
-/** RFC 1918 private ranges, loopback, link-local, multicast…: what a CIDR is, if it is special. */
-export function specialRange(cidr: string): "private" | "loopback" | "link-local" | "multicast" | "shared (CGNAT)" | "reserved" | "unspecified" | undefined {
-  const address = new Address4(cidr);
-  const whole = (test: (a: Address4) => boolean) => test(address.startAddress()) && test(address.endAddress());
-  if (whole((a) => a.isLoopback())) return "loopback";
-  if (whole((a) => a.isLinkLocal())) return "link-local";
-  if (whole((a) => a.isMulticast())) return "multicast";
-  if (whole((a) => a.isPrivate())) return "private";
-  if (whole((a) => a.isCGNAT())) return "shared (CGNAT)";
-  if (whole((a) => a.isUnspecified())) return "unspecified";
-  if (whole((a) => a.isReserved())) return "reserved";
-  return undefined;
+/** A special-purpose IPv4 range (IANA IPv4 Special-Purpose Address Registry) and its RFC. */
+export interface SpecialRange {
+  readonly kind: "private" | "loopback" | "link-local" | "multicast" | "shared (CGNAT)" | "reserved" | "this-network" | "benchmarking";
+  readonly range: string;
+  readonly rfc: string;
+}
+
+const SPECIAL_RANGES: readonly SpecialRange[] = [
+  { kind: "this-network", range: "0.0.0.0/8", rfc: "RFC 1122" },
+  { kind: "private", range: "10.0.0.0/8", rfc: "RFC 1918" },
+  { kind: "shared (CGNAT)", range: "100.64.0.0/10", rfc: "RFC 6598" },
+  { kind: "loopback", range: "127.0.0.0/8", rfc: "RFC 1122" },
+  { kind: "link-local", range: "169.254.0.0/16", rfc: "RFC 3927" },
+  { kind: "private", range: "172.16.0.0/12", rfc: "RFC 1918" },
+  { kind: "private", range: "192.168.0.0/16", rfc: "RFC 1918" },
+  { kind: "benchmarking", range: "198.18.0.0/15", rfc: "RFC 2544" },
+  { kind: "multicast", range: "224.0.0.0/4", rfc: "RFC 5771" },
+  { kind: "reserved", range: "240.0.0.0/4", rfc: "RFC 1112" },
+];
+
+/** The special-purpose range that contains the whole CIDR (loopback, private, …), if any. */
+export function specialRange(cidr: string): SpecialRange | undefined {
+  return SPECIAL_RANGES.find((s) => cidrWithin(cidr, s.range));
+}
+
+/** True when every address of `inner` is in `outer` (host bits ignored). */
+export function cidrWithin(inner: string, outer: string): boolean {
+  const a = cidrRange(inner);
+  const b = cidrRange(outer);
+  return a.first >= b.first && a.last <= b.last;
+}
+
+/** True when the two CIDRs share an address (two CIDR blocks are either disjoint or nested). */
+export function cidrsOverlap(a: string, b: string): boolean {
+  return cidrWithin(a, b) || cidrWithin(b, a);
 }

@@ -13,6 +13,7 @@ import { EFA_RESOURCE, GPU_RESOURCE, RDMA_RESOURCE_PREFIX } from "../fabric/prof
 import { tokeniseResources } from "../data/tokenise";
 import { TEAM_LABEL } from "../metadata";
 import { workerCpuMemory } from "../training/runtime";
+import { flavorName } from "../naming";
 
 export const KUEUE_API = "kueue.x-k8s.io/v1beta2";
 export const KUEUE_NAMESPACE = "kueue-system";
@@ -25,7 +26,7 @@ export const PRIORITY_VALUES = { high: 1000, normal: 100, low: 10 } as const;
 /** Resources Kueue does not account (per-node devices that follow the GPUs, not scarce on their own). */
 export const EXCLUDED_RESOURCE_PREFIXES = [`${EFA_RESOURCE.split("/")[0]}/`, "hugepages-", `${RDMA_RESOURCE_PREFIX}/`];
 
-export const flavorName = (pool: string) => `pool-${pool}`;
+export { flavorName } from "../naming";
 /** The flavor of CPU-only work in team namespaces (tokenising): the system pool on AWS, any untainted node on-prem. */
 export const CPU_FLAVOR = "cpu";
 /** The LocalQueue Kueue gives a job that names none (LocalQueueDefaulting, on by default since Kueue v0.12). */

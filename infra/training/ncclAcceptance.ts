@@ -11,12 +11,12 @@ import { PRIORITY_LABEL, QUEUE_LABEL } from "../queues/labels";
 import { forwardedEnvNames, mpirunCommand } from "./launcher";
 import { runtimeName, TRAINER_API } from "./runtime";
 import { ACCEPTANCE_TEST_LABEL } from "../metadata";
+import { acceptanceTestGenerateName } from "../naming";
 
 export const NCCL_CHECK_CONFIGMAP = "llm-nccl-acceptance";
 export const NCCL_CHECK_DIR = "/opt/llm-platform/nccl";
 export const NCCL_TESTS_BINARY = "/opt/nccl-tests/build/all_reduce_perf";
-/** Every acceptance TrainJob's name starts so; its JobSet and Jobs inherit it (the NcclAcceptanceFailed alert matches it). */
-export const NCCL_ACCEPTANCE_NAME_PREFIX = "nccl-allreduce-";
+export { NCCL_ACCEPTANCE_NAME_PREFIX } from "../naming";
 
 /** The pool's floor: its config override, else the catalog's value for its type, else from its bandwidth. */
 export function poolBusBandwidthFloorGBps(pool: NodePoolSpec): number {
@@ -36,7 +36,7 @@ export function ncclAcceptanceTrainJob(pool: NodePoolSpec, team: string, image: 
     apiVersion: TRAINER_API,
     kind: "TrainJob",
     metadata: {
-      generateName: `${NCCL_ACCEPTANCE_NAME_PREFIX}${pool.name}-`,
+      generateName: acceptanceTestGenerateName(pool.name),
       namespace: team,
       labels: { [QUEUE_LABEL]: team, [PRIORITY_LABEL]: "high", [ACCEPTANCE_TEST_LABEL]: pool.name },
     },

@@ -20,6 +20,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { forwardedEnvNames, mpirunCommand } from "./launcher";
 import { adviseZero, deepspeedConfig, ZeroAdvice } from "./zero";
 import { JOB_LABEL, VARIANT_LABEL } from "../metadata";
+import { runtimeName } from "../naming";
 
 export const TRAINER_API = "trainer.kubeflow.org/v1alpha1";
 export const CHECKPOINT_ROOT = "/checkpoints";
@@ -34,7 +35,7 @@ export const MAX_RESTARTS = 3;
 /** Share of a node's CPU and memory the worker requests (the rest is for system daemons). */
 const NODE_SHARE = 0.9;
 
-export const runtimeName = (pool: string) => `deepspeed-${pool}`;
+export { runtimeName } from "../naming";
 export const CHECK_SHARDS = "check-shards";
 
 /** CPU and memory a worker requests and is limited to: its share of the node (catalog on AWS, config on-prem). */

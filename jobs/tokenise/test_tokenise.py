@@ -21,6 +21,37 @@ def word_encoder(text):
     return [sum(ord(c) for c in w) % 50000 + 1 for w in text.split()]
 
 
+BANNED_PATTERNS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata", "banned_patterns.json")
+
+
+class BannedPatternFixtureTest(unittest.TestCase):
+    """The patterns the config accepts (infra/data/bannedPatterns.ts, test/bannedPatterns.test.ts
+    reads the same file) are patterns this job compiles, and match what they should."""
+
+    def setUp(self):
+        with open(BANNED_PATTERNS, encoding="utf-8") as f:
+            self.fixture = json.load(f)
+
+    def test_every_pattern_the_config_accepts_compiles_and_matches_its_example(self):
+        for case in self.fixture["accepted"]:
+            with self.subTest(pattern=case["pattern"]):
+                banned = compile_banned([case["pattern"]])
+                self.assertTrue(is_banned(case["matches"], banned))
+                self.assertFalse(is_banned("", banned), "an accepted pattern never matches an empty response")
+
+    def test_patterns_the_config_refuses_fail_or_mean_something_else_in_python(self):
+        for case in self.fixture["rejected"]:
+            with self.subTest(pattern=case["pattern"]):
+                if case["python"] == "error":
+                    with self.assertRaises(re.error):
+                        compile_banned([case["pattern"]])
+                elif case["python"] == "warns":
+                    with self.assertWarns(FutureWarning):
+                        compile_banned([case["pattern"]])
+                else:
+                    compile_banned([case["pattern"]])  # compiles: refused for its meaning, not its syntax
+
+
 class HygieneTest(unittest.TestCase):
     def test_strips_filler_words_but_not_words_containing_them(self):
         filler = compile_filler(["uh-huh", "ah", "um"])
