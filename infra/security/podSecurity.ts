@@ -43,12 +43,17 @@ export function restrictedPodSecurityContext() {
   };
 }
 
-/** The security context of every platform container: no escalation, every capability dropped, and only the named ones added back. */
-export function restrictedContainerSecurityContext(add: readonly string[] = []) {
+/**
+ * The security context of every platform container: no escalation, every capability dropped, and
+ * only the named ones added back. `readOnlyRootFilesystem` for containers that write nothing (the
+ * init checks): the main containers write caches and temporary files (docs/policies.md, scanner exemptions).
+ */
+export function restrictedContainerSecurityContext(add: readonly string[] = [], options: { readOnlyRootFilesystem?: boolean } = {}) {
   return {
     runAsNonRoot: true,
     runAsUser: PLATFORM_UID,
     allowPrivilegeEscalation: false,
+    ...(options.readOnlyRootFilesystem ? { readOnlyRootFilesystem: true } : {}),
     capabilities: { drop: ["ALL"], ...(add.length > 0 ? { add: [...add] } : {}) },
     seccompProfile: { type: "RuntimeDefault" },
   };
