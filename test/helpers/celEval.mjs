@@ -3,8 +3,9 @@
 // stdout: for each pod, for each validation, true (admits), false (denies) or "error: <message>".
 //
 // Kubernetes types `object` from the OpenAPI schema: integer fields (hostPort, runAsUser) are CEL
-// ints, so integral JSON numbers become BigInts here (cel-js reads plain numbers as doubles, and
-// `double == int` has no overload in it, where cel-go's heterogeneous equality would compare them).
+// ints, so integral JSON numbers become BigInts here, as the API server would type them. (cel-js
+// compares a plain JS number with an int literal dynamically, but refuses `1.0 == 1` between typed
+// values — "no such overload" — where cel-go's heterogeneous equality answers true.)
 import { parse } from "@marcbachmann/cel-js";
 
 async function readStdin() {
