@@ -11,6 +11,8 @@ import { fileSystemNotReplaced, sharedStorageProtected } from "./storage";
 import { clusterAutoscalerMatchesCluster, gpuNodeGroupAcceleratorLabel, nodeImageKnown, nodeImagePinned } from "./nodeImage";
 import { defaultStorageClassPresent, kubernetesAfterSystemNodes, lustreAfterSecurityRules } from "./ordering";
 import { containerImagesPinned, noRuntimeDownloads, noStandingClusterAdmin, podVolumesMountable, remoteCodeInJobs, trainingLauncherRuns } from "./runtime";
+import { awsSecurityPolicies } from "./awsSecurity";
+import { kubernetesSecurityPolicies } from "./security";
 import { jobNcclEnvMatchesFabric, kueueWaitsForPools, multinodeJobFabric, trainingJobFits, trainingJobQueued, trainingJobWithinOwnQuota, zeroStage3WhereStage2Fits } from "./training";
 
 export const POLICY_PACK_NAME = "llm-platform";
@@ -68,4 +70,6 @@ export const allPolicies: Policies = [
   dashboardsNotExposed,
   grafanaExposedAdvisory,
   prometheusRetentionShort,
+  ...kubernetesSecurityPolicies,
+  ...awsSecurityPolicies,
 ];

@@ -1,7 +1,9 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { AWS_TYPES } from "../infra/resourceTypes";
 import { FileSystemIdentity, fileSystemReplacementReasons, SHARED_STORAGE_TYPE } from "../infra/storage/fileSystem";
+import { SHARED_DATA_CLAIM } from "../infra/storage/values";
 
+/** Stores whose deletion loses data: every S3 bucket the platform makes (data and access logs) and the file system. */
 const STATEFUL: string[] = [AWS_TYPES.bucket, AWS_TYPES.lustreFileSystem];
 
 /**
@@ -31,18 +33,43 @@ export const fileSystemNotReplaced: StackValidationPolicy = {
   },
 };
 
+/** The data's encryption key: a key the file system or a bucket's default encryption names (losing it loses the data). */
+function dataKeys(resources: readonly PolicyResource[]): PolicyResource[] {
+  const users = resources.filter((r) => r.type === AWS_TYPES.lustreFileSystem || r.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
+  const urns = new Set(users.flatMap((r) => [...(r.propertyDependencies?.kmsKeyId ?? []), ...(r.propertyDependencies?.rules ?? [])]).filter((d) => d.type === "aws:kms/key:Key").map((d) => d.urn));
+  return resources.filter((r) => urns.has(r.urn));
+}
+
 /**
- * The shards' bucket and file system cannot be deleted or replaced by accident. (CrossGuard's
- * resource options carry `protect` but not `retainOnDelete`; the SharedStorage component sets
- * both, and its tests assert both.)
+ * The data cannot be deleted or replaced by accident: the buckets (data and access logs), the file
+ * system, the key that encrypts them, and each team's shared-data claim — protected where deleting
+ * the claim deletes its volume (a dynamically provisioned claim under the usual Delete reclaim
+ * policy), and on a Retain volume where it is bound to a static one. (CrossGuard's resource options
+ * carry `protect` but not `retainOnDelete`; the components set both, and their tests assert both.)
  */
 export const sharedStorageProtected: StackValidationPolicy = {
   name: "shared-storage-protected",
-  description: "The shared data bucket and file system must be protected.",
+  description: "The shared data's stores are protected: S3 buckets, the FSx file system, the KMS key that encrypts them, and each team's shared-data claim (protected when dynamically provisioned, bound to a Retain volume when static). Source: platform (issue 11: the on-prem claim's reclaim policy deleted data; the data key must live as long as the data it encrypts).",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     for (const r of args.resources.filter((x: PolicyResource) => STATEFUL.includes(x.type))) {
       if (!r.opts.protect) reportViolation(`${r.type.split(":").pop()} ${r.name} holds training data but is not protected`, r.urn);
+    }
+    for (const key of dataKeys(args.resources)) {
+      if (!key.opts.protect) reportViolation(`KMS key ${key.name} encrypts the shared data but is not protected: deleting it makes the data unreadable`, key.urn);
+    }
+    const volumes = args.resources.filter((r) => r.type === "kubernetes:core/v1:PersistentVolume");
+    for (const claim of args.resources.filter((r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim" && r.props.metadata?.name === SHARED_DATA_CLAIM)) {
+      const at = `claim ${claim.props.metadata?.namespace}/${SHARED_DATA_CLAIM}`;
+      const volumeName = claim.props.spec?.volumeName;
+      if (volumeName === undefined && (claim.propertyDependencies?.spec ?? []).length === 0) {
+        if (!claim.opts.protect) reportViolation(`${at} is provisioned by its StorageClass but not protected: deleting it deletes the team's data under the Delete reclaim policy`, claim.urn);
+        continue;
+      }
+      const volume = volumes.find((v) => v.props.metadata?.name === volumeName);
+      if (volume && volume.props.spec?.persistentVolumeReclaimPolicy !== "Retain") {
+        reportViolation(`${at} is bound to volume ${volumeName} with reclaim policy ${volume.props.spec?.persistentVolumeReclaimPolicy ?? "unset (Delete for dynamic volumes)"}: releasing the claim deletes the data; set Retain`, volume.urn);
+      }
     }
   },
 };

@@ -163,6 +163,10 @@ describe("the gateway in the prod plan", () => {
     expect(t.args).toEqual(["--model-id", "/data/models/bge-small-zh-v1.5", "--port", "8080", "--json-output"]);
     expect(t.env).toContainEqual({ name: "HF_HUB_OFFLINE", value: "1" });
     expect(t.volumeMounts[0]).toEqual({ name: "shared", mountPath: "/data/models/bge-small-zh-v1.5", subPath: "models/bge-small-zh-v1.5", readOnly: true });
+    // The team's tree is 0770 for uid/gid 1000 (the team-directories Job): TEI, running as 65532, reads it through the group.
+    const teamDirs = ofType(prod, "kubernetes:batch/v1:Job").map(inputs).find((j) => j.metadata.name.startsWith("team-directories-"));
+    expect(teamDirs.spec.template.spec.containers[0].command[2]).toContain("chown 1000:1000");
+    expect(tei.spec.template.spec.securityContext).toMatchObject({ runAsUser: 65532, supplementalGroups: [1000] });
     // The gateway starts once TEI, its config and the vLLM Service exist.
     const gatewayResource = ofType(prod, "kubernetes:apps/v1:Deployment").find((d) => inputs(d).metadata.name === "sales-assistant-gateway")!;
     expect(gatewayResource.options.dependsOn).toHaveLength(4);

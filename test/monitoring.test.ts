@@ -476,7 +476,8 @@ describe("monitoring in the plan", () => {
     const pod = cron.spec.jobTemplate.spec.template.spec;
     expect([cron.spec.schedule, cron.spec.concurrencyPolicy, pod.containers[0].image, pod.serviceAccountName]).toEqual(["*/10 * * * *", "Forbid", "docker.io/library/python:3.13-slim@sha256:9662417aace5ae7b8e2609cce472b72a8958e134ba372808abe9cc1a0c0125e6", "gpu-reclaimer"]);
     expect(pod.containers[0].command).toEqual(["python3", "/opt/llm-platform/reclaim/reclaim.py", "--config", "/etc/llm-platform/config.json"]);
-    expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expect(pod.containers[0].securityContext).toEqual({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expect(pod.containers[0].resources).toEqual({ requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } });
     expect(JSON.parse((named(plan, "kubernetes:core/v1:ConfigMap", "prod-reclaimer-config").inputs as any).data["config.json"]).teams).toEqual([
       { namespace: "sales-dialogue", mode: "dry-run", idleGraceMinutes: 120 },
       { namespace: "research", mode: "deactivate", idleGraceMinutes: 120 },

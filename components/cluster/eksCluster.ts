@@ -2,12 +2,11 @@ import * as aws from "@pulumi/aws";
 import { podIdentityTrust } from "../../infra/iam/podIdentity";
 import { vpcCniConfiguration } from "../../infra/security/vpcCni";
 import { LOG_RETENTION_DAYS } from "../../infra/security/flowLogs";
+import { EKS_LOG_TYPES } from "../../infra/security/auditLogs";
 import * as pulumi from "@pulumi/pulumi";
 import { isOpenToInternet } from "../../infra/network/cidr";
 import { principalKey } from "../../infra/naming";
 
-/** Every EKS control plane log type (docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html). */
-export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
 const NODE_POLICIES = [
   "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MANAGED_BY, MANAGED_BY_LABEL } from "../../infra/metadata";
-import { FILE_SYSTEM_ROOT, TEAM_DIRECTORIES_CAPABILITIES, teamDirectoriesCommand } from "../../infra/storage/teamDirectories";
+import { FILE_SYSTEM_ROOT, TEAM_DIRECTORIES_CAPABILITIES, TEAM_DIRECTORIES_JOB, teamDirectoriesCommand } from "../../infra/storage/teamDirectories";
 
 export interface TeamDirectoriesJobArgs {
   teams: readonly string[];
@@ -24,9 +24,9 @@ export interface TeamDirectoriesJobArgs {
 export function teamDirectoriesJob(name: string, args: TeamDirectoriesJobArgs, parent: pulumi.Resource): k8s.batch.v1.Job {
   const { command, args: teamArgs } = teamDirectoriesCommand(args.teams);
   const resources = { cpu: "100m", memory: "64Mi" };
-  const labels = { "app.kubernetes.io/name": "team-directories", [MANAGED_BY_LABEL]: MANAGED_BY };
+  const labels = { "app.kubernetes.io/name": TEAM_DIRECTORIES_JOB, [MANAGED_BY_LABEL]: MANAGED_BY };
   return new k8s.batch.v1.Job(name, {
-    metadata: { name: `team-directories-${createHash("sha256").update(teamArgs.join("\n")).digest("hex").slice(0, 10)}`, namespace: args.namespace, labels },
+    metadata: { name: `${TEAM_DIRECTORIES_JOB}-${createHash("sha256").update(teamArgs.join("\n")).digest("hex").slice(0, 10)}`, namespace: args.namespace, labels },
     spec: {
       backoffLimit: 3,
       activeDeadlineSeconds: 600,
@@ -37,7 +37,7 @@ export function teamDirectoriesJob(name: string, args: TeamDirectoriesJobArgs, p
           automountServiceAccountToken: false,
           securityContext: { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, seccompProfile: { type: "RuntimeDefault" } },
           containers: [{
-            name: "team-directories",
+            name: TEAM_DIRECTORIES_JOB,
             image: args.image,
             command,
             args: teamArgs,

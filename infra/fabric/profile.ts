@@ -12,6 +12,8 @@ import { EFA_HUGEPAGES_2MI } from "./efa";
 export const RDMA_RESOURCE_PREFIX = "rdma";
 export const RDMA_RESOURCE_NAME = "rdma_shared_device_a";
 export const RDMA_RESOURCE = `${RDMA_RESOURCE_PREFIX}/${RDMA_RESOURCE_NAME}`;
+/** RDMA verbs pin (register) memory, which needs CAP_IPC_LOCK past the memlock limit (ibv_reg_mr). */
+export const RDMA_CAPABILITIES: readonly string[] = ["IPC_LOCK"];
 export const EFA_RESOURCE = "vpc.amazonaws.com/efa";
 export const GPU_RESOURCE = "nvidia.com/gpu";
 /** The pod's own interface: NCCL's bootstrap and socket traffic go there (never lo or docker0). */
@@ -60,7 +62,7 @@ export function fabricProfile(pool: NodePoolSpec): FabricProfile {
       return {
         ...base,
         podResources: { ...gpuRequest, [RDMA_RESOURCE]: "1" },
-        capabilities: ["IPC_LOCK"],
+        capabilities: [...RDMA_CAPABILITIES],
         env: {
           ...common,
           NCCL_IB_DISABLE: "0",

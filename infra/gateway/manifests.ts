@@ -11,7 +11,7 @@ import { monitoringNamespace, monitorLabels } from "../monitoring/prometheus";
 import { poolNodeSelector } from "../nodes/labels";
 import { SHARED_DATA_CLAIM } from "../storage/values";
 import { DATA_ROOT } from "../data/tokenise";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../security/podSecurity";
+import { PLATFORM_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext, SERVICE_UID } from "../security/podSecurity";
 import { EndpointPlan, vllmName } from "../inference/endpoints";
 import { selectorLabels as vllmSelectorLabels, MONITORING_API } from "../inference/manifests";
 import { VLLM_PORT } from "../inference/vllmServer";
@@ -98,7 +98,7 @@ export function gatewayDeployment(spec: Pick<PlatformSpec, "nodePools">, { endpo
           automountServiceAccountToken: false,
           nodeSelector: cpuNodeSelector(spec),
           topologySpreadConstraints: spread(labels),
-          securityContext: restrictedPodSecurityContext(),
+          securityContext: restrictedPodSecurityContext(SERVICE_UID),
           // In-flight replies finish after the pod leaves the Service (the gateway drains on SIGTERM).
           terminationGracePeriodSeconds: 60,
           containers: [{
@@ -111,7 +111,7 @@ export function gatewayDeployment(spec: Pick<PlatformSpec, "nodePools">, { endpo
             startupProbe: probe("/healthz", 5, 24),
             readinessProbe: probe("/readyz", 5, 3),
             livenessProbe: probe("/healthz", 10, 3),
-            securityContext: { ...restrictedContainerSecurityContext(), readOnlyRootFilesystem: true },
+            securityContext: restrictedContainerSecurityContext([], { readOnlyRootFilesystem: true, uid: SERVICE_UID }),
             volumeMounts: [{ name: "config", mountPath: CONFIG_DIR, readOnly: true }, { name: "cache", mountPath: CACHE_DIR }],
           }],
           volumes: [{ name: "config", configMap: { name: configName } }, { name: "cache", emptyDir: { sizeLimit: "1Gi" } }],
@@ -140,7 +140,8 @@ export function embedderDeployment(spec: Pick<PlatformSpec, "nodePools">, { endp
           automountServiceAccountToken: false,
           nodeSelector: cpuNodeSelector(spec),
           topologySpreadConstraints: spread(labels),
-          securityContext: restrictedPodSecurityContext(),
+          // The model sits in the team's tree (0770, group PLATFORM_UID: infra/storage/teamDirectories.ts): read it as a member of that group.
+          securityContext: { ...restrictedPodSecurityContext(SERVICE_UID), supplementalGroups: [PLATFORM_UID] },
           containers: [{
             name: "tei",
             image,
@@ -152,7 +153,8 @@ export function embedderDeployment(spec: Pick<PlatformSpec, "nodePools">, { endp
             startupProbe: probe(5, 60),
             readinessProbe: probe(5, 3),
             livenessProbe: probe(10, 3),
-            securityContext: restrictedContainerSecurityContext(),
+            // It writes only under /tmp (HF_HOME, an emptyDir).
+            securityContext: restrictedContainerSecurityContext([], { readOnlyRootFilesystem: true, uid: SERVICE_UID }),
             volumeMounts: [
               { name: "shared", mountPath: `${MODEL_ROOT}/${endpoint.gateway.embeddingModel}`, subPath: endpoint.gateway.embeddingModel, readOnly: true },
               { name: "tmp", mountPath: "/tmp" },

@@ -116,8 +116,9 @@ export function jobCronSpec(schedule: string, args: JobPodArgs) {
               command: ["python3", `${JOB_CODE_DIR}/${args.script}`, "--config", `${JOB_CONFIG_DIR}/${JOB_CONFIG_FILE}`],
               // The code is mounted read-only: no bytecode files; logs straight to the pod log.
               env: [{ name: "PYTHONDONTWRITEBYTECODE", value: "1" }, { name: "PYTHONUNBUFFERED", value: "1" }],
-              resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+              // A CPU limit too: every platform container is bounded (policy pod-resources-bounded).
+              resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+              securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
               volumeMounts: [
                 { name: "code", mountPath: JOB_CODE_DIR, readOnly: true },
                 { name: "config", mountPath: JOB_CONFIG_DIR, readOnly: true },

@@ -32,23 +32,36 @@ export function teamPodSecurity(spec: Pick<PlatformSpec, "nodePools">): PodSecur
 }
 
 /** The security context of every platform pod: non-root as the platform uid, seccomp RuntimeDefault. */
-export function restrictedPodSecurityContext() {
+/**
+ * The uid/gid of services that write nothing shared (the compliance gateway, the embedder): above
+ * 10000, so no host account shares it (Trivy KSV020/KSV021; the EKS AMI's ec2-user is 1000);
+ * 65532 is distroless's `nonroot`. Their images' files are world-readable; they write only emptyDirs.
+ */
+export const SERVICE_UID = 65532;
+
+export function restrictedPodSecurityContext(uid: number = PLATFORM_UID) {
   return {
     runAsNonRoot: true,
-    runAsUser: PLATFORM_UID,
-    runAsGroup: PLATFORM_UID,
-    // Volumes the pod writes (shared claim subtrees, emptyDirs) are group-owned by the platform gid.
-    fsGroup: PLATFORM_UID,
+    runAsUser: uid,
+    runAsGroup: uid,
+    // Volumes the pod writes (shared claim subtrees, emptyDirs) are group-owned by the pod's gid.
+    fsGroup: uid,
     seccompProfile: { type: "RuntimeDefault" },
   };
 }
 
-/** The security context of every platform container: no escalation, every capability dropped, and only the named ones added back. */
-export function restrictedContainerSecurityContext(add: readonly string[] = []) {
+/**
+ * The security context of every platform container: no escalation, every capability dropped, and
+ * only the named ones added back. `readOnlyRootFilesystem` for containers that write nothing (the
+ * init checks): the main containers write caches and temporary files (docs/policies.md, scanner exemptions).
+ */
+export function restrictedContainerSecurityContext(add: readonly string[] = [], options: { readOnlyRootFilesystem?: boolean; uid?: number } = {}) {
   return {
     runAsNonRoot: true,
-    runAsUser: PLATFORM_UID,
+    runAsUser: options.uid ?? PLATFORM_UID,
+    ...(options.uid !== undefined ? { runAsGroup: options.uid } : {}),
     allowPrivilegeEscalation: false,
+    ...(options.readOnlyRootFilesystem ? { readOnlyRootFilesystem: true } : {}),
     capabilities: { drop: ["ALL"], ...(add.length > 0 ? { add: [...add] } : {}) },
     seccompProfile: { type: "RuntimeDefault" },
   };

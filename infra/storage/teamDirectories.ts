@@ -30,6 +30,9 @@ export const teamVolumeHandle = (fileSystemId: string, team: string) => `${fileS
 /** The FSx CSI `mountname` attribute of a team's subtree: `<file system mount name>/teams/<team>`. */
 export const teamMountName = (fileSystemMountName: string, team: string) => `${fileSystemMountName}/${teamSubtree(team)}`;
 
+/** The team-directories Job's name (and prefix: a hash of the team list follows). */
+export const TEAM_DIRECTORIES_JOB = "team-directories";
+
 /** Where the team-directories Job mounts the file system's root. */
 export const FILE_SYSTEM_ROOT = "/fsx";
 
