@@ -66,9 +66,10 @@ describe("inference endpoint config at its boundaries", () => {
     expect(() => parseSpec(prodWith({ maxOutputTokens: 2047 }))).not.toThrow();
   });
 
-  it("accepts replicas.min 0 when the endpoint says it scales to zero", () => {
-    const spec = parseSpec(prodWith({ replicas: { min: 0, max: 4 }, scaleToZero: true }));
-    expect(spec.inferenceEndpoints[0].replicas).toEqual({ min: 0, max: 4, targetQueueDepth: 5 });
+  it("refuses scaling to zero while nothing can wake a parked endpoint", () => {
+    expect(() => parseSpec(prodWith({ replicas: { min: 0, max: 4 }, scaleToZero: true }))).toThrow(
+      "llm-platform:inferenceEndpoints[0].scaleToZero: true is not supported yet: nothing wakes a parked endpoint (vLLM's metrics vanish with its last pod and the gateway answers fallbacks at once); keep replicas.min ≥ 1",
+    );
   });
 
   it("fills the defaults: KV heads = attention heads, 16 sequences per replica, queue depth 5, no adapters", () => {

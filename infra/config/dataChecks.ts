@@ -113,6 +113,12 @@ function inferenceEndpointProblems(spec: PlatformSpec): ConfigProblem[] {
       problems.push({ path: `${at}.replicas.min`, message: "0 parks the endpoint at zero replicas, where the first request waits minutes for a model to load; set replicas.min ≥ 1, or scaleToZero: true to mean it" });
     }
     if (e.scaleToZero && e.replicas.min > 0) problems.push({ path: `${at}.scaleToZero`, message: `true needs replicas.min 0 (it is ${e.replicas.min})` });
+    else if (e.scaleToZero) {
+      // At zero replicas vLLM's queue metrics vanish, and the gateway answers a fallback at once when
+      // vLLM has no pod: no metric rises to wake the endpoint (the pending-requests gauge the
+      // ScaledObject would watch is not exported). A parked endpoint would stay parked.
+      problems.push({ path: `${at}.scaleToZero`, message: "true is not supported yet: nothing wakes a parked endpoint (vLLM's metrics vanish with its last pod and the gateway answers fallbacks at once); keep replicas.min ≥ 1" });
+    }
     if (e.maxOutputTokens >= e.maxModelLen) problems.push({ path: `${at}.maxOutputTokens`, message: `${e.maxOutputTokens} leaves no room for a prompt within maxModelLen ${e.maxModelLen} (prompt + reply ≤ maxModelLen)` });
     if (e.traffic.outputTokens > e.maxOutputTokens) problems.push({ path: `${at}.traffic.outputTokens`, message: `${e.traffic.outputTokens} is more than maxOutputTokens ${e.maxOutputTokens}: the server caps every reply there` });
     if (e.traffic.inputTokens + e.traffic.outputTokens > e.maxModelLen) {
