@@ -19,9 +19,9 @@ module.exports = {
       severity: "error",
       comment: "Pure knowledge imports no Pulumi SDK, no component, no policy and nothing of the plan runner: it is tested in milliseconds and shared by the pack and the plan.",
       from: { path: KNOWLEDGE },
-      // The gateway's library format is the one exception: its validation lives with the gateway and
-      // the program validates each stack's libraries with it (gateway/library.ts is pure).
-      to: { path: ["(^|/)node_modules/@pulumi/", "^components/", "^policies/", "^infra/plan/", "^infra/index\\.ts$", "^gateway/(?!(library|problems)\\.ts$)"] },
+      // The gateway's library and config formats are the exception: their validation lives with the
+      // gateway and the program checks each stack's libraries and rendered configs with it (pure modules).
+      to: { path: ["(^|/)node_modules/@pulumi/", "^components/", "^policies/", "^infra/plan/", "^infra/index\\.ts$", "^gateway/(?!(library|config|problems)\\.ts$)"] },
     },
     {
       name: "policies-import-no-components",

@@ -68,7 +68,7 @@ describe("the RDMA namespaces' admission policy, evaluated as CEL", () => {
     expect(denials([compliant(), rdmaWorker()])).toEqual([[], []]);
   });
 
-  it("admits the pods the on-prem stack renders into its RDMA team namespace: training workers and launchers, tokenising, serving", async () => {
+  it("admits the pods the on-prem stack renders into its RDMA team namespace: training workers and launchers, tokenising, serving, the gateway and its embedder", async () => {
     const plan = await referencePlan("onprem");
     const objects = plan.resources.filter((r) => r.type.startsWith("kubernetes:") && (r.inputs as any).kind).map((r) => r.inputs as any);
     const pods = podsOfObjects(objects).filter((p) => p.namespace === "sales-dialogue");
@@ -77,11 +77,13 @@ describe("the RDMA namespaces' admission policy, evaluated as CEL", () => {
       "TrainJob sales-dialogue/sales-glm6b / node",
       "TrainJob sales-dialogue/sales-glm6b / launcher",
       "Deployment sales-dialogue/sales-assistant-vllm",
+      "Deployment sales-dialogue/sales-assistant-embedder",
+      "Deployment sales-dialogue/sales-assistant-gateway",
     ]);
     // the workers carry IPC_LOCK with the RDMA device
     expect(pods[1].spec.containers![0].securityContext).toMatchObject({ capabilities: { add: ["IPC_LOCK"] } });
     const asPods = pods.map((p): Pod => ({ apiVersion: "v1", kind: "Pod", metadata: { name: p.where, namespace: p.namespace }, spec: p.spec }));
-    expect(denials(asPods)).toEqual([[], [], [], []]);
+    expect(denials(asPods)).toEqual([[], [], [], [], [], []]);
   });
 
   it("denies each control broken, and only that control", () => {

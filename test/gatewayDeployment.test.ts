@@ -160,7 +160,8 @@ describe("the gateway in the prod plan", () => {
     expect(g.args).toEqual(["--config", "/etc/gateway/gateway.yaml"]);
     const t = tei.spec.template.spec.containers[0];
     expect(t.image).toBe("ghcr.io/huggingface/text-embeddings-inference:cpu-1.8@sha256:8de25e75ce39617f17f2f6c77d60a4f75b65e779ed5005420eb1400072a15c1c");
-    expect(t.args).toEqual(["--model-id", "/data/models/bge-small-zh-v1.5", "--port", "8080", "--json-output"]);
+    expect(t.args).toEqual(["--model-id", "/data/models/bge-small-zh-v1.5", "--hostname", "0.0.0.0", "--port", "8080", "--json-output"]);
+    expect(t.env).toContainEqual({ name: "RAYON_NUM_THREADS", value: t.resources.limits.cpu });
     expect(t.env).toContainEqual({ name: "HF_HUB_OFFLINE", value: "1" });
     expect(t.volumeMounts[0]).toEqual({ name: "shared", mountPath: "/data/models/bge-small-zh-v1.5", subPath: "models/bge-small-zh-v1.5", readOnly: true });
     // The team's tree is 0770 for uid/gid 1000 (the team-directories Job): TEI, running as 65532, reads it through the group.

@@ -153,7 +153,10 @@ describe("declared training jobs", () => {
     expect(job.spec.trainer.numNodes).toBe(2);
     // As Kubeflow Trainer's own DeepSpeed runtime: mpirun over the operator's hostfile, 2 nodes × 8 GPUs = 16
     // ranks; ranks on the other node start through sshd, so every fabric, job and hub variable is forwarded.
-    const command: string[] = job.spec.trainer.command;
+    // …after waiting for every peer's sshd (the launcher's wrapper: sh -c <script> launcher mpirun …).
+    expect(job.spec.trainer.command.slice(0, 2)).toEqual(["sh", "-c"]);
+    expect(job.spec.trainer.command[3]).toBe("launcher");
+    const command: string[] = job.spec.trainer.command.slice(4);
     expect(command.slice(0, 7)).toEqual(["mpirun", "--hostfile", "/etc/mpi/hostfile", "-np", "16", "--bind-to", "none"]);
     expect(command[command.length - 1]).toBe("llm-train");
     const forwarded = command.slice(7, -1).filter((_, i) => i % 2 === 1);
@@ -186,8 +189,9 @@ describe("Kueue", () => {
     expect(resourceFlavor(pool(prod, "train-h100")).spec).toEqual({
       nodeLabels: { "llm-platform/pool": "train-h100" },
       nodeTaints: [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }],
-      tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
     });
+    // No tolerations on the flavor: Kueue would add them to the pod's when checking the taint, and admit CPU-only jobs here.
+    expect(resourceFlavor(pool(prod, "train-h100")).spec).not.toHaveProperty("tolerations");
     const queue = clusterQueue(prod, prod.teams[0]);
     expect(queue.spec.cohortName).toBe("llm-platform");
     // CPU-only work first. sales-dialogue tokenises one data set with 16 workers of 1 CPU and
@@ -248,7 +252,8 @@ describe("fabric acceptance test", () => {
     expect(job.spec.runtimeRef.name).toBe("deepspeed-train-h100");
     expect(job.spec.trainer.numNodes).toBe(2);
     expect(job.spec.trainer.image).toBe("444455556666.dkr.ecr.us-east-1.amazonaws.com/llm-platform/llm-train:torch2.7.1-cu128-ds0.17.1");
-    expect(job.spec.trainer.command.join(" ")).toBe(
+    expect(job.spec.trainer.command.slice(0, 2)).toEqual(["sh", "-c"]);
+    expect(job.spec.trainer.command.slice(4).join(" ")).toBe(
       "python3 /opt/llm-platform/nccl/check_busbw.py --min-busbw-gbps 65.6 -- mpirun --hostfile /etc/mpi/hostfile -np 16 --bind-to none " +
         "-x NCCL_DEBUG -x NCCL_SOCKET_IFNAME -x FI_PROVIDER -x FI_EFA_USE_DEVICE_RDMA -x FI_EFA_FORK_SAFE -x PATH -x LD_LIBRARY_PATH " +
         "/opt/nccl-tests/build/all_reduce_perf -b 1G -e 8G -f 2 -g 1",

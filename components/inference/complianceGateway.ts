@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
@@ -28,8 +29,8 @@ export interface ComplianceGatewayArgs {
 
 /**
  * The compliance gateway in front of one inference endpoint (infra/gateway/manifests.ts): its config
- * and library in a ConfigMap (a changed library rolls the gateway: the pod template carries its
- * hash), the gateway and TEI Deployments on CPU nodes, Services, PodDisruptionBudgets, the gateway's
+ * and library in a ConfigMap (a changed config or library rolls the gateway: the pod template
+ * names the ConfigMap, which is named after their hash), the gateway and TEI Deployments on CPU nodes, Services, PodDisruptionBudgets, the gateway's
  * ServiceMonitor, and the NetworkPolicies that leave it the only caller of vLLM and of TEI.
  */
 export class ComplianceGateway extends pulumi.ComponentResource {
@@ -44,16 +45,17 @@ export class ComplianceGateway extends pulumi.ComponentResource {
     const inNamespace = <T extends { metadata: object }>(obj: T) => ({ ...obj, metadata: { ...obj.metadata, namespace: args.namespace } });
     const endpoint = gateway.endpoint;
 
-    const configName = `${gatewayName(endpoint.name)}-${library.hash.slice(0, 10)}`;
+    const configText = stringify(gatewayConfig(gateway));
+    // Named after the config and the library together: a change of either is a new ConfigMap, so the Deployment rolls out.
+    const configName = `${gatewayName(endpoint.name)}-${createHash("sha256").update(configText).update("\0").update(library.text).digest("hex").slice(0, 10)}`;
     const config = new k8s.core.v1.ConfigMap(`${name}-config`, {
       metadata: {
-        // Named after the library's hash: a new library is a new ConfigMap, so the Deployment rolls out.
         name: configName,
         namespace: args.namespace,
         labels: { [MANAGED_BY_LABEL]: MANAGED_BY },
         annotations: { [LIBRARY_FILE_ANNOTATION]: library.file, [LIBRARY_VERSION_ANNOTATION]: library.version, [LIBRARY_HASH_ANNOTATION]: library.hash },
       },
-      data: { [GATEWAY_CONFIG_FILE]: stringify(gatewayConfig(gateway)), [LIBRARY_FILE]: library.text },
+      data: { [GATEWAY_CONFIG_FILE]: configText, [LIBRARY_FILE]: library.text },
     }, parent);
     const embedder = new k8s.apps.v1.Deployment(`${name}-embedder`, inNamespace(embedderDeployment(args.spec, gateway, args.embedderImage)) as k8s.apps.v1.DeploymentArgs, parent);
     const embedderSvc = new k8s.core.v1.Service(`${name}-embedder`, inNamespace(embedderService(gateway)) as k8s.core.v1.ServiceArgs, parent);

@@ -23,7 +23,7 @@ export function platformNamespace(name: string, entry: PlatformNamespace, networ
   const namespace = options.existing
     ? new k8s.core.v1.NamespacePatch(name, { metadata: { name: entry.name, labels } }, opts)
     : new k8s.core.v1.Namespace(name, { metadata: { name: entry.name, labels } }, opts);
-  const access = { namespace: entry.name, controlPlanePorts: entry.controlPlanePorts };
+  const access = { namespace: entry.name, controlPlanePorts: entry.controlPlanePorts, ...(entry.clients ? { clients: entry.clients } : {}) };
   for (const policy of platformNetworkPolicies(access, network.monitoringNamespace, network.controlPlaneCidrs)) {
     new k8s.networking.v1.NetworkPolicy(`${name}-${policy.metadata.name}`, policy as never, { parent, provider, dependsOn: [namespace] });
   }

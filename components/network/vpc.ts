@@ -83,7 +83,7 @@ export class Vpc extends pulumi.ComponentResource {
       assumeRolePolicy: pulumi.output(args.flowLogs.accountId).apply((account) => JSON.stringify(flowLogsTrust(account, args.flowLogs.region))),
       tags: args.tags,
     }, parent);
-    new aws.iam.RolePolicy(`${name}-flow-logs`, { role: flowLogRole.id, policy: flowLogGroup.arn.apply((arn) => JSON.stringify(flowLogsWritePolicy(arn))) }, parent);
+    const flowLogPolicy = new aws.iam.RolePolicy(`${name}-flow-logs`, { role: flowLogRole.id, policy: flowLogGroup.arn.apply((arn) => JSON.stringify(flowLogsWritePolicy(arn))) }, parent);
     new aws.ec2.FlowLog(`${name}-flow-logs`, {
       vpcId: this.vpc.id,
       trafficType: "ALL",
@@ -92,7 +92,8 @@ export class Vpc extends pulumi.ComponentResource {
       iamRoleArn: flowLogRole.arn,
       maxAggregationInterval: 600,
       tags: tagged(`${name}-flow-logs`),
-    }, parent);
+      // A flow log created before its role may write stays in "Access error" (terraform-aws-vpc#1262).
+    }, { parent: this, dependsOn: [flowLogPolicy] });
 
     this.vpcId = this.vpc.id;
     this.availabilityZones = [...args.availabilityZones];

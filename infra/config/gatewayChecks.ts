@@ -11,11 +11,18 @@ export function gatewayProblems(spec: PlatformSpec): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const reference = gatewayImageReference(spec.images);
   spec.inferenceEndpoints.forEach((endpoint, i) => {
-    if (!endpoint.gateway || spec.images.digests[reference]) return;
+    if (!endpoint.gateway) {
+      // Team namespaces deny ingress: only an endpoint's gateway may call vLLM (infra/gateway/manifests.ts).
+      problems.push({ path: `${key("inferenceEndpoints")}[${i}].gateway`, message: `is required: an endpoint is reached only through its compliance gateway (nothing else may call vLLM, and a model's reply is never sent unchecked); give { library, embeddingModel, clientNamespaces }` });
+      return;
+    }
+    if (spec.images.digests[reference]) return;
     problems.push({
       path: key("images.digests"),
       message: `has no digest for ${show(reference)}, the image of the gateway of ${key("inferenceEndpoints")}[${i}] (${endpoint.name}); build gateway/Dockerfile, push it as ${reference} and add ${show(reference)}: "sha256:<64 hex digits>"`,
     });
   });
-  return problems.slice(0, 1);
+  // The digest is one key: report it once, however many endpoints need it.
+  const digest = problems.filter((p) => p.path === key("images.digests"));
+  return [...problems.filter((p) => p.path !== key("images.digests")), ...digest.slice(0, 1)];
 }

@@ -459,7 +459,7 @@ export const inferenceEndpointSchema = z.strictObject({
     /** Namespaces whose pods may call the gateway (the customer-facing applications); default none. */
     clientNamespaces: z.array(poolName.max(63, { error: (i) => `${show(i.input)} is longer than 63 characters` }), { error: (i) => `${show(i.input)} is not a list of namespace names` }).optional(),
     /** How long the gateway waits for the model; default twice the estimated reply time, at least 10 s. */
-    upstreamTimeoutMs: positiveInt("a time in milliseconds (a whole number > 0)").optional(),
+    upstreamTimeoutMs: positiveInt("a time in milliseconds (a whole number > 0)").max(600_000, { error: (i) => `${show(i.input)} is more than 600000 ms, the longest upstream timeout the gateway accepts (gateway/config.ts)` }).optional(),
   }).optional(),
 });
 

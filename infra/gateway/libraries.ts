@@ -6,6 +6,9 @@
  */
 import * as path from "path";
 import { parseLibrary } from "../../gateway/library";
+import { validateConfig } from "../../gateway/config";
+import { planEndpoint } from "../inference/endpoints";
+import { gatewayConfig } from "./manifests";
 import { ConfigError, ConfigProblem, show } from "../config/errors";
 import { configKey as key } from "../config/keys";
 import type { PlatformSpec } from "../config/types";
@@ -41,6 +44,9 @@ export function readGatewayLibraries(spec: PlatformSpec, projectDir: string, rea
       return;
     }
     libraries[endpoint.name] = { file, text, version: loaded.library.version, hash: loaded.versionHash, stages: loaded.library.stages.length };
+    // The config the platform renders for it must be one the gateway accepts at start (else CrashLoopBackOff).
+    const rendered = validateConfig(gatewayConfig({ endpoint: { ...endpoint, gateway: endpoint.gateway }, plan: planEndpoint(spec, endpoint) }), "/etc/gateway");
+    problems.push(...rendered.problems.map((p) => ({ path: `${key("inferenceEndpoints")}[${i}].gateway`, message: `the gateway would refuse the config rendered for it: ${p}` })));
   });
   if (problems.length > 0) throw new ConfigError(spec.stack, problems);
   return libraries;

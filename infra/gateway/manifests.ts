@@ -44,9 +44,12 @@ export interface GatewayEndpoint {
   readonly plan: EndpointPlan;
 }
 
-/** The upstream timeout: configured, or a request waiting behind one full batch and then its own longest reply, at least 10 s. */
+/** The gateway's longest upstream timeout (gateway/config.ts accepts 1–600000 ms). */
+export const MAX_UPSTREAM_TIMEOUT_MS = 600_000;
+
+/** The upstream timeout: configured, or a request waiting behind one full batch and then its own longest reply, 10 s to 10 min. */
 export function upstreamTimeoutMs(plan: EndpointPlan, gateway: GatewaySpec): number {
-  return gateway.upstreamTimeoutMs ?? Math.max(10_000, Math.ceil(2 * plan.drain.longestReplySeconds * 1000));
+  return gateway.upstreamTimeoutMs ?? Math.min(MAX_UPSTREAM_TIMEOUT_MS, Math.max(10_000, Math.ceil(2 * plan.drain.longestReplySeconds * 1000)));
 }
 
 /** The gateway's config file (gateway/config.ts): the vLLM Service, the embedder, the library mounted next to it. */
@@ -146,8 +149,15 @@ export function embedderDeployment(spec: Pick<PlatformSpec, "nodePools">, { endp
             name: "tei",
             image,
             // text-embeddings-router: a local model directory for --model-id loads without the hub.
-            args: ["--model-id", `${MODEL_ROOT}/${endpoint.gateway.embeddingModel}`, "--port", String(EMBEDDER_PORT), "--json-output"],
-            env: [{ name: "HF_HUB_OFFLINE", value: "1" }, { name: "HF_HOME", value: "/tmp/hf" }, { name: "HUGGINGFACE_HUB_CACHE", value: "/tmp/hf" }],
+            // --hostname: TEI reads HOSTNAME (the pod's name) as its bind address otherwise (router/src/main.rs, v1.8).
+            args: ["--model-id", `${MODEL_ROOT}/${endpoint.gateway.embeddingModel}`, "--hostname", "0.0.0.0", "--port", String(EMBEDDER_PORT), "--json-output"],
+            env: [
+              { name: "HF_HUB_OFFLINE", value: "1" },
+              { name: "HF_HOME", value: "/tmp/hf" },
+              { name: "HUGGINGFACE_HUB_CACHE", value: "/tmp/hf" },
+              // The CPU image sets RAYON_NUM_THREADS=8; as many threads as the CPU limit, or they are throttled.
+              { name: "RAYON_NUM_THREADS", value: resources.cpu },
+            ],
             ports: [{ name: "http", containerPort: EMBEDDER_PORT, protocol: "TCP" }],
             resources: { requests: resources, limits: resources },
             startupProbe: probe(5, 60),

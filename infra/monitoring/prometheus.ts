@@ -20,8 +20,9 @@ type PrometheusOf = Pick<PlatformSpec, "stack"> & Partial<Pick<PlatformSpec, "mo
 export function prometheusQueryUrl(spec: PrometheusOf): string {
   const prometheus = spec.monitoring?.prometheus;
   if (prometheus?.kind === "existing") return prometheus.url.replace(/\/+$/, "");
-  return `http://${PROMETHEUS_RELEASE}-prometheus.${MONITORING_NAMESPACE}.svc:9090`;
+  return `http://${PROMETHEUS_RELEASE}-prometheus.${MONITORING_NAMESPACE}.svc:${PROMETHEUS_PORT}`;
 }
+export const PROMETHEUS_PORT = 9090;
 
 /**
  * Where the platform's ServiceMonitors, PrometheusRules and dashboards go: the Prometheus's own

@@ -6,7 +6,7 @@
  */
 import { stringify } from "yaml";
 import type { NodePoolSpec, PlatformSpec } from "../config/types";
-import { GPU_TAINT, GPU_TOLERATION, gpusPerNode, poolNodeSelector } from "../nodes/labels";
+import { GPU_TAINT, gpusPerNode, poolNodeSelector } from "../nodes/labels";
 import { trainingGpuPools } from "./pools";
 import { podsReadyTimeoutMinutes } from "./podsReady";
 import { EFA_RESOURCE, GPU_RESOURCE, RDMA_RESOURCE_PREFIX } from "../fabric/profile";
@@ -39,8 +39,11 @@ export function resourceFlavor(pool: NodePoolSpec) {
     metadata: { name: flavorName(pool.name) },
     spec: {
       nodeLabels: poolNodeSelector(pool),
+      // No `tolerations`: Kueue checks a flavor's taints against the pod's tolerations plus the
+      // flavor's own (kueue v0.19.2 pkg/scheduler/flavorassigner/flavorassigner.go), so a flavor that
+      // tolerated its own taint would admit a CPU-only job (a tokenise Job) onto the GPU pool whenever
+      // the cpu flavor is full. GPU pods carry GPU_TOLERATION themselves (training/runtime.ts).
       nodeTaints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: GPU_TAINT.effect }],
-      tolerations: [GPU_TOLERATION],
     },
   };
 }

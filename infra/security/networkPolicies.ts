@@ -76,6 +76,8 @@ export interface PlatformNamespaceAccess {
   readonly namespace: string;
   /** Ports (numbers or container port names) the API server calls (admission webhooks, aggregated APIs). */
   readonly controlPlanePorts: readonly (number | string)[];
+  /** Other namespaces whose pods call its services, and on which ports. */
+  readonly clients?: { readonly namespaces: readonly string[]; readonly ports: readonly number[] };
 }
 
 /**
@@ -96,6 +98,13 @@ export function platformNetworkPolicies(access: PlatformNamespaceAccess, monitor
           podSelector: {},
           policyTypes: ["Ingress"],
           ingress: [{ from: controlPlaneCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: access.controlPlanePorts.map((port) => ({ protocol: "TCP", port })) }],
+        })]
+      : []),
+    ...(access.clients
+      ? [policy(namespace, "allow-clients", {
+          podSelector: {},
+          policyTypes: ["Ingress"],
+          ingress: [{ from: access.clients.namespaces.map((ns) => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: ns } } })), ports: access.clients.ports.map((port) => ({ protocol: "TCP", port })) }],
         })]
       : []),
   ];

@@ -36,6 +36,35 @@ export function mpirunCommand(args: { readonly ranks: number; readonly forwardEn
   ];
 }
 
+/** Seconds the launcher waits for every peer's sshd before starting mpirun anyway. */
+export const PEER_WAIT_SECONDS = 300;
+
+/**
+ * Waits until every other host of the hostfile answers ssh, then runs "$@" (mpirun). A new pod's
+ * address reaches the other nodes' network-policy maps after a delay — the VPC CNI's agent denies
+ * a new client for seconds to minutes (aws/aws-network-policy-agent#487) — and mpirun gives up on
+ * the first refused connection. The launcher itself is in the hostfile (runLauncherAsNode) and runs
+ * its ranks locally: skipped. Bounded: after PEER_WAIT_SECONDS mpirun starts and reports what fails.
+ * Overridable for tests: LLM_HOSTFILE, LLM_PEER_WAIT_SECONDS.
+ */
+export const WAIT_FOR_PEERS_SCRIPT = [
+  `hostfile="\${LLM_HOSTFILE:-${MPI_HOSTFILE}}"`,
+  `deadline=$(( $(date +%s) + \${LLM_PEER_WAIT_SECONDS:-${PEER_WAIT_SECONDS}} ))`,
+  'for host in $(awk \'{print $1}\' "$hostfile"); do',
+  '  [ "${host%%.*}" = "$(hostname)" ] && continue',
+  '  until ssh -o BatchMode=yes -o ConnectTimeout=5 "$host" true </dev/null >/dev/null 2>&1; do',
+  '    [ "$(date +%s)" -lt "$deadline" ] || { echo "launcher: $host does not answer ssh; starting mpirun anyway" >&2; break; }',
+  "    sleep 2",
+  "  done",
+  "done",
+  'exec "$@"',
+].join("\n");
+
+/** The launcher's command: wait for the peers, then exec the given argv (mpirun …), which reaches the script only as arguments. */
+export function afterPeersReachable(argv: readonly string[]): string[] {
+  return ["sh", "-c", WAIT_FOR_PEERS_SCRIPT, "launcher", ...argv];
+}
+
 /** DeepSpeed versions whose `deepspeed --launcher openmpi` fails before starting a rank (#7711). */
 export const DEEPSPEED_OPENMPI_RUNNER_BROKEN = { from: "0.16.4", to: "0.18.3", fixedIn: "0.18.4" } as const;
 /** init_distributed's MPI discovery (deepspeedai/DeepSpeed#375, v0.3). */

@@ -8,7 +8,7 @@ import { ACCEPTANCE_NODES, findInstanceType, ncclBusBandwidthFloorGBps, ringBusB
 import type { NodePoolSpec } from "../config/types";
 import { gpusPerNode } from "../nodes/labels";
 import { PRIORITY_LABEL, QUEUE_LABEL } from "../queues/labels";
-import { forwardedEnvNames, mpirunCommand } from "./launcher";
+import { afterPeersReachable, forwardedEnvNames, mpirunCommand } from "./launcher";
 import { runtimeName, TRAINER_API } from "./runtime";
 import { ACCEPTANCE_TEST_LABEL } from "../metadata";
 import { acceptanceTestGenerateName } from "../naming";
@@ -45,10 +45,10 @@ export function ncclAcceptanceTrainJob(pool: NodePoolSpec, team: string, image: 
       trainer: {
         image,
         numNodes: ACCEPTANCE_NODES,
-        command: [
+        command: afterPeersReachable([
           "python3", `${NCCL_CHECK_DIR}/check_busbw.py`, "--min-busbw-gbps", String(floor), "--",
           ...mpirunCommand({ ranks, forwardEnv: forwardedEnvNames(pool), program: [NCCL_TESTS_BINARY, "-b", "1G", "-e", "8G", "-f", "2", "-g", "1"] }),
-        ],
+        ]),
       },
       runtimePatches: [{
         manager: "llm-platform",

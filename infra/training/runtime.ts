@@ -17,7 +17,7 @@ import { SHARED_DATA_CLAIM } from "../storage/values";
 import { CHECKPOINT_SUBPATH } from "../storage/teamDirectories";
 import { PRIORITY_LABEL, QUEUE_LABEL } from "../queues/labels";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../security/podSecurity";
-import { forwardedEnvNames, mpirunCommand } from "./launcher";
+import { afterPeersReachable, forwardedEnvNames, mpirunCommand } from "./launcher";
 import { adviseZero, deepspeedConfig, ZeroAdvice } from "./zero";
 import { JOB_LABEL, VARIANT_LABEL } from "../metadata";
 import { runtimeName } from "../naming";
@@ -225,7 +225,7 @@ export function trainJob(spec: PlatformSpec, plan: TrainingRunPlan, image: strin
       trainer: {
         image,
         numNodes: run.nodes,
-        command: mpirunCommand({ ranks: plan.worldSize, forwardEnv: forwardedEnvNames(pool, envList.map((e) => e.name)), program: run.command }),
+        command: afterPeersReachable(mpirunCommand({ ranks: plan.worldSize, forwardEnv: forwardedEnvNames(pool, envList.map((e) => e.name)), program: run.command })),
         env: envList,
       },
       runtimePatches: [{
