@@ -49,7 +49,7 @@ const AUTOSCALER_IMAGE = "registry.k8s.io/autoscaling/cluster-autoscaler";
  * (kubernetes/autoscaler#7897), so its main loop never starts. Charts from the tags' Chart.yaml:
  * 9.47.0 → appVersion 1.33.0 (the first chart for 1.33), 9.52.0 → 1.34.1. Only minors whose chart
  * the contract tests check against its pinned ClusterRole are listed; a cluster of another minor is
- * refused by config until its row is added (see docs/contributing.md).
+ * refused by config until its row is added (docs/architecture.md, "Extending the platform").
  */
 export const CLUSTER_AUTOSCALER_BY_MINOR: Readonly<Record<string, ClusterAutoscalerPin>> = {
   "1.33": { chart: { chart: "cluster-autoscaler", version: "9.47.0", repo: AUTOSCALER_REPO }, image: { repository: AUTOSCALER_IMAGE, tag: "v1.33.0" } },

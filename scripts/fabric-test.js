@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry of `npm run -s fabric-test -- --stack NAME --pool POOL | kubectl create -f -` (see README).
+// Entry of `npm run -s fabric-test -- --stack NAME --pool POOL | kubectl create -f -` (see docs/operations.md, "After `pulumi up`").
 // sucrase's register hook loads the TypeScript sources.
 const nodeModule = require("node:module");
 if (typeof nodeModule.enableCompileCache === "function") nodeModule.enableCompileCache();

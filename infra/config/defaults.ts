@@ -1,6 +1,6 @@
 /**
  * Defaults: validated config → the platform spec. Every default the platform applies is here, in
- * one place (the README's config reference lists them).
+ * one place (docs/config.md lists them).
  */
 import { z } from "zod";
 import { findInstanceType, supportsEfa } from "../catalog/instances";
@@ -213,7 +213,7 @@ function monitoringSpec(config: z.infer<typeof monitoringSchema> | undefined): M
   };
 }
 
-/** The trainer entry point the platform's training image provides (see README, "Images"). */
+/** The trainer entry point the platform's training image provides (see docs/operations.md, "The image contract"). */
 export const DEFAULT_TRAIN_COMMAND = ["llm-train"] as const;
 
 /** A declared job and each of its variants, with defaults and the variant's overrides applied. */

@@ -12,6 +12,7 @@ import { storageAndDataProblems } from "./dataChecks";
 import { decodeValue } from "./decode";
 import { buildSpec, defaultZones, ParsedShape } from "./defaults";
 import { TARGETS } from "./enums";
+import type { Target } from "./enums";
 import { ConfigError, ConfigProblem, show } from "./errors";
 import { CONFIG_KEYS, configKey as key, PROJECT } from "./keys";
 import { derivedNameProblems, jobEnvProblems, stackNameProblems } from "./nameChecks";
@@ -71,24 +72,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
     }
   }
 
-  const common = z.object({
-    budgetUsdPerMonth: z.number({ error: (i) => `${show(i.input)} is not a monthly budget in USD (a number > 0)` }).positive({ error: (i) => `${show(i.input)} is not a monthly budget in USD (a number > 0)` }),
-    gpuStack: gpuStackSchema,
-    images: imagesSchema,
-  });
-  const poolSchema = target === "aws" ? awsNodePoolSchema : existingNodePoolSchema;
-  const shape = common.extend({
-    nodePools: z.array(poolSchema, { error: (i) => `${show(i.input)} is not a list of node pools` }).min(1, { error: "lists no node pool (at least one GPU pool is needed)" }),
-    ...(target === "aws" ? { cluster: clusterSchema, network: networkSchema.optional() } : {}),
-    storage: storageSchema.optional(),
-    teams: z.array(teamSchema, { error: (i) => `${show(i.input)} is not a list of teams` }).optional(),
-    datasets: z.array(datasetSchema, { error: (i) => `${show(i.input)} is not a list of data sets` }).optional(),
-    trainingJobs: z.array(trainingJobSchema, { error: (i) => `${show(i.input)} is not a list of training jobs` }).optional(),
-    pipelines: pipelinesSchema.optional(),
-    monitoring: monitoringSchema.optional(),
-    inferenceEndpoints: z.array(inferenceEndpointSchema, { error: (i) => `${show(i.input)} is not a list of inference endpoints` }).optional(),
-  });
-  const parsed = shape.safeParse(decoded);
+  const parsed = configSchema(target).safeParse(decoded);
   if (!parsed.success) {
     // A key that could not be decoded was reported already; zod would only add "is required".
     const issues = parsed.error.issues.filter((issue) => !undecodable.has(String(issue.path[0])));
@@ -130,6 +114,30 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
   const dataProblems = [...storageAndDataProblems(spec, decoded), ...teamMemberProblems(spec), ...derivedNameProblems(spec, decoded), ...jobEnvProblems(spec, decoded), ...gatewayProblems(spec)];
   if (dataProblems.length > 0) throw new ConfigError(raw.stack, sortByPath(dataProblems));
   return deepFreeze(spec);
+}
+
+/**
+ * The schema of a target's decoded config: every key of CONFIG_KEYS but the plain `target` and the
+ * secret `kubeconfig`. docs/config.md is checked against it (test/configDoc.test.ts).
+ */
+export function configSchema(target: Target) {
+  const common = z.object({
+    budgetUsdPerMonth: z.number({ error: (i) => `${show(i.input)} is not a monthly budget in USD (a number > 0)` }).positive({ error: (i) => `${show(i.input)} is not a monthly budget in USD (a number > 0)` }),
+    gpuStack: gpuStackSchema,
+    images: imagesSchema,
+  });
+  const poolSchema = target === "aws" ? awsNodePoolSchema : existingNodePoolSchema;
+  return common.extend({
+    nodePools: z.array(poolSchema, { error: (i) => `${show(i.input)} is not a list of node pools` }).min(1, { error: "lists no node pool (at least one GPU pool is needed)" }),
+    ...(target === "aws" ? { cluster: clusterSchema, network: networkSchema.optional() } : {}),
+    storage: storageSchema.optional(),
+    teams: z.array(teamSchema, { error: (i) => `${show(i.input)} is not a list of teams` }).optional(),
+    datasets: z.array(datasetSchema, { error: (i) => `${show(i.input)} is not a list of data sets` }).optional(),
+    trainingJobs: z.array(trainingJobSchema, { error: (i) => `${show(i.input)} is not a list of training jobs` }).optional(),
+    pipelines: pipelinesSchema.optional(),
+    monitoring: monitoringSchema.optional(),
+    inferenceEndpoints: z.array(inferenceEndpointSchema, { error: (i) => `${show(i.input)} is not a list of inference endpoints` }).optional(),
+  });
 }
 
 /**
