@@ -11,6 +11,7 @@ import { parseSpec } from "./config/spec";
 import type { PlatformSpec } from "./config/types";
 import { missingKustomizations, pipelinesVendorHint } from "./pipelines/manifests";
 import { GatewayLibrary, readGatewayLibraries } from "./gateway/libraries";
+import { trainingGpuPools } from "./queues/pools";
 
 // `isConfigSecret` is marked internal in the SDK's typings but is how the runtime itself knows
 // which config values came from `secure:` entries.
@@ -41,7 +42,8 @@ export default async function main(options: ProgramOptions = {}) {
     if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
     throw e;
   }
-  if (!options.offline && spec.pipelines.enabled) {
+  // Pipelines are installed with Kubeflow Trainer, on stacks with a GPU training pool (components/platform.ts).
+  if (!options.offline && spec.pipelines.enabled && trainingGpuPools(spec).length > 0) {
     const missing = missingKustomizations(spec.pipelines.manifestsDir, fs.existsSync);
     if (missing.length > 0) throw new pulumi.RunError(`llm-platform:pipelines.manifestsDir ${JSON.stringify(spec.pipelines.manifestsDir)}: ${missing.join(", ")} not found; ${pipelinesVendorHint(spec.pipelines.manifestsDir)}`);
   }

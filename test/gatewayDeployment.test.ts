@@ -61,6 +61,20 @@ describe("gateway config", () => {
     ]);
   });
 
+  it("refuses an endpoint without a gateway: nothing else may call vLLM", () => {
+    const { gateway: _none, ...bare } = prodEndpoint();
+    expect(problemsOf(withValues(referenceConfig("prod"), { "llm-platform:inferenceEndpoints": [bare] }))).toEqual([
+      "llm-platform:inferenceEndpoints[0].gateway: is required: an endpoint is reached only through its compliance gateway (nothing else may call vLLM, and a model's reply is never sent unchecked); give { library, embeddingModel, clientNamespaces }",
+    ]);
+  });
+
+  it("refuses a gateway on a stack without shared storage, where its embedding model would be", () => {
+    const raw = withValues(referenceConfig("prod"), { "llm-platform:storage": undefined, "llm-platform:datasets": undefined, "llm-platform:trainingJobs": undefined, "llm-platform:inferenceEndpoints": [{ ...prodEndpoint(), weights: "s3://acme-models/sales-llama8b" }] });
+    expect(problemsOf(raw)).toEqual([
+      'llm-platform:inferenceEndpoints[0].gateway.embeddingModel: "models/bge-small-zh-v1.5" is read from the team\'s shared volume, and this stack has no llm-platform:storage (add storage, where the model is staged)',
+    ]);
+  });
+
   it("refuses a gateway whose image digest is not configured (it is pulled by digest)", () => {
     const raw = withGateway(prodEndpoint().gateway, { "llm-platform:images": { registry: "444455556666.dkr.ecr.us-east-1.amazonaws.com/llm-platform" } });
     expect(problemsOf(raw)).toEqual([

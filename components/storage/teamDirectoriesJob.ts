@@ -19,7 +19,7 @@ export interface TeamDirectoriesJobArgs {
  * a hash of the team list, so a new team list replaces it with a fresh run. The pod is the platform's one root pod: Pod Security
  * `baseline` (the platform namespace's level), every capability dropped but the three chown and
  * chmod on root-owned directories need, no privilege escalation, read-only root filesystem, no
- * service-account token, no network.
+ * service-account token (it needs no network: Lustre is mounted by the node).
  */
 export function teamDirectoriesJob(name: string, args: TeamDirectoriesJobArgs, parent: pulumi.Resource): k8s.batch.v1.Job {
   const { command, args: teamArgs } = teamDirectoriesCommand(args.teams);

@@ -2,6 +2,7 @@
  * Config rules that need the resolved spec: storage per target, the file system's AZ against the
  * training pools, teams, and each data set's topology and shard plan.
  */
+import { DEFAULT_LOCAL_QUEUE } from "../queues/kueue";
 import { datasetShardPlan, MIB, shardPool } from "../data/datasets";
 import { modelSourceProblems } from "../data/modelSource";
 import { ShardPlanError } from "../data/shardPlan";
@@ -224,7 +225,10 @@ function queueAndJobProblems(spec: PlatformSpec): ConfigProblem[] {
     const variantAt = run.variant ? `${at}.variants[${spec.trainingRuns.filter((x) => x.job === run.job).indexOf(run)}]` : at;
     if (runNames.indexOf(run.name) !== r) problems.push({ path: `${variantAt}.name`, message: run.variant ? `${show(run.variant)} makes the TrainJob name ${show(run.name)}, already the name of another training job or variant` : `${show(run.name)} is already the name of another training job or variant` });
     if (!teamNames.includes(run.team)) problems.push({ path: `${at}.team`, message: `${show(run.team)} is not a team of ${key("teams")}${didYouMean(run.team, teamNames)}` });
-    if (!teamNames.includes(run.queue)) problems.push({ path: `${at}.queue`, message: `${show(run.queue)} is not a queue: each team has one LocalQueue named after it (${teamNames.join(", ") || "no teams"})` });
+    // The job runs in its team's namespace, where the LocalQueues are the team's own and `default`.
+    if (run.queue !== run.team && run.queue !== DEFAULT_LOCAL_QUEUE) {
+      problems.push({ path: `${at}.queue`, message: `${show(run.queue)} is not a queue in team ${run.team}'s namespace: it has ${show(run.team)} (the team's quota) and ${show(DEFAULT_LOCAL_QUEUE)}` });
+    }
     const pool = spec.nodePools.find((p) => p.name === run.pool);
     if (!pool) {
       problems.push({ path: `${at}.pool`, message: `${show(run.pool)} is not a node pool${didYouMean(run.pool, poolNames)}` });

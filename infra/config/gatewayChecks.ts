@@ -7,7 +7,7 @@ import { ConfigProblem, show } from "./errors";
 import { configKey as key } from "./keys";
 import type { PlatformSpec } from "./types";
 
-export function gatewayProblems(spec: PlatformSpec): ConfigProblem[] {
+export function gatewayProblems(spec: PlatformSpec, decoded: Record<string, unknown>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const reference = gatewayImageReference(spec.images);
   spec.inferenceEndpoints.forEach((endpoint, i) => {
@@ -15,6 +15,10 @@ export function gatewayProblems(spec: PlatformSpec): ConfigProblem[] {
       // Team namespaces deny ingress: only an endpoint's gateway may call vLLM (infra/gateway/manifests.ts).
       problems.push({ path: `${key("inferenceEndpoints")}[${i}].gateway`, message: `is required: an endpoint is reached only through its compliance gateway (nothing else may call vLLM, and a model's reply is never sent unchecked); give { library, embeddingModel, clientNamespaces }` });
       return;
+    }
+    // (A storage key that is there but wrong is reported at storage.)
+    if (!spec.storage && decoded.storage === undefined) {
+      problems.push({ path: `${key("inferenceEndpoints")}[${i}].gateway.embeddingModel`, message: `${show(endpoint.gateway.embeddingModel)} is read from the team's shared volume, and this stack has no ${key("storage")} (add storage, where the model is staged)` });
     }
     if (spec.images.digests[reference]) return;
     problems.push({

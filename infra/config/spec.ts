@@ -111,7 +111,7 @@ export function parseSpec(raw: RawStackConfig): PlatformSpec {
   if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, sortByPath(problems));
   const spec = buildSpec(raw, target, parsed.data as ParsedShape, region ?? "");
   // Rules that need the resolved spec (pool topologies, AZs, shard plans) run once it is whole.
-  const dataProblems = [...storageAndDataProblems(spec, decoded), ...teamMemberProblems(spec), ...derivedNameProblems(spec, decoded), ...jobEnvProblems(spec, decoded), ...gatewayProblems(spec)];
+  const dataProblems = [...storageAndDataProblems(spec, decoded), ...teamMemberProblems(spec), ...derivedNameProblems(spec, decoded), ...jobEnvProblems(spec, decoded), ...gatewayProblems(spec, decoded)];
   if (dataProblems.length > 0) throw new ConfigError(raw.stack, sortByPath(dataProblems));
   return deepFreeze(spec);
 }

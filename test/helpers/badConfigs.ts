@@ -259,7 +259,10 @@ export const corpus: [string, RawStackConfig, string[]][] = [
     "llm-platform:trainingJobs[0].nodes: /data/models/big does not fit (variant src1024): nothing fits on 2 × 8 GPUs of 80 GiB (68.0 GiB usable each): stage 2 needs 1880.5 GiB, stage 3 466.8 GiB per GPU (activations 17.9 GiB). Add nodes, use a pool with more GPU memory, shorten sequences, or set allowOffload.",
   ]],
   ["a queue that is not a team's", withValues(prod, { "llm-platform:trainingJobs": prodJob({ queue: "gpu-queue" }) }), [
-    'llm-platform:trainingJobs[0].queue: "gpu-queue" is not a queue: each team has one LocalQueue named after it (sales-dialogue, research)',
+    'llm-platform:trainingJobs[0].queue: "gpu-queue" is not a queue in team sales-dialogue\'s namespace: it has "sales-dialogue" (the team\'s quota) and "default"',
+  ]],
+  ["another team's queue (its LocalQueue lives in the other team's namespace)", withValues(prod, { "llm-platform:trainingJobs": prodJob({ queue: "research" }) }), [
+    'llm-platform:trainingJobs[0].queue: "research" is not a queue in team sales-dialogue\'s namespace: it has "sales-dialogue" (the team\'s quota) and "default"',
   ]],
   ["quotas that add up to more GPUs than the pool has", withValues(prod, { "llm-platform:teams": prodTeams.map((t) => ({ ...t, gpuQuota: { "train-h100": 40 } })) }), [
     "llm-platform:teams: nominal GPU quotas on pool train-h100 add up to 80, more than its 64 GPUs (maxNodes × GPUs per node); guaranteed quota must exist",
