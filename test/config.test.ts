@@ -1,19 +1,10 @@
-import { ConfigError, formatProblem } from "../infra/config/errors";
+import { problemsOf } from "./helpers/problems";
 import { parseSpec } from "../infra/config/spec";
-import type { AwsPlatformSpec, ExistingPlatformSpec, RawStackConfig } from "../infra/config/types";
+import type { AwsPlatformSpec, ExistingPlatformSpec } from "../infra/config/types";
 import { closestMatch } from "../infra/config/suggest";
 import { referenceConfig, withValues } from "./helpers/stacks";
 import { corpus, onprem, onpremPool, prod, prodCluster, prodPool, prodPools } from "./helpers/badConfigs";
 
-function problemsOf(raw: RawStackConfig): string[] {
-  try {
-    parseSpec(raw);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  throw new Error("expected the config to be rejected");
-}
 
 describe(`stack config → spec (a corpus of ${corpus.length} bad configs)`, () => {
   it.each(corpus)("rejects %s with exactly the problems naming key, value and what is valid", (_what, raw, expected) => {

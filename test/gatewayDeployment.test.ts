@@ -1,3 +1,4 @@
+import { problemsOrNone } from "./helpers/problems";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -9,7 +10,6 @@ import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPol
 import { validateConfig } from "../gateway/config";
 import { ConfigError, formatProblem } from "../infra/config/errors";
 import { parseSpec } from "../infra/config/spec";
-import type { RawStackConfig } from "../infra/config/types";
 import { readGatewayLibraries } from "../infra/gateway/libraries";
 import { planEndpoint } from "../infra/inference/endpoints";
 import { runCli } from "../infra/plan/cli";
@@ -21,15 +21,6 @@ const inputs = (r: { inputs: unknown }) => r.inputs as any;
 const GATEWAY_REF = "444455556666.dkr.ecr.us-east-1.amazonaws.com/llm-platform/llm-gateway:0.1.0";
 const SAMPLE = "gateway/libraries/sales-dialogue.yaml";
 
-function problemsOf(raw: RawStackConfig): string[] {
-  try {
-    parseSpec(raw);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  return [];
-}
 
 const prodEndpoint = () => (referenceStackDoc("prod").config["llm-platform:inferenceEndpoints"] as any[])[0];
 const withGateway = (gateway: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
@@ -37,7 +28,7 @@ const withGateway = (gateway: Record<string, unknown>, extra: Record<string, unk
 
 describe("gateway config", () => {
   it("accepts the prod sales endpoint's gateway", () => {
-    expect(problemsOf(referenceConfig("prod"))).toEqual([]);
+    expect(problemsOrNone(referenceConfig("prod"))).toEqual([]);
   });
 
   it.each([
@@ -45,39 +36,39 @@ describe("gateway config", () => {
     ["a library outside the project", { library: "../other/lib.yaml" }, '"../other/lib.yaml" is not a library file'],
     ["a library that is not YAML", { library: "gateway/libraries/sales.json" }, '"gateway/libraries/sales.json" is not a library file'],
   ])("refuses %s", (_what, change, message) => {
-    const problems = problemsOf(withGateway({ ...prodEndpoint().gateway, ...change }));
+    const problems = problemsOrNone(withGateway({ ...prodEndpoint().gateway, ...change }));
     expect(problems).toEqual([`llm-platform:inferenceEndpoints[0].gateway.library: ${message} (a .yaml path inside the project, no .. segments, e.g. "gateway/libraries/sales-dialogue.yaml")`]);
   });
 
   it("refuses an embedding model path that leaves the shared volume", () => {
-    expect(problemsOf(withGateway({ ...prodEndpoint().gateway, embeddingModel: "../research/models/bge" }))).toEqual([
+    expect(problemsOrNone(withGateway({ ...prodEndpoint().gateway, embeddingModel: "../research/models/bge" }))).toEqual([
       'llm-platform:inferenceEndpoints[0].gateway.embeddingModel: "../research/models/bge" is not a path on the shared volume (relative to it, no leading /, no . or .. segments, no spaces or quotes, e.g. "checkpoints/<team>/<run>/hf")',
     ]);
   });
 
   it("refuses a client namespace that is not a namespace name", () => {
-    expect(problemsOf(withGateway({ ...prodEndpoint().gateway, clientNamespaces: ["Sales_App"] }))).toEqual([
+    expect(problemsOrNone(withGateway({ ...prodEndpoint().gateway, clientNamespaces: ["Sales_App"] }))).toEqual([
       'llm-platform:inferenceEndpoints[0].gateway.clientNamespaces[0]: "Sales_App" is not a valid pool name (lowercase letters, digits and \'-\', starting and ending with a letter or digit)',
     ]);
   });
 
   it("refuses an endpoint without a gateway: nothing else may call vLLM", () => {
     const { gateway: _none, ...bare } = prodEndpoint();
-    expect(problemsOf(withValues(referenceConfig("prod"), { "llm-platform:inferenceEndpoints": [bare] }))).toEqual([
+    expect(problemsOrNone(withValues(referenceConfig("prod"), { "llm-platform:inferenceEndpoints": [bare] }))).toEqual([
       "llm-platform:inferenceEndpoints[0].gateway: is required: an endpoint is reached only through its compliance gateway (nothing else may call vLLM, and a model's reply is never sent unchecked); give { library, embeddingModel, clientNamespaces }",
     ]);
   });
 
   it("refuses a gateway on a stack without shared storage, where its embedding model would be", () => {
     const raw = withValues(referenceConfig("prod"), { "llm-platform:storage": undefined, "llm-platform:datasets": undefined, "llm-platform:trainingJobs": undefined, "llm-platform:inferenceEndpoints": [{ ...prodEndpoint(), weights: "s3://acme-models/sales-llama8b" }] });
-    expect(problemsOf(raw)).toEqual([
+    expect(problemsOrNone(raw)).toEqual([
       'llm-platform:inferenceEndpoints[0].gateway.embeddingModel: "models/bge-small-zh-v1.5" is read from the team\'s shared volume, and this stack has no llm-platform:storage (add storage, where the model is staged)',
     ]);
   });
 
   it("refuses a gateway whose image digest is not configured (it is pulled by digest)", () => {
     const raw = withGateway(prodEndpoint().gateway, { "llm-platform:images": { registry: "444455556666.dkr.ecr.us-east-1.amazonaws.com/llm-platform" } });
-    expect(problemsOf(raw)).toEqual([
+    expect(problemsOrNone(raw)).toEqual([
       `llm-platform:images.digests: has no digest for "${GATEWAY_REF}", the image of the gateway of llm-platform:inferenceEndpoints[0] (sales-assistant); build gateway/Dockerfile, push it as ${GATEWAY_REF} and add "${GATEWAY_REF}": "sha256:<64 hex digits>"`,
     ]);
   });

@@ -1,4 +1,4 @@
-import { ConfigError, formatProblem } from "../infra/config/errors";
+import { problemsOf } from "./helpers/problems";
 import { parseSpec } from "../infra/config/spec";
 import type { RawStackConfig } from "../infra/config/types";
 import { referenceConfig, withValues } from "./helpers/stacks";
@@ -10,15 +10,6 @@ const prodEndpoint = JSON.parse(prod.values[KEY])[0] as Record<string, unknown>;
 const onpremEndpoint = JSON.parse(onprem.values[KEY])[0] as Record<string, unknown>;
 const prodWith = (change: Record<string, unknown>) => withValues(prod, { [KEY]: [{ ...prodEndpoint, ...change }] });
 
-function problemsOf(raw: RawStackConfig): string[] {
-  try {
-    parseSpec(raw);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  throw new Error("expected the config to be rejected");
-}
 
 // Each case: a bad endpoint and every line its error report must contain.
 const corpus: [string, RawStackConfig, string[]][] = [

@@ -1,8 +1,8 @@
+import { problemsOf } from "./helpers/problems";
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, formatProblem } from "../infra/config/errors";
 import { parseSpec } from "../infra/config/spec";
-import type { PlatformSpec, RawStackConfig } from "../infra/config/types";
+import type { PlatformSpec } from "../infra/config/types";
 import { alertRules, exprOf, faultRules, gpuPrometheusRule, idleRule, REQUIRED_ALERTS } from "../infra/monitoring/alerts";
 import { dashboardJson, dashboards } from "../infra/monitoring/dashboards";
 import { ADDED_COUNTERS, DCGM_COUNTERS, dcgmCountersCsv, DEFAULT_COUNTERS } from "../infra/monitoring/dcgmCounters";
@@ -37,15 +37,6 @@ const dev = parseSpec(referenceConfig("dev"));
 const onprem = parseSpec(referenceConfig("onprem"));
 const rule = (spec: PlatformSpec, alert: string, index = 0) => alertRules(spec).filter((r) => r.alert === alert)[index];
 
-function problemsOf(raw: RawStackConfig): string[] {
-  try {
-    parseSpec(raw);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  throw new Error("expected the config to be rejected");
-}
 const prodTeams = JSON.parse(referenceConfig("prod").values["llm-platform:teams"]);
 
 describe("monitoring config", () => {

@@ -1,19 +1,8 @@
-import { ConfigError, formatProblem } from "../infra/config/errors";
-import { parseSpec } from "../infra/config/spec";
-import type { RawStackConfig } from "../infra/config/types";
+import { problemsOrNone } from "./helpers/problems";
 import { membersByPrincipal } from "../infra/security/teamAccess";
 import { named, ofType, referencePlan } from "./helpers/plan";
 import { referenceConfig, withValues } from "./helpers/stacks";
 
-function problemsOf(raw: RawStackConfig): string[] {
-  try {
-    parseSpec(raw);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  return [];
-}
 
 const prodTeams = (members: string[]) => withValues(referenceConfig("prod"), {
   "llm-platform:teams": [{ name: "sales-dialogue", gpuQuota: { "train-h100": 32 }, members }, { name: "research", gpuQuota: { "train-h100": 16 } }],
@@ -29,7 +18,7 @@ describe("teams[].members", () => {
     ["a user", "arn:aws:iam::444455556666:user/alice"],
     ["a GovCloud role", "arn:aws-us-gov:iam::444455556666:role/ml"],
   ])("accepts %s on AWS", (_what, arn) => {
-    expect(problemsOf(prodTeams([arn]))).toEqual([]);
+    expect(problemsOrNone(prodTeams([arn]))).toEqual([]);
   });
 
   it.each([
@@ -38,26 +27,26 @@ describe("teams[].members", () => {
     ["a group (EKS maps only roles and users)", "arn:aws:iam::444455556666:group/ml", '"arn:aws:iam::444455556666:group/ml" is not an IAM role or user ARN'],
     ["an assumed-role session", "arn:aws:sts::444455556666:assumed-role/ml/alice", '"arn:aws:sts::444455556666:assumed-role/ml/alice" is not an IAM role or user ARN'],
   ])("refuses %s on AWS", (_what, arn, message) => {
-    expect(problemsOf(prodTeams([arn]))).toEqual([
+    expect(problemsOrNone(prodTeams([arn]))).toEqual([
       `llm-platform:teams[0].members[0]: ${message} (arn:aws:iam::<12-digit account>:role/<path/name> or …:user/<path/name>); EKS maps only IAM principals to Kubernetes groups`,
     ]);
   });
 
   it("refuses a member who is also a cluster admin (one access entry per principal)", () => {
-    expect(problemsOf(prodTeams(["arn:aws:iam::444455556666:role/platform-admins"]))).toEqual([
+    expect(problemsOrNone(prodTeams(["arn:aws:iam::444455556666:role/platform-admins"]))).toEqual([
       'llm-platform:teams[0].members[0]: "arn:aws:iam::444455556666:role/platform-admins" is also in cluster.adminRoleArns: it already has cluster-admin, and EKS allows one access entry per principal (remove it from one of the two)',
     ]);
   });
 
   it("refuses the same member twice in one team", () => {
-    expect(problemsOf(prodTeams(["arn:aws:iam::444455556666:role/ml", "arn:aws:iam::444455556666:role/ml"]))).toEqual([
+    expect(problemsOrNone(prodTeams(["arn:aws:iam::444455556666:role/ml", "arn:aws:iam::444455556666:role/ml"]))).toEqual([
       'llm-platform:teams[0].members[1]: "arn:aws:iam::444455556666:role/ml" is already members[0] of team sales-dialogue',
     ]);
   });
 
   it("on an existing cluster accepts group names and refuses Kubernetes' system: groups", () => {
-    expect(problemsOf(onpremTeams(["oidc:ml", "ml-team"]))).toEqual([]);
-    expect(problemsOf(onpremTeams(["system:masters", "system:authenticated", "two words"]))).toEqual([
+    expect(problemsOrNone(onpremTeams(["oidc:ml", "ml-team"]))).toEqual([]);
+    expect(problemsOrNone(onpremTeams(["system:masters", "system:authenticated", "two words"]))).toEqual([
       'llm-platform:teams[0].members[0]: "system:masters" is a Kubernetes system group (the "system:" prefix is reserved); name a group of your identity provider',
       'llm-platform:teams[0].members[1]: "system:authenticated" is a Kubernetes system group (the "system:" prefix is reserved); name a group of your identity provider',
       'llm-platform:teams[0].members[2]: "two words" is not a group name (no whitespace, at most 253 characters)',

@@ -57,13 +57,13 @@ export class ComplianceGateway extends pulumi.ComponentResource {
       },
       data: { [GATEWAY_CONFIG_FILE]: configText, [LIBRARY_FILE]: library.text },
     }, parent);
-    const embedder = new k8s.apps.v1.Deployment(`${name}-embedder`, inNamespace(embedderDeployment(args.spec, gateway, args.embedderImage)) as k8s.apps.v1.DeploymentArgs, parent);
+    const embedder = new k8s.apps.v1.Deployment(`${name}-embedder`, inNamespace(embedderDeployment(args.spec, gateway, args.embedderImage)) as never, parent);
     const embedderSvc = new k8s.core.v1.Service(`${name}-embedder`, inNamespace(embedderService(gateway)) as k8s.core.v1.ServiceArgs, parent);
     for (const policy of gatewayNetworkPolicies(args.spec, gateway)) {
       new k8s.networking.v1.NetworkPolicy(`${name}-${policy.metadata.name.slice(gatewayName(endpoint.name).length + 1)}`, inNamespace(policy) as never, parent);
     }
     // The gateway reports ready only once the library is embedded: it needs the embedder serving first.
-    this.deployment = new k8s.apps.v1.Deployment(name, inNamespace(gatewayDeployment(args.spec, gateway, args.image, configName)) as k8s.apps.v1.DeploymentArgs, {
+    this.deployment = new k8s.apps.v1.Deployment(name, inNamespace(gatewayDeployment(args.spec, gateway, args.image, configName)) as never, {
       ...parent,
       dependsOn: [config, embedder, embedderSvc, args.endpointService],
     });

@@ -82,15 +82,26 @@ function cpuNodeSelector(spec: Pick<PlatformSpec, "nodePools">): Record<string, 
 
 const spread = (labels: Record<string, string>) => [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } }];
 
-export function gatewayDeployment(spec: Pick<PlatformSpec, "nodePools">, { endpoint }: GatewayEndpoint, image: string, configName: string) {
-  const name = gatewayName(endpoint.name);
-  const labels = gatewayLabels(endpoint.name);
-  const resources = { cpu: "1", memory: "1Gi" };
-  const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({ httpGet: { path, port: "http" }, periodSeconds, failureThreshold, timeoutSeconds: 2 });
+/**
+ * A CPU service of the gateway (the gateway, its embedder): replicas spread over nodes, on CPU nodes,
+ * as SERVICE_UID with a read-only root and no capabilities, no service-account token, requests equal
+ * to limits, probes on its `http` port.
+ */
+function cpuServiceDeployment(spec: Pick<PlatformSpec, "nodePools">, endpoint: GatewayEndpoint["endpoint"], service: {
+  name: string;
+  labels: Record<string, string>;
+  port: number;
+  resources: { cpu: string; memory: string };
+  probes: { startup: [string, number, number]; readiness: [string, number, number]; liveness: [string, number, number] };
+  pod: Record<string, unknown>;
+  container: Record<string, unknown>;
+}) {
+  const probe = ([path, periodSeconds, failureThreshold]: [string, number, number]) => ({ httpGet: { path, port: "http" }, periodSeconds, failureThreshold, timeoutSeconds: 2 });
+  const { labels, resources } = service;
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name, namespace: endpoint.team, labels: { ...labels, [MANAGED_BY_LABEL]: MANAGED_BY } },
+    metadata: { name: service.name, namespace: endpoint.team, labels: { ...labels, [MANAGED_BY_LABEL]: MANAGED_BY } },
     spec: {
       replicas: endpoint.gateway.replicas,
       selector: { matchLabels: labels },
@@ -102,79 +113,79 @@ export function gatewayDeployment(spec: Pick<PlatformSpec, "nodePools">, { endpo
           nodeSelector: cpuNodeSelector(spec),
           topologySpreadConstraints: spread(labels),
           securityContext: restrictedPodSecurityContext(SERVICE_UID),
-          // In-flight replies finish after the pod leaves the Service (the gateway drains on SIGTERM).
-          terminationGracePeriodSeconds: 60,
+          ...service.pod,
           containers: [{
-            name: "gateway",
-            image,
-            args: ["--config", `${CONFIG_DIR}/${GATEWAY_CONFIG_FILE}`],
-            ports: [{ name: "http", containerPort: GATEWAY_PORT, protocol: "TCP" }],
+            ...service.container,
+            ports: [{ name: "http", containerPort: service.port, protocol: "TCP" }],
             resources: { requests: resources, limits: resources },
-            // /readyz answers 200 only once the library is embedded and indexed.
-            startupProbe: probe("/healthz", 5, 24),
-            readinessProbe: probe("/readyz", 5, 3),
-            livenessProbe: probe("/healthz", 10, 3),
+            startupProbe: probe(service.probes.startup),
+            readinessProbe: probe(service.probes.readiness),
+            livenessProbe: probe(service.probes.liveness),
             securityContext: restrictedContainerSecurityContext([], { readOnlyRootFilesystem: true, uid: SERVICE_UID }),
-            volumeMounts: [{ name: "config", mountPath: CONFIG_DIR, readOnly: true }, { name: "cache", mountPath: CACHE_DIR }],
           }],
-          volumes: [{ name: "config", configMap: { name: configName } }, { name: "cache", emptyDir: { sizeLimit: "1Gi" } }],
         },
       },
     },
   };
 }
 
+export function gatewayDeployment(spec: Pick<PlatformSpec, "nodePools">, { endpoint }: GatewayEndpoint, image: string, configName: string) {
+  return cpuServiceDeployment(spec, endpoint, {
+    name: gatewayName(endpoint.name),
+    labels: gatewayLabels(endpoint.name),
+    port: GATEWAY_PORT,
+    resources: { cpu: "1", memory: "1Gi" },
+    // /readyz answers 200 only once the library is embedded and indexed.
+    probes: { startup: ["/healthz", 5, 24], readiness: ["/readyz", 5, 3], liveness: ["/healthz", 10, 3] },
+    pod: {
+      // In-flight replies finish after the pod leaves the Service (the gateway drains on SIGTERM).
+      terminationGracePeriodSeconds: 60,
+      volumes: [{ name: "config", configMap: { name: configName } }, { name: "cache", emptyDir: { sizeLimit: "1Gi" } }],
+    },
+    container: {
+      name: "gateway",
+      image,
+      args: ["--config", `${CONFIG_DIR}/${GATEWAY_CONFIG_FILE}`],
+      volumeMounts: [{ name: "config", mountPath: CONFIG_DIR, readOnly: true }, { name: "cache", mountPath: CACHE_DIR }],
+    },
+  });
+}
+
 export function embedderDeployment(spec: Pick<PlatformSpec, "nodePools">, { endpoint }: GatewayEndpoint, image: string) {
-  const name = embedderName(endpoint.name);
-  const labels = embedderLabels(endpoint.name);
   // A small embedding model (bge-small-zh-v1.5: 24 M parameters, 512 dimensions) on CPU.
   const resources = { cpu: "2", memory: "2Gi" };
-  const probe = (periodSeconds: number, failureThreshold: number) => ({ httpGet: { path: "/health", port: "http" }, periodSeconds, failureThreshold, timeoutSeconds: 2 });
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name, namespace: endpoint.team, labels: { ...labels, [MANAGED_BY_LABEL]: MANAGED_BY } },
-    spec: {
-      replicas: endpoint.gateway.replicas,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: {
-          automountServiceAccountToken: false,
-          nodeSelector: cpuNodeSelector(spec),
-          topologySpreadConstraints: spread(labels),
-          // The model sits in the team's tree (0770, group PLATFORM_UID: infra/storage/teamDirectories.ts): read it as a member of that group.
-          securityContext: { ...restrictedPodSecurityContext(SERVICE_UID), supplementalGroups: [PLATFORM_UID] },
-          containers: [{
-            name: "tei",
-            image,
-            // text-embeddings-router: a local model directory for --model-id loads without the hub.
-            // --hostname: TEI reads HOSTNAME (the pod's name) as its bind address otherwise (router/src/main.rs, v1.8).
-            args: ["--model-id", `${MODEL_ROOT}/${endpoint.gateway.embeddingModel}`, "--hostname", "0.0.0.0", "--port", String(EMBEDDER_PORT), "--json-output"],
-            env: [
-              { name: "HF_HUB_OFFLINE", value: "1" },
-              { name: "HF_HOME", value: "/tmp/hf" },
-              { name: "HUGGINGFACE_HUB_CACHE", value: "/tmp/hf" },
-              // The CPU image sets RAYON_NUM_THREADS=8; as many threads as the CPU limit, or they are throttled.
-              { name: "RAYON_NUM_THREADS", value: resources.cpu },
-            ],
-            ports: [{ name: "http", containerPort: EMBEDDER_PORT, protocol: "TCP" }],
-            resources: { requests: resources, limits: resources },
-            startupProbe: probe(5, 60),
-            readinessProbe: probe(5, 3),
-            livenessProbe: probe(10, 3),
-            // It writes only under /tmp (HF_HOME, an emptyDir).
-            securityContext: restrictedContainerSecurityContext([], { readOnlyRootFilesystem: true, uid: SERVICE_UID }),
-            volumeMounts: [
-              { name: "shared", mountPath: `${MODEL_ROOT}/${endpoint.gateway.embeddingModel}`, subPath: endpoint.gateway.embeddingModel, readOnly: true },
-              { name: "tmp", mountPath: "/tmp" },
-            ],
-          }],
-          volumes: [{ name: "shared", persistentVolumeClaim: { claimName: SHARED_DATA_CLAIM, readOnly: true } }, { name: "tmp", emptyDir: { sizeLimit: "1Gi" } }],
-        },
-      },
+  const model = endpoint.gateway.embeddingModel;
+  return cpuServiceDeployment(spec, endpoint, {
+    name: embedderName(endpoint.name),
+    labels: embedderLabels(endpoint.name),
+    port: EMBEDDER_PORT,
+    resources,
+    probes: { startup: ["/health", 5, 60], readiness: ["/health", 5, 3], liveness: ["/health", 10, 3] },
+    pod: {
+      // The model sits in the team's tree (0770, group PLATFORM_UID: infra/storage/teamDirectories.ts): read it as a member of that group.
+      securityContext: { ...restrictedPodSecurityContext(SERVICE_UID), supplementalGroups: [PLATFORM_UID] },
+      volumes: [{ name: "shared", persistentVolumeClaim: { claimName: SHARED_DATA_CLAIM, readOnly: true } }, { name: "tmp", emptyDir: { sizeLimit: "1Gi" } }],
     },
-  };
+    container: {
+      name: "tei",
+      image,
+      // text-embeddings-router: a local model directory for --model-id loads without the hub.
+      // --hostname: TEI reads HOSTNAME (the pod's name) as its bind address otherwise (router/src/main.rs, v1.8).
+      args: ["--model-id", `${MODEL_ROOT}/${model}`, "--hostname", "0.0.0.0", "--port", String(EMBEDDER_PORT), "--json-output"],
+      env: [
+        { name: "HF_HUB_OFFLINE", value: "1" },
+        // It writes only under /tmp (an emptyDir): the root filesystem stays read-only.
+        { name: "HF_HOME", value: "/tmp/hf" },
+        { name: "HUGGINGFACE_HUB_CACHE", value: "/tmp/hf" },
+        // The CPU image sets RAYON_NUM_THREADS=8; as many threads as the CPU limit, or they are throttled.
+        { name: "RAYON_NUM_THREADS", value: resources.cpu },
+      ],
+      volumeMounts: [
+        { name: "shared", mountPath: `${MODEL_ROOT}/${model}`, subPath: model, readOnly: true },
+        { name: "tmp", mountPath: "/tmp" },
+      ],
+    },
+  });
 }
 
 function service(name: string, namespace: string, labels: Record<string, string>, port: number) {
