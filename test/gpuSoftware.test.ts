@@ -2,11 +2,13 @@ import { PLATFORM_TYPE } from "../infra/manifest";
 import { gpuOperatorValues } from "../infra/gpu/operatorValues";
 import { parseSpec } from "../infra/config/spec";
 import { platformImages, parseImageRef, stackTag } from "../infra/images";
-import { EXIT_CLEAN, EXIT_POLICY, runCli } from "../infra/plan/cli";
+import type * as planCliModule from "../infra/plan/cli";
+// Required where used: the module loads the whole program (Pulumi SDKs), seconds per test file.
+const planCli = () => require("../infra/plan/cli") as typeof planCliModule;
 import { CHARTS } from "../infra/versions";
 import { gpuOperatorMatchesStack, gpuSoftwareAligned, gpuSoftwareAlignedPolicy, gpuSoftwareMinorVersionCompat, gpuSoftwareMinorVersionCompatPolicy, gpuSoftwareUntestedPolicy, platformImagesMatchStack } from "../policies/gpuSoftware";
 import { runPolicies } from "../policies/run";
-import { named, referencePlan } from "./helpers/plan";
+import { named, referencePlan, itWithPlan } from "./helpers/plan";
 import { recorded } from "./helpers/resources";
 import { referenceConfig, referenceStackDoc, tempProject, withValues } from "./helpers/stacks";
 import { describeWithUpstream, readUpstreamYaml, unknownValueKeys } from "./helpers/upstream";
@@ -138,7 +140,7 @@ describe("image pins", () => {
     expect(parseImageRef("host:5000/a/b:t@sha256:x")).toEqual({ repository: "host:5000/a/b", tag: "t", digest: "sha256:x" });
   });
 
-  it("publishes the images in a ConfigMap in the platform namespace", async () => {
+  itWithPlan("publishes the images in a ConfigMap in the platform namespace", async () => {
     const cm = named(await referencePlan("prod"), "kubernetes:core/v1:ConfigMap", "prod-images");
     expect(cm.inputs).toEqual({
       apiVersion: "v1",
@@ -154,7 +156,7 @@ describe("image pins", () => {
 });
 
 describe("GPU operator", () => {
-  it("on EKS leaves driver and toolkit to the accelerated AMI and runs plugin, GFD, DCGM exporter", async () => {
+  itWithPlan("on EKS leaves driver and toolkit to the accelerated AMI and runs plugin, GFD, DCGM exporter", async () => {
     const release = named(await referencePlan("prod"), "kubernetes:helm.sh/v3:Release", "prod-gpu-operator");
     expect(release.inputs).toMatchObject({ chart: "gpu-operator", version: "v26.7.0", namespace: "gpu-operator", repositoryOpts: { repo: "https://helm.ngc.nvidia.com/nvidia" } });
     expect(release.inputs.values).toMatchObject({
@@ -202,20 +204,20 @@ describe("alignment through the plan", () => {
   });
   const cli = async (...args: string[]) => {
     const out: string[] = [];
-    const code = await runCli(args, (l) => out.push(l), () => undefined);
+    const code = await planCli().runCli(args, (l) => out.push(l), () => undefined);
     return { code, out: out.join("\n") };
   };
 
-  it("fails a misaligned stack with exit 1 and the pool's message", async () => {
+  itWithPlan("fails a misaligned stack with exit 1 and the pool's message", async () => {
     const run = await cli("--project", project, "--stack", "misaligned");
-    expect(run.code).toBe(EXIT_POLICY);
+    expect(run.code).toBe(planCli().EXIT_POLICY);
     expect(run.out).toContain("mandatory gpu-software-aligned: pool train-h100 (H100, sm90): CUDA 11.3 predates sm90 (first supported in 11.8)");
     expect(run.out).toContain("mandatory gpu-software-aligned: pool infer-l40s (L40S, sm89): CUDA 11.3 predates sm89 (first supported in 11.8)");
   });
 
-  it("accepts the field notes' A100 + R470 + PyTorch 1.12.1 (CUDA 11.3) on-prem stack", async () => {
+  itWithPlan("accepts the field notes' A100 + R470 + PyTorch 1.12.1 (CUDA 11.3) on-prem stack", async () => {
     const run = await cli("--project", project, "--stack", "fieldnotes");
-    expect(run.code).toBe(EXIT_CLEAN);
+    expect(run.code).toBe(planCli().EXIT_CLEAN);
     // Advice, not refusals: R470 passed its end of life (July 2024), and ChatGLM2's tokenizer and model
     // run their own code (trust_remote_code) in the tokenise job and the training run.
     expect(run.out).toMatch(/^fieldnotes: \d+ resources, 0 mandatory \/ 3 advisory/);

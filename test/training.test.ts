@@ -7,7 +7,7 @@ import { findInstanceType, ncclBusBandwidthFloorGBps } from "../infra/catalog/in
 import { kubeflowTrainerValues } from "../infra/training/trainerValues";
 import { missingKustomizations, pipelinesKustomizations } from "../infra/pipelines/manifests";
 import { runFabricTestCli } from "../infra/plan/fabricTestCli";
-import { named, ofType, referencePlan } from "./helpers/plan";
+import { named, ofType, referencePlan, itWithPlan } from "./helpers/plan";
 import { referenceConfig } from "./helpers/stacks";
 import { crdValidator } from "./helpers/crds";
 import { describeWithUpstream, readUpstreamYaml, unknownValueKeys } from "./helpers/upstream";
@@ -116,14 +116,14 @@ describe("training runtime per fabric", () => {
     expect(init.volumeMounts).toEqual([{ name: "shared", mountPath: "/data", readOnly: true }]);
   });
 
-  it("creates a declared run only after its data set's tokenise job (which pulumi up awaits)", async () => {
+  itWithPlan("creates a declared run only after its data set's tokenise job (which pulumi up awaits)", async () => {
     const plan = await referencePlan("prod");
     const tokenise = ofType(plan, "kubernetes:batch/v1:Job").find((j) => j.name === "prod-tokenise-sales-dialogue")!;
     expect((tokenise.inputs as any).metadata.annotations).toEqual({ "pulumi.com/timeoutSeconds": "21600" });
     expect(named(plan, "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob", "prod-jobs-sales-llama8b-src512").options.dependsOn).toContain(tokenise.urn);
   });
 
-  it("renders one runtime per training pool, on the aligned image, in the plan", async () => {
+  itWithPlan("renders one runtime per training pool, on the aligned image, in the plan", async () => {
     const plan = await referencePlan("prod");
     const runtimes = ofType(plan, "kubernetes:trainer.kubeflow.org/v1alpha1:ClusterTrainingRuntime");
     expect(runtimes.map((r) => (r.inputs as any).metadata.name)).toEqual(["deepspeed-train-h100", "deepspeed-train-h200"]);
@@ -133,7 +133,7 @@ describe("training runtime per fabric", () => {
 });
 
 describe("declared training jobs", () => {
-  it("render the 512 vs 1024 experiment as two TrainJobs from one declaration", async () => {
+  itWithPlan("render the 512 vs 1024 experiment as two TrainJobs from one declaration", async () => {
     const plan = await referencePlan("prod");
     const jobs = ofType(plan, "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob").map((r) => r.inputs as any);
     expect(jobs.map((j) => j.metadata.name)).toEqual(["sales-llama8b-src512", "sales-llama8b-src1024"]);
@@ -144,7 +144,7 @@ describe("declared training jobs", () => {
     expect({ ...rest0, CHECKPOINT_DIR: "" }).toEqual({ ...rest1, CHECKPOINT_DIR: "" });
   });
 
-  it("queue through the team's LocalQueue, resume from the last checkpoint and read the shard plan", async () => {
+  itWithPlan("queue through the team's LocalQueue, resume from the last checkpoint and read the shard plan", async () => {
     const job = named(await referencePlan("prod"), "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob", "prod-jobs-sales-llama8b-src1024").inputs as any;
     expect(job.metadata).toMatchObject({ namespace: "sales-dialogue", labels: { "kueue.x-k8s.io/queue-name": "sales-dialogue", "kueue.x-k8s.io/priority-class": "normal" } });
     expect(job.spec.runtimeRef).toEqual({ apiGroup: "trainer.kubeflow.org", kind: "ClusterTrainingRuntime", name: "deepspeed-train-h100" });
@@ -169,7 +169,7 @@ describe("declared training jobs", () => {
     expect(env.SHARD_DIR).toMatch(/^\/data\/shards\/sales-dialogue\/[0-9a-f]{64}$/);
   });
 
-  it("ship the DeepSpeed config the advisor chose, with its reasoning", async () => {
+  itWithPlan("ship the DeepSpeed config the advisor chose, with its reasoning", async () => {
     const cm = named(await referencePlan("prod"), "kubernetes:core/v1:ConfigMap", "prod-jobs-sales-llama8b-src1024-deepspeed").inputs as any;
     const config = JSON.parse(cm.data["ds_config.json"]);
     expect(config.zero_optimization.stage).toBe(2);
@@ -208,7 +208,7 @@ describe("Kueue", () => {
     expect(parse(kueueManagerConfig(onprem)).waitForPodsReady.timeout).toBe("10m");
   });
 
-  it("creates queues, flavors and priorities after the Kueue release, in the plan", async () => {
+  itWithPlan("creates queues, flavors and priorities after the Kueue release, in the plan", async () => {
     const plan = await referencePlan("prod");
     const release = named(plan, "kubernetes:helm.sh/v3:Release", "prod-kueue");
     expect(release.inputs).toMatchObject({ chart: "oci://registry.k8s.io/kueue/charts/kueue", version: "0.19.2", namespace: "kueue-system" });
@@ -258,14 +258,14 @@ describe("fabric acceptance test", () => {
     ]);
   });
 
-  it("ships the check script to every team namespace", async () => {
+  itWithPlan("ships the check script to every team namespace", async () => {
     const cms = ofType(await referencePlan("prod"), "kubernetes:core/v1:ConfigMap").filter((c) => (c.inputs as any).metadata.name === "llm-nccl-acceptance");
     expect(cms.map((c) => (c.inputs as any).metadata.namespace)).toEqual(["sales-dialogue", "research"]);
   });
 });
 
 describe("Kubeflow Pipelines", () => {
-  it("renders upstream's two kustomizations on the deployer, cluster-scoped resources first, with no installer workload", async () => {
+  itWithPlan("renders upstream's two kustomizations on the deployer, cluster-scoped resources first, with no installer workload", async () => {
     const plan = await referencePlan("prod");
     const directories = ofType(plan, "kubernetes:kustomize/v2:Directory");
     // kubeflow.org standalone install: cluster-scoped-resources, then env/platform-agnostic, of the pinned release.
