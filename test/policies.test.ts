@@ -89,6 +89,8 @@ describe("policy eks-endpoint-not-public (mandatory)", () => {
 });
 
 describe("policy eks-secrets-encrypted (mandatory)", () => {
+  const SECRETS_NOT_ENCRYPTED = 'cluster llm-test does not encrypt Secrets with a KMS key; set encryptionConfig { provider.keyArn, resources: ["secrets"] } (the EksCluster component does)';
+
   it("passes a cluster that envelope-encrypts secrets with KMS", async () => {
     expect((await runPolicies([eksSecretsEncrypted], [cluster(secureCluster)])).violations).toEqual([]);
   });
@@ -96,12 +98,17 @@ describe("policy eks-secrets-encrypted (mandatory)", () => {
   it("fails a cluster without encryptionConfig", async () => {
     const { encryptionConfig: _none, ...plain } = secureCluster;
     const { violations } = await runPolicies([eksSecretsEncrypted], [cluster(plain)]);
-    expect(violations).toEqual([expect.objectContaining({ policy: "eks-secrets-encrypted", enforcement: "mandatory", message: expect.stringContaining("does not encrypt Secrets with a KMS key") })]);
+    expect(violations).toEqual([{ policy: "eks-secrets-encrypted", enforcement: "mandatory", urn: cluster(plain).urn, message: SECRETS_NOT_ENCRYPTED }]);
   });
 
   it("fails encryption that does not cover secrets", async () => {
     const c = cluster({ ...secureCluster, encryptionConfig: { provider: { keyArn: "arn" }, resources: [] } });
-    expect((await runPolicies([eksSecretsEncrypted], [c])).violations).toHaveLength(1);
+    expect((await runPolicies([eksSecretsEncrypted], [c])).violations.map((v) => v.message)).toEqual([SECRETS_NOT_ENCRYPTED]);
+  });
+
+  it("fails encryption of secrets without a key", async () => {
+    const c = cluster({ ...secureCluster, encryptionConfig: { provider: {}, resources: ["secrets"] } });
+    expect((await runPolicies([eksSecretsEncrypted], [c])).violations.map((v) => v.message)).toEqual([SECRETS_NOT_ENCRYPTED]);
   });
 });
 
