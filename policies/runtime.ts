@@ -9,12 +9,12 @@ import { launchCommandProblems } from "../infra/training/launcher";
 import { findManifest } from "./manifest";
 
 /** The Kubernetes objects of the plan (Helm releases and kustomizations are opaque: their objects are rendered elsewhere). */
-export function kubernetesObjects(resources: readonly PolicyResource[]): any[] {
+function kubernetesObjects(resources: readonly PolicyResource[]): any[] {
   return resources.filter((r) => r.type.startsWith("kubernetes:") && r.props?.kind).map((r) => ({ ...r.props, urn: r.urn }));
 }
 
 /** Every pod the plan makes, with the URN of the object that makes it. */
-export function plannedPods(resources: readonly PolicyResource[]): (PodTemplate & { urn?: string })[] {
+function plannedPods(resources: readonly PolicyResource[]): (PodTemplate & { urn?: string })[] {
   const objects = kubernetesObjects(resources);
   const urnOf = new Map(objects.map((o) => [`${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? o.metadata?.generateName}`, o.urn as string]));
   return podsOfObjects(objects).map((pod) => {

@@ -235,8 +235,8 @@ describeWithUpstream("GPU operator chart contract (../shared/upstream/charts/gpu
 
   it("pins the operator whose default driver the matrix knows", () => {
     const defaults = readUpstreamYaml("charts/gpu-operator/v26.7.0/values.yaml");
-    const { GPU_OPERATOR_DEFAULT_DRIVER, GPU_OPERATOR_DRIVER_BRANCHES } = require("../infra/compat/gpuOperator") as typeof import("../infra/compat/gpuOperator");
-    expect(defaults.driver.version).toBe(GPU_OPERATOR_DEFAULT_DRIVER);
+    const { GPU_OPERATOR_VALIDATED_DRIVERS, GPU_OPERATOR_DRIVER_BRANCHES } = require("../infra/compat/gpuOperator") as typeof import("../infra/compat/gpuOperator");
+    expect(GPU_OPERATOR_VALIDATED_DRIVERS).toContain(defaults.driver.version);
     expect(GPU_OPERATOR_DRIVER_BRANCHES).toContain(Number(String(defaults.driver.version).split(".")[0]));
     expect(defaults.driver.upgradePolicy).toHaveProperty("drain");
   });

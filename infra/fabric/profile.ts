@@ -11,11 +11,11 @@ import { EFA_HUGEPAGES_2MI } from "./efa";
 /** The RDMA resource the network operator's shared device plugin advertises on InfiniBand nodes. */
 export const RDMA_RESOURCE_PREFIX = "rdma";
 export const RDMA_RESOURCE_NAME = "rdma_shared_device_a";
-export const RDMA_RESOURCE = `${RDMA_RESOURCE_PREFIX}/${RDMA_RESOURCE_NAME}`;
+const RDMA_RESOURCE = `${RDMA_RESOURCE_PREFIX}/${RDMA_RESOURCE_NAME}`;
 export const EFA_RESOURCE = "vpc.amazonaws.com/efa";
 export const GPU_RESOURCE = "nvidia.com/gpu";
 /** The pod's own interface: NCCL's bootstrap and socket traffic go there (never lo or docker0). */
-export const POD_INTERFACE = "eth0";
+const POD_INTERFACE = "eth0";
 
 export interface FabricProfile {
   readonly pool: string;

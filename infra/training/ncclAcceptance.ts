@@ -13,8 +13,8 @@ import { runtimeName, TRAINER_API } from "./runtime";
 import { ACCEPTANCE_TEST_LABEL } from "../metadata";
 
 export const NCCL_CHECK_CONFIGMAP = "llm-nccl-acceptance";
-export const NCCL_CHECK_DIR = "/opt/llm-platform/nccl";
-export const NCCL_TESTS_BINARY = "/opt/nccl-tests/build/all_reduce_perf";
+const NCCL_CHECK_DIR = "/opt/llm-platform/nccl";
+const NCCL_TESTS_BINARY = "/opt/nccl-tests/build/all_reduce_perf";
 /** Every acceptance TrainJob's name starts so; its JobSet and Jobs inherit it (the NcclAcceptanceFailed alert matches it). */
 export const NCCL_ACCEPTANCE_NAME_PREFIX = "nccl-allreduce-";
 

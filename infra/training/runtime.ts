@@ -20,23 +20,23 @@ import { adviseZero, deepspeedConfig, ZeroAdvice } from "./zero";
 import { JOB_LABEL, VARIANT_LABEL } from "../metadata";
 
 export const TRAINER_API = "trainer.kubeflow.org/v1alpha1";
-export const CHECKPOINT_ROOT = "/checkpoints";
+const CHECKPOINT_ROOT = "/checkpoints";
 /** The pod volume of the shared claim, and the claim directory checkpoints live in. */
-export const SHARED_VOLUME = "shared";
-export const CHECKPOINT_SUBPATH = "checkpoints";
+const SHARED_VOLUME = "shared";
+const CHECKPOINT_SUBPATH = "checkpoints";
 /** Where training pods see the shared Hugging Face cache (claim directory HF_CACHE_SUBPATH). */
-export const HF_CACHE_ROOT = "/hf-cache";
-export const DEEPSPEED_CONFIG_DIR = "/etc/deepspeed";
+const HF_CACHE_ROOT = "/hf-cache";
+const DEEPSPEED_CONFIG_DIR = "/etc/deepspeed";
 /** The launcher/worker account of the DeepSpeed runtime image (Kubeflow Trainer's convention). */
 const MPI_USER_UID = 1000;
 const SSH_AUTH_PATH = "/home/mpiuser/.ssh";
 /** Restarts of the whole JobSet before the TrainJob fails; each restart resumes from the last checkpoint. */
-export const MAX_RESTARTS = 3;
+const MAX_RESTARTS = 3;
 /** Share of a node's CPU and memory the worker requests (the rest is for system daemons). */
 const NODE_SHARE = 0.9;
 
 export const runtimeName = (pool: string) => `deepspeed-${pool}`;
-export const CHECK_SHARDS = "check-shards";
+const CHECK_SHARDS = "check-shards";
 
 /** CPU and memory a worker requests on an AWS pool (on-prem node sizes are not known: none). */
 export function workerCpuMemory(pool: NodePoolSpec): Record<string, string> {
