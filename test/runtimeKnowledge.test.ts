@@ -17,7 +17,9 @@ describe("the training launcher (DeepSpeed#7711)", () => {
 
   it("refuses deepspeed's OpenMPI runner from 0.16.4 through 0.18.3, and only there", () => {
     expect(openmpiRunner("0.16.3")).toEqual([]);
-    expect(openmpiRunner("0.16.4")).toHaveLength(1);
+    expect(openmpiRunner("0.16.4")).toEqual([
+      '`deepspeed --launcher openmpi` raises "MPI environment variables are not set" on DeepSpeed 0.16.4–0.18.3 (deepspeedai/DeepSpeed#7711; fixed in 0.18.4); this stack pins 0.16.4 — run mpirun over the hostfile instead (the platform\'s launcher does)',
+    ]);
     expect(openmpiRunner("0.17.1")).toHaveLength(1);
     expect(openmpiRunner("0.18.3")).toHaveLength(1);
     expect(openmpiRunner("0.18.4")).toEqual([]);
@@ -44,6 +46,38 @@ describe("the training launcher (DeepSpeed#7711)", () => {
       "mpirun does not forward FI_PROVIDER (-x): ranks on other nodes start through sshd without the fabric's environment, so NCCL falls back to TCP or fails",
     ]);
     expect(launchCommandProblems(missing, { deepspeedVersion: "0.17.1", fabricEnv: efa, nodes: 1 })).toEqual([]);
+  });
+
+  it("reads the command of an sh -c script, with \"$@\" standing for the arguments after the script's name", () => {
+    const efaOnly = { deepspeedVersion: "0.17.1", fabricEnv: ["FI_PROVIDER"], nodes: 2 };
+    expect(launchCommandProblems(["/bin/sh", "-c", "cd /work && mpirun -x FI_PROVIDER \"$@\"", "sh", "llm-train"], efaOnly)).toEqual([]);
+    expect(launchCommandProblems(["bash", "-c", "mpiexec -np 16 llm-train; echo done"], efaOnly)).toEqual([
+      "mpirun does not forward FI_PROVIDER (-x): ranks on other nodes start through sshd without the fabric's environment, so NCCL falls back to TCP or fails",
+    ]);
+    // "$@" brings the arguments in: the deepspeed CLI's program is the first after its options
+    expect(launchCommandProblems(["sh", "-c", "deepspeed --num_gpus 8 $@", "sh", "serve"], { ...efaOnly, nodes: 1 })).toEqual([
+      "`deepspeed` runs `python -u serve` unless --no_python is given (DeepSpeed launcher/runner.py), and serve is not a Python file",
+    ]);
+    // a shell without -c is a program like any other
+    expect(launchCommandProblems(["sh", "train.sh"], efaOnly)).toEqual([]);
+  });
+
+  it("refuses mpirun with a DeepSpeed older than its MPI discovery (0.3.0), on and around the boundary", () => {
+    const mpirun = ["mpirun", "-np", "8", "python3", "train.py"];
+    expect(launchCommandProblems(mpirun, { deepspeedVersion: "0.2.9", fabricEnv: [], nodes: 1 })).toEqual([
+      "DeepSpeed 0.2.9 cannot discover its ranks from OpenMPI (mpi_discovery arrived in 0.3.0)",
+    ]);
+    expect(launchCommandProblems(mpirun, { deepspeedVersion: "0.3.0", fabricEnv: [], nodes: 1 })).toEqual([]);
+    expect(launchCommandProblems(["python3", "train.py"], { deepspeedVersion: "0.2.9", fabricEnv: [], nodes: 1 })).toEqual([]);
+  });
+
+  it("skips the deepspeed CLI's options with a value before its program, and reads --launcher at the end as none", () => {
+    const base = { deepspeedVersion: "0.17.1", fabricEnv: [], nodes: 1 };
+    expect(launchCommandProblems(["deepspeed", "--master_port", "29500", "--include", "localhost:0", "--bind_cores_to_rank", "run"], base)).toEqual([
+      "`deepspeed` runs `python -u run` unless --no_python is given (DeepSpeed launcher/runner.py), and run is not a Python file",
+    ]);
+    expect(launchCommandProblems(["deepspeed", "--hostfile", "h"], base)).toEqual([]);
+    expect(launchCommandProblems(["deepspeed", "train.py", "--launcher"], base)).toEqual([]);
   });
 
   it("forwards one list for training and the fabric test: the pool's fabric variables, then the job's, then PATH and LD_LIBRARY_PATH", () => {
