@@ -105,6 +105,16 @@ describe("fabric profile", () => {
     ]);
     expect(fabricContradictions(efa, efa.env)).toEqual([]);
   });
+
+  it("refuses NCCL_NET=Socket in any case on RDMA fabrics, and accepts on TCP what TCP pools need", () => {
+    const efa = { pool: "h100", fabric: "efa" as const };
+    expect(fabricContradictions(efa, { NCCL_NET: "socket" })).toEqual(["NCCL_NET=socket on pool h100, whose fabric is efa: forces TCP sockets over the RDMA fabric"]);
+    expect(fabricContradictions({ pool: "a100", fabric: "infiniband" }, { NCCL_NET: "Socket" })).toEqual(["NCCL_NET=Socket on pool a100, whose fabric is infiniband: forces TCP sockets over the RDMA fabric"]);
+    expect(fabricContradictions(efa, { NCCL_NET: "AWS Libfabric", FI_PROVIDER: "efa", NCCL_SOCKET_IFNAME: "eth0", NCCL_IB_DISABLE: "0", NCCL_P2P_DISABLE: "0" })).toEqual([]);
+    expect(fabricContradictions({ pool: "v100", fabric: "tcp" }, { NCCL_NET: "Socket", NCCL_IB_DISABLE: "1", FI_PROVIDER: "tcp" })).toEqual([]);
+    // FI_PROVIDER matters only where libfabric drives EFA
+    expect(fabricContradictions({ pool: "a100", fabric: "infiniband" }, { FI_PROVIDER: "verbs" })).toEqual([]);
+  });
 });
 
 describe("scale from zero", () => {
