@@ -1,0 +1,89 @@
+import { parseSpec } from "../infra/config/spec";
+import { datasetShardPlan, datasetWorldSize } from "../infra/data/datasets";
+import { planTrainingRun, trainJob, workerCpuMemory } from "../infra/training/runtime";
+import { referenceConfig } from "./helpers/stacks";
+
+// prod's declared run: Llama 3.1 8B on 2 nodes of train-h100 (p5.48xlarge, 8 H100 each), micro-batch 2,
+// global batch 128. Parsed inside each test so that Stryker attributes coverage to the test.
+const prod = () => parseSpec(referenceConfig("prod"));
+const run = (over: Record<string, unknown> = {}) => {
+  const spec = prod();
+  return { spec, plan: planTrainingRun(spec, { ...spec.trainingRuns[0], ...over } as never) };
+};
+
+describe("a training run's plan", () => {
+  it("has 2 × 8 = 16 ranks and accumulates 128 / (2 × 16) = 4 micro-batches per step", () => {
+    const { plan } = run();
+    expect([plan.worldSize, plan.gradientAccumulationSteps]).toEqual([16, 4]);
+    expect(plan.deepspeed).toMatchObject({ train_micro_batch_size_per_gpu: 2, gradient_accumulation_steps: 4, train_batch_size: 128 });
+  });
+
+  it("rounds the accumulation steps to the nearest whole number, never below one", () => {
+    const steps = (globalBatchSize: number) => run({ globalBatchSize }).plan.gradientAccumulationSteps;
+    expect(steps(144)).toBe(5); // 4.5 rounds up
+    expect(steps(143)).toBe(4); // 4.47
+    expect(steps(16)).toBe(1); //  0.5 rounds up to 1
+    expect(steps(15)).toBe(1); //  0.47 rounds to 0, and one step is the least
+  });
+
+  it("takes the advisor's stage unless the run forces one, and offloads only at stage 3", () => {
+    // 8.03e9 parameters on 16 × 80 GiB: stage 2 needs 4Ψ + 16Ψ/16 = 32.1e9 + 8.0e9 B ≈ 37 GiB < 68 GiB usable
+    const advised = run().plan;
+    expect([advised.zero.stage, advised.stage, (advised.deepspeed.zero_optimization as any).stage]).toEqual([2, 2, 2]);
+    const forced = run({ zeroStage: 3 }).plan;
+    expect([forced.zero.stage, forced.stage, (forced.deepspeed.zero_optimization as any).stage]).toEqual([2, 3, 3]);
+    expect((forced.deepspeed.zero_optimization as any).offload_optimizer).toBeUndefined();
+  });
+
+  it("refuses a run on a pool the spec does not have, naming both", () => {
+    const spec = prod();
+    expect(() => planTrainingRun(spec, { ...spec.trainingRuns[0], pool: "train-x" })).toThrow(new Error(`training run ${spec.trainingRuns[0].name}: no pool train-x`));
+  });
+});
+
+describe("a training run's TrainJob", () => {
+  it("queues through the team's LocalQueue with its priority, and names the run's job and variant", () => {
+    const { spec, plan } = run();
+    const job = trainJob(spec, plan, "train:1", "cm");
+    expect(job.metadata).toEqual({
+      name: "sales-llama8b-src512",
+      namespace: "sales-dialogue",
+      labels: { "kueue.x-k8s.io/queue-name": "sales-dialogue", "kueue.x-k8s.io/priority-class": "normal", "llm-platform/job": "sales-llama8b", "llm-platform/variant": "src512" },
+    });
+    expect(job.spec.runtimeRef).toEqual({ apiGroup: "trainer.kubeflow.org", kind: "ClusterTrainingRuntime", name: "deepspeed-train-h100" });
+    expect(job.spec.trainer.numNodes).toBe(2);
+  });
+
+  it("hands the trainer the shard plan: 3 M samples of 3,624 B in a 2 GiB budget → 11 shards needed → 16, one per rank", () => {
+    const { spec, plan } = run();
+    const env = Object.fromEntries(trainJob(spec, plan, "train:1", "cm").spec.trainer.env.map((e: any) => [e.name, e.value]));
+    // 1 GiB per shard / 3,624 B = 296,286 samples; 3,000,000 / 296,286 = 10.1 → 11 → 16
+    expect(env).toMatchObject({ SHARD_COUNT: "16", SHARD_WORLD_SIZE: "16", MAX_SOURCE_LENGTH: "512", MAX_TARGET_LENGTH: "1024", RESUME_FROM_CHECKPOINT: "latest", CHECKPOINT_INTERVAL_STEPS: "500" });
+    expect(env.CHECKPOINT_DIR).toBe("/checkpoints/sales-dialogue/sales-llama8b-src512");
+    expect(env.TRUST_REMOTE_CODE).toBeUndefined();
+    expect(datasetShardPlan(spec, spec.datasets[0]).shardCount).toBe(16);
+    expect(datasetWorldSize(spec, spec.datasets[0])).toBe(16);
+  });
+
+  it("launches mpirun with one rank per GPU, forwarding the fabric's and the job's variables", () => {
+    const { spec, plan } = run();
+    const command = trainJob(spec, plan, "train:1", "cm").spec.trainer.command;
+    expect(command.slice(0, 7)).toEqual(["mpirun", "--hostfile", "/etc/mpi/hostfile", "-np", "16", "--bind-to", "none"]);
+    const forwarded = command.flatMap((w: string, i: number) => (command[i - 1] === "-x" ? [w] : []));
+    expect(forwarded).toEqual(expect.arrayContaining(["FI_PROVIDER", "FI_EFA_USE_DEVICE_RDMA", "SHARD_DIR", "DEEPSPEED_CONFIG", "HF_TOKEN", "PATH", "LD_LIBRARY_PATH"]));
+  });
+});
+
+describe("a worker's CPU and memory", () => {
+  it("requests 90 % of the node, rounded down: p5.48xlarge 192 vCPU → 172, 2048 GiB → 1843", () => {
+    const h100 = prod().nodePools.find((p) => p.name === "train-h100")!;
+    expect(workerCpuMemory(h100)).toEqual({ cpu: "172", memory: "1843Gi" });
+    // m6i.2xlarge: 8 × 0.9 = 7.2 → 7, 32 × 0.9 = 28.8 → 28
+    expect(workerCpuMemory(prod().nodePools.find((p) => p.name === "system")!)).toEqual({ cpu: "7", memory: "28Gi" });
+  });
+
+  it("requests nothing on an existing cluster, whose node sizes it does not know", () => {
+    const onprem = parseSpec(referenceConfig("onprem"));
+    expect(workerCpuMemory(onprem.nodePools[0])).toEqual({});
+  });
+});
