@@ -1,17 +1,26 @@
 #!/usr/bin/env node
-// Entry of `npm run test:mutation:changed [-- <base ref>]`: mutation-tests only the mutable files
-// (stryker.config.json's `mutate`) that differ from the base ref (default origin/main, else main),
-// so a change is checked in minutes instead of the full run's time. Exits 0 when none changed.
-const { execFileSync, spawnSync } = require("node:child_process");
+// Entry of `npm run test:mutation:changed [-- <base ref>] [--budget-minutes N]`: mutation-tests only
+// the mutable files (stryker.config.json's `mutate`) that differ from the base ref (default
+// origin/main, else main), so a change is checked in minutes instead of the full run's hours.
+// Exits 0 when none changed. With a budget, a run still going when it runs out is stopped and
+// reported as not finished (exit 0): CI gives it 20 minutes.
+const { execFileSync, spawn, spawnSync } = require("node:child_process");
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
-const git = (...args) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
-const refExists = (ref) => spawnSync("git", ["rev-parse", "--verify", "--quiet", ref], { cwd: root }).status === 0;
+const args = process.argv.slice(2);
+const budgetAt = args.indexOf("--budget-minutes");
+const budgetMinutes = budgetAt >= 0 ? Number(args.splice(budgetAt, 2)[1]) : undefined;
+if (budgetMinutes !== undefined && !(budgetMinutes > 0)) {
+  console.error("test:mutation:changed: --budget-minutes takes a positive number of minutes");
+  process.exit(2);
+}
+const git = (...a) => execFileSync("git", a, { cwd: root, encoding: "utf8" }).trim();
+const refExists = (ref) => spawnSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: root }).status === 0;
 
-const base = process.argv[2] ?? ["origin/main", "main"].find(refExists);
+const base = args[0] ?? ["origin/main", "main"].find(refExists);
 if (!base || !refExists(base)) {
-  console.error(`test:mutation:changed: no base ref to compare with (tried ${process.argv[2] ?? "origin/main, main"}); pass one: npm run test:mutation:changed -- <ref>`);
+  console.error(`test:mutation:changed: no base ref to compare with (tried ${args[0] ?? "origin/main, main"}); pass one: npm run test:mutation:changed -- <ref>`);
   process.exit(2);
 }
 
@@ -28,7 +37,19 @@ if (files.length === 0) {
   process.exit(0);
 }
 console.log(`test:mutation:changed: mutating ${files.length} file(s) changed since ${base}: ${files.join(", ")}`);
-const stryker = require.resolve("@stryker-mutator/core/bin/stryker.js", { paths: [root] });
-// Its own incremental file: the committed one records the full run.
-const run = spawnSync(process.execPath, [stryker, "run", "--mutate", files.join(","), "--incrementalFile", "reports/mutation/changed-incremental.json"], { cwd: root, stdio: "inherit" });
-process.exit(run.status ?? 2);
+const stryker = path.join(path.dirname(require.resolve("@stryker-mutator/core/package.json", { paths: [root] })), "bin", "stryker.js");
+// Its own incremental file and report: the committed incremental file records the full run.
+const run = spawn(process.execPath, [
+  stryker, "run", "--mutate", files.join(","),
+  "--incrementalFile", "reports/mutation/changed-incremental.json",
+], { cwd: root, stdio: "inherit", detached: true });
+let outOfTime = false;
+const timer = budgetMinutes === undefined ? undefined : setTimeout(() => {
+  outOfTime = true;
+  console.log(`test:mutation:changed: stopped after ${budgetMinutes} minutes, before Stryker finished: no score for this change (run it locally)`);
+  process.kill(-run.pid, "SIGTERM"); // Stryker and its test-runner workers
+}, budgetMinutes * 60_000);
+run.on("exit", (code) => {
+  if (timer) clearTimeout(timer);
+  process.exit(outOfTime ? 0 : code ?? 2);
+});
