@@ -2,6 +2,9 @@ import { findInstanceType } from "../infra/catalog/instances";
 import { parseSpec } from "../infra/config/spec";
 import type { AwsPlatformSpec, ExistingPlatformSpec } from "../infra/config/types";
 import { efaInterfaces, efaNodeUserData } from "../infra/fabric/efa";
+import { efaDevicePluginValues } from "../infra/fabric/efaPluginValues";
+import { IMAGES } from "../infra/versions";
+import { networkOperatorValues, nicClusterPolicySpec } from "../infra/fabric/networkOperatorValues";
 import { fabricContradictions, fabricProfile } from "../infra/fabric/profile";
 import { scaleFromZeroTags } from "../infra/nodes/autoscaler";
 import { referenceConfig, withValues } from "./helpers/stacks";
@@ -131,5 +134,44 @@ describe("scale from zero", () => {
       "k8s.io/cluster-autoscaler/node-template/resources/vpc.amazonaws.com/efa": "32",
       "k8s.io/cluster-autoscaler/node-template/resources/hugepages-2Mi": "5120Mi",
     });
+  });
+});
+
+describe("fabric device plugins' values", () => {
+  it("puts the EFA device plugin on EFA pools of EFA-capable types only, tolerating the GPU taint", () => {
+    expect(efaDevicePluginValues()).toEqual({
+      image: IMAGES.efaDevicePlugin, // the pin, checked against the chart's values.yaml in nodePools.test.ts
+      // EC2 user guide, EFA "Supported instance types", intersected with the catalog
+      supportedInstanceLabels: {
+        keys: ["node.kubernetes.io/instance-type"],
+        values: [
+          "p3dn.24xlarge", "p4d.24xlarge", "p4de.24xlarge", "p5.48xlarge", "p5e.48xlarge", "p5en.48xlarge", "p6-b200.48xlarge",
+          "g5.8xlarge", "g5.12xlarge", "g5.16xlarge", "g5.24xlarge", "g5.48xlarge",
+          "g6e.8xlarge", "g6e.12xlarge", "g6e.16xlarge", "g6e.24xlarge", "g6e.48xlarge",
+        ],
+      },
+      nodeSelector: { "llm-platform/fabric": "efa" },
+      tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+    });
+  });
+
+  it("runs the Network Operator with NFD and the GPU toleration", () => {
+    expect(networkOperatorValues()).toEqual({
+      nfd: { enabled: true, deployNodeFeatureRules: true },
+      operator: { tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] },
+    });
+  });
+
+  it("runs the RDMA shared device plugin on the InfiniBand pools' nodes, for ConnectX InfiniBand ports only", () => {
+    const ib = onprem.nodePools.filter((p) => p.fabric === "infiniband");
+    const spec = nicClusterPolicySpec(ib as never);
+    expect(JSON.parse(spec.rdmaSharedDevicePlugin.config)).toEqual({
+      configList: [{ resourceName: "rdma_shared_device_a", resourcePrefix: "rdma", rdmaHcaMax: 63, selectors: { vendors: ["15b3"], linkTypes: ["infiniband"] } }],
+    });
+    expect(spec.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual(
+      ib.map((p) => ({ matchExpressions: [{ key: "llm-platform/pool", operator: "In", values: [p.name] }] })),
+    );
+    expect(ib.map((p) => p.name)).toEqual(["train-a100", "train-a800"]);
+    expect(spec.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
   });
 });
