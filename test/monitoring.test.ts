@@ -178,7 +178,10 @@ describe("DCGM exporter", () => {
     ]);
     const csv = dcgmCountersCsv();
     expect(csv).toContain("\nDCGM_FI_DEV_ECC_DBE_VOL_TOTAL, counter, Total number of double-bit volatile ECC errors.\n");
-    expect(csv.split("\n").filter((l) => l && !l.startsWith("#"))).toHaveLength(DCGM_COUNTERS.length);
+    // the upstream default file's counters (checked against it below) plus the 13 added above, each once
+    const fields = csv.split("\n").filter((l) => l && !l.startsWith("#")).map((l) => l.split(",")[0]);
+    expect(fields).toEqual([...DEFAULT_COUNTERS.map((c) => c.field), ...ADDED_COUNTERS.map((c) => c.field)]);
+    expect(new Set(fields).size).toBe(DEFAULT_COUNTERS.length + 13);
   });
 
   it("is configured with the platform's counters file and without the operator's own ServiceMonitor", () => {
