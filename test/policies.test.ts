@@ -42,6 +42,38 @@ describe("policy cost-within-budget (mandatory)", () => {
   });
 });
 
+describe("cost-within-budget on its boundary", () => {
+  // 2 × p5.48xlarge: 2 × 55.04 × 730 = $80,358.40 expected; 8 at most: $321,433.60
+  it("passes a budget equal to the expected cost and fails one a cent under it", async () => {
+    expect((await runPolicies([costWithinBudget], [platform(80_358.4), h100Pool(2, 8)])).violations).toEqual([]);
+    expect((await runPolicies([costWithinBudget], [platform(80_358.39), h100Pool(2, 8)])).violations.map((v) => v.message)).toEqual([
+      "expected monthly cost $80,358.40 exceeds llm-platform:budgetUsdPerMonth $80,358.39 (min $0.00, max $321,433.60); largest: train-h100 $80,358.40. Lower desiredNodes or pick smaller instance types, or raise the budget.",
+    ]);
+  });
+
+  it("names the three largest lines, largest first", async () => {
+    const pool = (name: string, type: string, desired: number) =>
+      recorded("aws:eks/nodeGroup:NodeGroup", name, { instanceTypes: [type], scalingConfig: { minSize: 0, desiredSize: desired, maxSize: desired }, launchTemplate: { id: "lt" } });
+    const resources = [platform(1), pool("small", "m6i.large", 1), pool("h100", "p5.48xlarge", 1), pool("l40s", "g6e.xlarge", 1), pool("mid", "m6i.2xlarge", 1)];
+    // 730 h: m6i.large $70.08, p5.48xlarge $40,179.20, g6e.xlarge $1,358.53, m6i.2xlarge 0.384 × 730 = $280.32
+    const [violation] = (await runPolicies([costWithinBudget], resources)).violations;
+    expect(violation.message).toContain("; largest: h100 $40,179.20, l40s $1,358.53, mid $280.32. Lower desiredNodes");
+  });
+
+  it("cost-at-max-within-budget passes a budget equal to the maximum and warns a cent under it", async () => {
+    expect((await runPolicies([costAtMaxWithinBudget], [platform(321_433.6), h100Pool(2, 8)])).violations).toEqual([]);
+    expect((await runPolicies([costAtMaxWithinBudget], [platform(321_433.59), h100Pool(2, 8)])).violations).toEqual([{
+      policy: "cost-at-max-within-budget",
+      enforcement: "advisory",
+      message: "at every pool's maxNodes the monthly cost would be $321,433.60, over the $321,433.59 budget; GPU quotas (Kueue) or lower maxNodes cap it",
+    }]);
+  });
+
+  it("is not applicable without the platform manifest, for the max-cost advice too", async () => {
+    expect((await runPolicies([costAtMaxWithinBudget], [h100Pool(2, 8)])).notApplicable).toEqual([{ policy: "cost-at-max-within-budget", reason: "no llm-platform:index:Platform resource carries the platform manifest" }]);
+  });
+});
+
 describe("advisory cost policies", () => {
   it("cost-at-max-within-budget warns when maxNodes could spend past the budget, and is quiet otherwise", async () => {
     expect((await runPolicies([costAtMaxWithinBudget], [platform(100_000), h100Pool(2, 8)])).violations).toEqual([
@@ -78,6 +110,15 @@ describe("policy eks-endpoint-not-public (mandatory)", () => {
       urn: c.urn,
       message: "cluster llm-test allows 0.0.0.0/0 to reach its public API endpoint; list only your CI runners' or VPN's CIDRs",
     }]);
+  });
+
+  it("passes a private endpoint even with CIDRs listed, and fails an empty allow-list", async () => {
+    const privateWithCidrs = cluster({ ...secureCluster, vpcConfig: { endpointPublicAccess: false, publicAccessCidrs: ["0.0.0.0/0"] } });
+    expect((await runPolicies([eksEndpointNotPublic], [privateWithCidrs])).violations).toEqual([]);
+    const emptyList = cluster({ ...secureCluster, vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: [] } });
+    expect((await runPolicies([eksEndpointNotPublic], [emptyList])).violations.map((v) => v.message)).toEqual([
+      "cluster llm-test has a public API endpoint with no CIDR allow-list (AWS then allows 0.0.0.0/0); set endpointPublicAccess false or list CIDRs in llm-platform:cluster.publicAccessCidrs",
+    ]);
   });
 
   it("fails a cluster that leaves endpoint access unset (AWS defaults to public, open to all)", async () => {
