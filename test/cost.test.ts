@@ -147,6 +147,26 @@ describe("cost model", () => {
     expect(report.monthly).toEqual({ min: 10.95, expected: 1369.48, max: 1369.48 });
   });
 
+  it("leaves a volume of no size, and a node group without instance types, unpriced", () => {
+    const report = priceResources([r("aws:ebs/volume:Volume", "empty", { size: 0 }), r("aws:eks/nodeGroup:NodeGroup", "ng", { scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 1 } })]);
+    expect(report.unpriced).toEqual([urn("aws:ebs/volume:Volume", "empty"), urn("aws:eks/nodeGroup:NodeGroup", "ng")]);
+  });
+
+  it("finds a pool's template by name among launch templates only, and says so when the pool names none", () => {
+    const template = (name: string | undefined, gb: number) => r("aws:ec2/launchTemplate:LaunchTemplate", name ?? "unnamed", { ...(name ? { name } : {}), blockDeviceMappings: [{ ebs: { volumeSize: gb } }] });
+    const sameNameOtherType = r("aws:ec2/instance:Instance", "i", { name: "llm-train" }); // not a template: no volumes to borrow
+    const named = priceResources([template("llm-train", 500), sameNameOtherType, nodeGroup("train", "m6i.large", 1, 1, 1, { launchTemplate: { name: "llm-train" } })]);
+    expect(named.lines[0].description).toBe("m6i.large × 1/1/1 nodes (min/expected/max) at $0.096/h on demand + 500 GB gp3 each");
+    // a template without a name is not the one a node group referring to it by id means
+    const byId = priceResources([template(undefined, 300), nodeGroup("train", "m6i.large", 1, 1, 1, { launchTemplate: { id: "lt-0abc" } })]);
+    expect(byId.lines[0].description).toBe("m6i.large × 1/1/1 nodes (min/expected/max) at $0.096/h on demand (root volumes of launch template ? not priced: template not in the plan)");
+  });
+
+  it("does not bill random values or Kubernetes objects, even with a slash in their type", () => {
+    const report = priceResources([r("random:index/randomPassword:RandomPassword", "pw"), r("kubernetes:core/v1:Secret", "s")]);
+    expect([report.lines, report.unpriced]).toEqual([[], []]);
+  });
+
   it("formats money as US dollars with cents", () => {
     expect(formatUsd(143000.19)).toBe("$143,000.19");
     expect(formatUsd(0)).toBe("$0.00");

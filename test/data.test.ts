@@ -86,6 +86,7 @@ describe("model sources", () => {
     // a staged copy of a gated repository needs no token; a path outside /data names the model key
     expect(modelSourceProblems("/data/models/meta-llama/Llama-3.1-8B", noTrust, "model")).toEqual([]);
     expect(modelSourceProblems("/models/x", noTrust, "tokenizer").map((p) => p.key)).toEqual(["tokenizer"]);
+    expect(modelSourceProblems("gpt2", noTrust, "model")).toEqual([{ key: "name", message: '"gpt2" is neither a Hugging Face repository ("org/name") nor a path on the shared volume (/data/…)' }]);
   });
 
   it("gives pods the shared hub cache, the token from the Secret, and no hub for staged copies", () => {

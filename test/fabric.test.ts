@@ -95,6 +95,25 @@ describe("fabric profile", () => {
     expect(profile.env).toEqual({ NCCL_DEBUG: "WARN", NCCL_SOCKET_IFNAME: "eth0", NCCL_IB_DISABLE: "1" });
   });
 
+  it("needs no capabilities on EFA or TCP, only IPC_LOCK on InfiniBand", () => {
+    expect(fabricProfile(pool(prod, "train-h100")).capabilities).toEqual([]);
+    expect(fabricProfile(pool(onprem, "infer-v100")).capabilities).toEqual([]);
+    expect(fabricProfile(pool(onprem, "train-a100")).capabilities).toEqual(["IPC_LOCK"]);
+  });
+
+  it("asks no GPU and states no per-GPU bandwidth for an on-prem pool without GPUs", () => {
+    const cpu = { ...pool(onprem, "infer-v100"), gpusPerNode: 0 } as typeof onprem.nodePools[number];
+    const profile = fabricProfile(cpu);
+    expect(profile).toEqual({ pool: "infer-v100", fabric: "tcp", gbpsPerNode: cpu.networkGbpsPerNode, podResources: {}, capabilities: [], env: { NCCL_DEBUG: "WARN", NCCL_SOCKET_IFNAME: "eth0", NCCL_IB_DISABLE: "1" } });
+    expect(profile).not.toHaveProperty("gbpsPerGpu");
+  });
+
+  it("reads NCCL_NET=Socket only as the whole value", () => {
+    const efa = { pool: "h100", fabric: "efa" as const };
+    expect(fabricContradictions(efa, { NCCL_NET: "SocketPlugin" })).toEqual([]);
+    expect(fabricContradictions(efa, { NCCL_NET: "MySocket" })).toEqual([]);
+  });
+
   it("flags the field notes' hand-written settings that contradict a pool's fabric", () => {
     const ib = fabricProfile(pool(onprem, "train-a100"));
     expect(fabricContradictions(ib, { NCCL_IB_DISABLE: "1", NCCL_SOCKET_IFNAME: "ens5", NCCL_P2P_DISABLE: "1", NCCL_DEBUG: "INFO" })).toEqual([

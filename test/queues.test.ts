@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import { findInstanceType } from "../infra/catalog/instances";
 import { parseSpec } from "../infra/config/spec";
-import { clusterQueue, flavorName, kueueManagerConfig, kueueValues, workloadPriorityClasses } from "../infra/queues/kueue";
+import { clusterQueue, flavorName, kueueManagerConfig, kueueValues, resourceFlavor, workloadPriorityClasses } from "../infra/queues/kueue";
 import { podsReadyEstimate, podsReadyTimeoutMinutes, poolShape, requiredTimeoutMinutes } from "../infra/queues/podsReady";
 import { trainingGpuPools } from "../infra/queues/pools";
 import { referenceConfig } from "./helpers/stacks";
@@ -37,6 +37,14 @@ describe("Kueue quotas", () => {
 
   it("asks no CPU or memory quota on an existing cluster, whose workers request none", () => {
     expect(quotaOf(onprem(), { "train-a100": 16 })).toEqual({ "pool-train-a100": ["0", "0", 16], "pool-train-a800": ["0", "0", 0] });
+  });
+
+  it("renders the Kueue objects with their API version and kind", () => {
+    const spec = prod();
+    const [h100] = trainingGpuPools(spec);
+    expect(resourceFlavor(h100)).toMatchObject({ apiVersion: "kueue.x-k8s.io/v1beta2", kind: "ResourceFlavor", metadata: { name: "pool-train-h100" } });
+    expect(clusterQueue(spec, team({}))).toMatchObject({ apiVersion: "kueue.x-k8s.io/v1beta2", kind: "ClusterQueue" });
+    expect(workloadPriorityClasses()[0]).toMatchObject({ apiVersion: "kueue.x-k8s.io/v1beta2", kind: "WorkloadPriorityClass", metadata: { name: "high" } });
   });
 
   it("names flavors after pools and keeps the queue in the platform's cohort, scoped to the team's namespace", () => {
@@ -106,7 +114,11 @@ describe("Kueue's wait for ready pods", () => {
   it("reads a pool's shape: an AWS pool carries its type, an existing one none", () => {
     const [h100] = trainingGpuPools(prod());
     expect(poolShape(h100)).toEqual({ name: "train-h100", minNodes: 0, maxNodes: 8, instanceType: findInstanceType("p5.48xlarge") });
-    expect(poolShape(trainingGpuPools(onprem())[0])).toEqual({ name: "train-a100", minNodes: 4, maxNodes: 4 });
+    expect(poolShape(trainingGpuPools(onprem())[0])).toStrictEqual({ name: "train-a100", minNodes: 4, maxNodes: 4 });
+  });
+
+  it("never boots hosts that always exist, even when the pool may grow: 5.46 + 2 = 7.46 × 1.25 → 10 min", () => {
+    expect(podsReadyEstimate({ name: "hosts", minNodes: 0, maxNodes: 4 })).toMatchObject({ reactionMinutes: 0, bootMinutes: 0, timeoutMinutes: 10 });
   });
 
   it("a stack without training pools waits Kueue's default", () => {

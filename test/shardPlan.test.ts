@@ -81,6 +81,7 @@ describe("shard plan", () => {
       caught = e;
     }
     expect(caught).toBeInstanceOf(ShardPlanError);
+    expect((caught as ShardPlanError).name).toBe("ShardPlanError");
     expect((caught as ShardPlanError).smallestBudgetBytes).toBe(7248);
   });
 
@@ -106,6 +107,8 @@ describe("byte sizes in messages", () => {
     [100 * 1024 - 1, "100.0 KiB"], // 99.999 KiB: one decimal below 100
     [100 * 1024, "100 KiB"],
     [512 * MIB, "512 MiB"],
+    [5 * 1024 * MIB, "5.0 GiB"],
+    [3 * 1024 ** 4, "3.0 TiB"],
     [1024 ** 4 * 2048, "2048 TiB"], // TiB is the largest unit
   ])("writes %i bytes as %s", (bytes, text) => {
     expect(formatBytes(bytes)).toBe(text);
