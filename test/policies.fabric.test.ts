@@ -171,3 +171,65 @@ describe("policy multinode-bandwidth-per-gpu (advisory)", () => {
     ]);
   });
 });
+
+describe("fabric policies on their boundaries", () => {
+  const existing = (pools: Record<string, unknown>[]) =>
+    recorded(PLATFORM_TYPE, "platform", { target: "existing", gpuStack: {}, nodePools: pools.map((p) => ({ purpose: "training", gpu: "A100", gpusPerNode: 8, fabric: "infiniband", networkGbpsPerNode: 800, maxNodes: 4, ...p })) });
+  const lesson = "the field notes' 64 Gbps network made 4 nodes slower than 1";
+
+  it("accepts exactly 400 Gbps per node (p4d.24xlarge on EFA), and leaves single-node and inference pools alone", async () => {
+    expect(await messages(multinodeTrainingFabric, pool({ name: "a100", type: "p4d.24xlarge", efaInterfaces: 4, placement: "cluster" }))).toEqual([]);
+    expect(await messages(multinodeTrainingFabric, pool({ name: "one", type: "g6e.xlarge", fabric: "tcp", maxNodes: 1 }))).toEqual([]);
+    expect(await messages(multinodeTrainingFabric, pool({ name: "serve", type: "g6e.xlarge", purpose: "inference", fabric: "tcp", maxNodes: 4 }))).toEqual([]);
+  });
+
+  it("on an existing cluster wants InfiniBand at 400 Gbps per node or more for multi-node training pools", async () => {
+    expect(await messages(multinodeTrainingFabric, [existing([{ name: "ib", networkGbpsPerNode: 400 }])])).toEqual([]);
+    expect(await messages(multinodeTrainingFabric, [existing([{ name: "ib", networkGbpsPerNode: 399 }])])).toEqual([
+      `mandatory: pool ib (A100 × 8, up to 4 nodes): 399 Gbps per node is below the 400 Gbps multi-node floor (${lesson})`,
+    ]);
+    expect(await messages(multinodeTrainingFabric, [existing([{ name: "eth", fabric: "tcp", networkGbpsPerNode: 64 }])])).toEqual([
+      `mandatory: pool eth (A100 × 8, up to 4 nodes): fabric tcp; multi-node training on-prem needs InfiniBand (${lesson}); set fabric infiniband or maxNodes: 1`,
+      `mandatory: pool eth (A100 × 8, up to 4 nodes): 64 Gbps per node is below the 400 Gbps multi-node floor (${lesson})`,
+    ]);
+    // one host, or serving: no multi-node traffic
+    expect(await messages(multinodeTrainingFabric, [existing([{ name: "eth", fabric: "tcp", networkGbpsPerNode: 64, maxNodes: 1 }, { name: "serve", purpose: "inference", fabric: "tcp", networkGbpsPerNode: 64 }])])).toEqual([]);
+  });
+
+  it("on an existing cluster advises under 50 Gbps per GPU: 400 / 8 = 50 is quiet, 392 / 8 = 49 is not", async () => {
+    expect(await messages(multinodeBandwidthPerGpu, [existing([{ name: "ib", networkGbpsPerNode: 400 }])])).toEqual([]);
+    expect(await messages(multinodeBandwidthPerGpu, [existing([{ name: "ib", networkGbpsPerNode: 392 }])])).toEqual([
+      "advisory: pool ib: 49 Gbps per GPU (392 Gbps / 8 GPUs) for multi-node training; all-reduce will likely wait on the network",
+    ]);
+    expect(await messages(multinodeBandwidthPerGpu, [existing([
+      { name: "single", networkGbpsPerNode: 100, maxNodes: 1 },
+      { name: "serve", purpose: "inference", networkGbpsPerNode: 100 },
+      { name: "cpu", gpusPerNode: 0, networkGbpsPerNode: 100 },
+    ])])).toEqual([]);
+  });
+
+  it("advises on an AWS multi-node training pool only, and not on one node", async () => {
+    const a10g = { name: "a10g", type: "g5.48xlarge", efaInterfaces: 1, placement: "cluster" as const };
+    expect(await messages(multinodeBandwidthPerGpu, pool({ ...a10g, maxNodes: 1 }))).toEqual([]);
+    expect(await messages(multinodeBandwidthPerGpu, pool({ ...a10g, purpose: "inference" }))).toEqual([]);
+    expect(await messages(multinodeBandwidthPerGpu, pool({ name: "cpu", type: "m6i.large", fabric: "tcp" }))).toEqual([]);
+  });
+
+  it("keeps a pool labelled efa in one subnet even before its template attaches EFA interfaces", async () => {
+    expect(await messages(efaPoolSingleSubnet, pool({ name: "h100", type: "p5.48xlarge", efaInterfaces: 0, subnets: 2 }))).toEqual([
+      "mandatory: pool h100: EFA node group spans 2 subnets; list one availability zone in its availabilityZones",
+    ]);
+    expect(await messages(efaPoolSingleSubnet, pool({ name: "h100", type: "p5.48xlarge", fabric: "tcp", efaInterfaces: 32, subnets: 2 }))).toEqual([
+      "mandatory: pool h100: EFA node group spans 2 subnets; list one availability zone in its availabilityZones",
+    ]);
+    expect(await messages(efaPoolSingleSubnet, pool({ name: "h100", type: "p5.48xlarge", subnets: 0 }))).toEqual([
+      "mandatory: pool h100: EFA node group spans 0 subnets; list one availability zone in its availabilityZones",
+    ]);
+  });
+
+  it("names an unknown instance type and its missing bandwidth", async () => {
+    expect(await messages(multinodeTrainingFabric, pool({ name: "x", type: "x9.mega", efaInterfaces: 1, placement: "cluster" }))).toEqual([
+      `mandatory: pool x (x9.mega, up to 4 nodes): unknown Gbps per node is below the 400 Gbps multi-node floor (${lesson}); use an EFA type such as p4de.24xlarge, p5.48xlarge or p5en.48xlarge, or set maxNodes: 1`,
+    ]);
+  });
+});
