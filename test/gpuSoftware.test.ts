@@ -42,6 +42,18 @@ describe("policy gpu-software-aligned (mandatory)", () => {
   });
 });
 
+describe("policy gpu-software-aligned: which pools, and how the stack is written", () => {
+  it("checks only pools with a GPU model the catalog knows", async () => {
+    const cpu = { ...pool("system", "H100"), gpu: undefined, gpusPerNode: 0 };
+    expect(await messages(gpuSoftwareAligned, [manifest({ cudaVersion: "11.3" }, [cpu, pool("odd", "X999")])])).toEqual([]);
+  });
+
+  it("says the GPU operator installs the driver when it does", async () => {
+    const [found] = await messages(gpuSoftwareAligned, [manifest({ cudaVersion: "11.3", driverManagedBy: "operator" }, [pool("train-h100", "H100")])]);
+    expect(found).toMatch(/ \[stack: driver 580\.105\.08 \(installed by the GPU operator\), CUDA 11\.3, PyTorch 2\.7\.1, DeepSpeed 0\.17\.1\]$/);
+  });
+});
+
 describe("policy gpu-software-aligned with a fixed date", () => {
   const aligned = gpuSoftwareAlignedPolicy(() => new Date("2026-12-02T00:00:00Z"));
   it("refuses a driver that predates the GPU part and asks for a newer node image", async () => {
@@ -82,9 +94,8 @@ describe("policy gpu-software-untested (advisory)", () => {
 });
 
 describe("policy gpu-software-minor-version-compat (advisory)", () => {
-  it("is built with an injectable date like the other two", () => {
-    expect(gpuSoftwareMinorVersionCompatPolicy(() => new Date(0)).name).toBe(gpuSoftwareMinorVersionCompat.name);
-    expect(gpuSoftwareAlignedPolicy(() => new Date(0)).enforcementLevel).toBe(gpuSoftwareAligned.enforcementLevel);
+  it("is advisory and named as the pack lists it", () => {
+    expect([gpuSoftwareMinorVersionCompatPolicy(() => new Date(0)).name, gpuSoftwareMinorVersionCompat.enforcementLevel]).toEqual(["gpu-software-minor-version-compat", "advisory"]);
   });
   it("warns once for all pools when the driver relies on minor-version compatibility", async () => {
     expect(await messages(gpuSoftwareMinorVersionCompat, [manifest({ driverVersion: "535.230.02" }, [pool("a", "A100"), pool("b", "A100")])])).toEqual([
@@ -112,10 +123,43 @@ describe("policy gpu-operator-matches-stack (mandatory)", () => {
   it("fails a stack with GPU pools and no GPU operator", async () => {
     expect(await messages(gpuOperatorMatchesStack, [manifest({}, gpuPools)])).toEqual(["mandatory: the stack has GPU pools but no GPU operator release (chart gpu-operator v26.7.0)"]);
   });
+  it("needs no operator without GPU pools, and counts only Helm releases of the gpu-operator chart", async () => {
+    expect(await messages(gpuOperatorMatchesStack, [manifest({}, [])])).toEqual([]);
+    const notTheOperator = [recorded("kubernetes:helm.sh/v3:Release", "other", { chart: "kueue", version: "0.19.2", values: {} }), recorded("kubernetes:core/v1:ConfigMap", "cm", { chart: "gpu-operator" })];
+    expect(await messages(gpuOperatorMatchesStack, [manifest({}, gpuPools), ...notTheOperator])).toEqual(["mandatory: the stack has GPU pools but no GPU operator release (chart gpu-operator v26.7.0)"]);
+  });
+  it("reads an operator without values as installing the chart's default driver", async () => {
+    expect(await messages(gpuOperatorMatchesStack, [manifest({ driverManagedBy: "operator" }, gpuPools), recorded("kubernetes:helm.sh/v3:Release", "gpu-operator", { chart: "gpu-operator", version: CHARTS.gpuOperator.version })])).toEqual([
+      "mandatory: GPU operator installs driver (chart default), but gpuStack.driverVersion is 580.105.08",
+    ]);
+  });
+  it("fails an operator told not to install the driver it is meant to manage", async () => {
+    expect(await messages(gpuOperatorMatchesStack, [manifest({ driverManagedBy: "operator" }, gpuPools), operator({ driver: { enabled: false } })])).toEqual([
+      "mandatory: GPU operator driver.enabled is false, but gpuStack.driverManagedBy is operator: no one installs the driver",
+    ]);
+  });
 });
 
 describe("policy platform-images-match-stack (mandatory)", () => {
-  const configMap = (data: Record<string, string>) => recorded("kubernetes:core/v1:ConfigMap", "images", { data });
+  const configMap = (data: Record<string, unknown>) => recorded("kubernetes:core/v1:ConfigMap", "images", { data });
+  const digest = `sha256:${"b".repeat(64)}`;
+  const withDigest = (over: Record<string, unknown> = {}) =>
+    recorded(PLATFORM_TYPE, "test", { stack: "test", target: "aws", budgetUsdPerMonth: 1, gpuStack, images: { registry: REGISTRY, digests: { [`${REGISTRY}/llm-train:torch2.7.1-cu128-ds0.17.1`]: digest } }, nodePools: [], ...over });
+  it("wants the digest where the config pins one, and accepts a digest where it pins none", async () => {
+    const train = `${REGISTRY}/llm-train:torch2.7.1-cu128-ds0.17.1`;
+    expect(await messages(platformImagesMatchStack, [withDigest(), configMap({ training: `${train}@${digest}` })])).toEqual([]);
+    expect(await messages(platformImagesMatchStack, [withDigest(), configMap({ training: train })])).toEqual([`mandatory: data.training uses ${train}, but gpuStack derives ${train}@${digest}`]);
+    expect(await messages(platformImagesMatchStack, [withDigest(), configMap({ training: `${train}@sha256:${"c".repeat(64)}` })])).toHaveLength(1);
+    expect(await messages(platformImagesMatchStack, [manifest({}, []), configMap({ training: `${train}@${digest}` })])).toEqual([]);
+  });
+  it("reads a manifest without digests, nested arrays and nulls, and looks only at Kubernetes resources", async () => {
+    const noDigests = recorded(PLATFORM_TYPE, "test", { stack: "test", target: "aws", budgetUsdPerMonth: 1, gpuStack, images: { registry: REGISTRY }, nodePools: [] });
+    const bad = `${REGISTRY}/llm-train:old`;
+    expect(await messages(platformImagesMatchStack, [noDigests, configMap({ list: [[null, bad]], n: 3 })])).toEqual([
+      `mandatory: data.list[0][1] uses ${bad}, but gpuStack derives ${REGISTRY}/llm-train:torch2.7.1-cu128-ds0.17.1`,
+    ]);
+    expect(await messages(platformImagesMatchStack, [noDigests, recorded("aws:ecr/repository:Repository", "ecr", { url: bad })])).toEqual([]);
+  });
   it("passes images carrying the stack's tag and ignores other registries", async () => {
     expect(await messages(platformImagesMatchStack, [manifest({}, []), configMap({ training: `${REGISTRY}/llm-train:torch2.7.1-cu128-ds0.17.1`, other: "nvcr.io/nvidia/pytorch:25.01-py3" })])).toEqual([]);
   });
