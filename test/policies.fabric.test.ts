@@ -233,3 +233,37 @@ describe("fabric policies on their boundaries", () => {
     ]);
   });
 });
+
+describe("node security policies: the exact settings", () => {
+  it("names an unset httpTokens", async () => {
+    const [ng, lt] = h100();
+    const unset = { ...lt, inputs: { ...lt.inputs, metadataOptions: {} } };
+    expect(await messages(nodeImdsv2Required, [ng, unset])).toEqual([
+      "mandatory: pool train-h100: launch template llm-test-train-h100 allows IMDSv1 (httpTokens unset); set it to required",
+    ]);
+  });
+
+  it("counts public IPs given as a boolean or a string, and not \"false\"", async () => {
+    const lt = (interfaces: unknown[]) => recorded("aws:ec2/launchTemplate:LaunchTemplate", "lt", { name: "lt", networkInterfaces: interfaces });
+    expect(await messages(nodeNoPublicIp, [lt([{ associatePublicIpAddress: true }, { associatePublicIpAddress: "false" }, {}])])).toEqual([
+      "mandatory: launch template lt gives nodes public IPs on 1 interface(s); nodes live in private subnets behind NAT",
+    ]);
+    expect(await messages(nodeNoPublicIp, [recorded("aws:ec2/launchTemplate:LaunchTemplate", "bare", { name: "bare" }), recorded("aws:ec2/subnet:Subnet", "s", { cidrBlock: "10.0.0.0/19", mapPublicIpOnLaunch: "true" })])).toEqual([
+      "mandatory: subnet 10.0.0.0/19 maps public IPs on launch; set mapPublicIpOnLaunch false (NAT gateways and load balancers do not need it)",
+    ]);
+  });
+
+  it("wants the GPU taint's key, value and NO_SCHEDULE effect all three", async () => {
+    const refused = "mandatory: pool train-h100 (p5.48xlarge, 8 × H100) is not tainted nvidia.com/gpu:NoSchedule, so any pod can occupy its GPUs' node";
+    for (const taint of [
+      { key: "nvidia.com/gpu", value: "present", effect: "PREFER_NO_SCHEDULE" },
+      { key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" },
+      { key: "gpu", value: "present", effect: "NO_SCHEDULE" },
+    ]) {
+      expect([taint, await messages(gpuPoolTainted, h100({ taints: [taint] }))]).toEqual([taint, [refused]]);
+    }
+    const [ng, ...rest] = h100();
+    const noTaints = { ...ng, inputs: { ...ng.inputs, taints: undefined } };
+    expect(await messages(gpuPoolTainted, [noTaints, ...rest])).toEqual([refused]);
+  });
+});
