@@ -112,6 +112,17 @@ describe("policy eks-endpoint-not-public (mandatory)", () => {
     }]);
   });
 
+  it("reads a cluster without vpcConfig as AWS's default: public to everyone", async () => {
+    const { vpcConfig: _none, ...bare } = secureCluster;
+    expect((await runPolicies([eksEndpointNotPublic], [cluster(bare)])).violations.map((v) => v.message)).toEqual([
+      "cluster llm-test has a public API endpoint with no CIDR allow-list (AWS then allows 0.0.0.0/0); set endpointPublicAccess false or list CIDRs in llm-platform:cluster.publicAccessCidrs",
+    ]);
+    const unnamed = cluster({ vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } });
+    expect((await runPolicies([eksEndpointNotPublic], [unnamed])).violations.map((v) => v.message)).toEqual([
+      "cluster  allows 0.0.0.0/0 to reach its public API endpoint; list only your CI runners' or VPN's CIDRs",
+    ]);
+  });
+
   it("passes a private endpoint even with CIDRs listed, and fails an empty allow-list", async () => {
     const privateWithCidrs = cluster({ ...secureCluster, vpcConfig: { endpointPublicAccess: false, publicAccessCidrs: ["0.0.0.0/0"] } });
     expect((await runPolicies([eksEndpointNotPublic], [privateWithCidrs])).violations).toEqual([]);
@@ -145,6 +156,13 @@ describe("policy eks-secrets-encrypted (mandatory)", () => {
   it("fails encryption that does not cover secrets", async () => {
     const c = cluster({ ...secureCluster, encryptionConfig: { provider: { keyArn: "arn" }, resources: [] } });
     expect((await runPolicies([eksSecretsEncrypted], [c])).violations.map((v) => v.message)).toEqual([SECRETS_NOT_ENCRYPTED]);
+  });
+
+  it("fails encryption config without resources or without a provider", async () => {
+    for (const encryptionConfig of [{ provider: { keyArn: "arn" } }, { resources: ["secrets"] }]) {
+      const c = cluster({ ...secureCluster, encryptionConfig });
+      expect([encryptionConfig, (await runPolicies([eksSecretsEncrypted], [c])).violations.map((v) => v.message)]).toEqual([encryptionConfig, [SECRETS_NOT_ENCRYPTED]]);
+    }
   });
 
   it("fails encryption of secrets without a key", async () => {
