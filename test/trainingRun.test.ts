@@ -1,7 +1,8 @@
 import { parseSpec } from "../infra/config/spec";
 import { datasetShardPlan, datasetWorldSize } from "../infra/data/datasets";
-import { planTrainingRun, trainJob, workerCpuMemory } from "../infra/training/runtime";
+import { clusterTrainingRuntime, planTrainingRun, trainJob, workerCpuMemory } from "../infra/training/runtime";
 import { referenceConfig } from "./helpers/stacks";
+import { describeWithUpstream, readUpstreamYaml } from "./helpers/upstream";
 
 // prod's declared run: Llama 3.1 8B on 2 nodes of train-h100 (p5.48xlarge, 8 H100 each), micro-batch 2,
 // global batch 128. Parsed inside each test so that Stryker attributes coverage to the test.
@@ -85,5 +86,91 @@ describe("a worker's CPU and memory", () => {
   it("requests nothing on an existing cluster, whose node sizes it does not know", () => {
     const onprem = parseSpec(referenceConfig("onprem"));
     expect(workerCpuMemory(onprem.nodePools[0])).toEqual({});
+  });
+});
+
+describeWithUpstream("the ClusterTrainingRuntime against Kubeflow Trainer's own deepspeed-distributed (v2.3.0)", () => {
+  const upstream = () => readUpstreamYaml("kubeflow-trainer/v2.3.0/manifests/base/runtimes/deepspeed_distributed.yaml");
+  const ours = () => clusterTrainingRuntime(prod().nodePools.find((p) => p.name === "train-h100")!, "train:1") as any;
+  const jobNamed = (runtime: any, name: string) => runtime.spec.template.spec.replicatedJobs.find((j: any) => j.name === name);
+  const podOf = (job: any) => job.template.spec.template.spec;
+
+  it("keeps upstream's MPI policy, network and success policy, one rank per GPU", () => {
+    const [theirs, mine] = [upstream(), ours()];
+    expect([mine.apiVersion, mine.kind, mine.metadata.labels["trainer.kubeflow.org/framework"]]).toEqual([theirs.apiVersion, theirs.kind, theirs.metadata.labels["trainer.kubeflow.org/framework"]]);
+    expect(mine.spec.mlPolicy).toEqual({ ...theirs.spec.mlPolicy, mpi: { ...theirs.spec.mlPolicy.mpi, numProcPerNode: 8 } });
+    expect(mine.spec.template.spec.network).toEqual(theirs.spec.template.spec.network);
+    expect(mine.spec.template.spec.successPolicy).toEqual(theirs.spec.template.spec.successPolicy);
+  });
+
+  it("starts sshd on the nodes and the launcher after them, as upstream does", () => {
+    const [theirs, mine] = [upstream(), ours()];
+    expect(mine.spec.template.spec.replicatedJobs.map((j: any) => j.name)).toEqual(theirs.spec.template.spec.replicatedJobs.map((j: any) => j.name));
+    const [theirNode, myNode] = [podOf(jobNamed(theirs, "node")).containers[0], podOf(jobNamed(mine, "node")).containers[0]];
+    for (const key of ["name", "command", "args", "readinessProbe"]) expect([key, myNode[key]]).toEqual([key, theirNode[key]]);
+    const [theirLauncher, myLauncher] = [jobNamed(theirs, "launcher"), jobNamed(mine, "launcher")];
+    expect(myLauncher.dependsOn).toEqual(theirLauncher.dependsOn);
+    expect(myLauncher.template.metadata).toEqual(theirLauncher.template.metadata);
+    for (const job of ["node", "launcher"]) {
+      expect([job, podOf(jobNamed(mine, job)).securityContext]).toEqual([job, podOf(jobNamed(theirs, job)).securityContext]);
+      expect([job, podOf(jobNamed(mine, job)).containers[0].securityContext.runAsUser]).toEqual([job, podOf(jobNamed(theirs, job)).containers[0].securityContext.runAsUser]);
+    }
+  });
+
+  it("adds what the platform needs: the pool's node, labels, restarts, shared memory, the shared claim and the shard check", () => {
+    const mine = ours();
+    expect(mine.metadata).toEqual({ name: "deepspeed-train-h100", labels: { "trainer.kubeflow.org/framework": "deepspeed", "llm-platform/pool": "train-h100", "llm-platform/fabric": "efa" } });
+    expect(mine.spec.template.spec.failurePolicy).toEqual({ maxRestarts: 3 });
+    const pod = podOf(jobNamed(mine, "launcher"));
+    expect(pod.nodeSelector).toEqual({ "llm-platform/pool": "train-h100" });
+    expect(pod.volumes).toEqual([{ name: "dshm", emptyDir: { medium: "Memory" } }, { name: "shared", persistentVolumeClaim: { claimName: "llm-shared-data" } }]);
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: "dshm", mountPath: "/dev/shm" },
+      { name: "shared", mountPath: "/data", readOnly: true },
+      { name: "shared", mountPath: "/checkpoints", subPath: "checkpoints" },
+      { name: "shared", mountPath: "/hf-cache", subPath: "cache" },
+    ]);
+    expect(pod.containers[0].resources).toEqual({
+      requests: { cpu: "172", memory: "1843Gi", "nvidia.com/gpu": "8", "vpc.amazonaws.com/efa": "32", "hugepages-2Mi": "5120Mi" },
+      limits: { cpu: "172", memory: "1843Gi", "nvidia.com/gpu": "8", "vpc.amazonaws.com/efa": "32", "hugepages-2Mi": "5120Mi" },
+    });
+    expect(pod.initContainers).toEqual([{
+      name: "check-shards",
+      image: "train:1",
+      command: ["sh", "-c", 'if [ -n "${SHARD_DIR:-}" ] && [ ! -f "$SHARD_DIR/manifest.json" ]; then echo "no tokenised shards at $SHARD_DIR: run the data set\'s tokenise job first"; exit 1; fi'],
+      volumeMounts: [{ name: "shared", mountPath: "/data", readOnly: true }],
+      securityContext: { runAsUser: 1000 },
+    }]);
+  });
+});
+
+describe("a training run's TrainJob patches", () => {
+  it("mounts the run's DeepSpeed config and checks its shards on every node and on the launcher", () => {
+    const { spec, plan } = run();
+    const job = trainJob(spec, plan, "train:1", "sales-llama8b-src512-deepspeed") as any;
+    const patches = job.spec.runtimePatches;
+    expect(patches).toHaveLength(1);
+    expect(patches[0].manager).toBe("llm-platform");
+    const jobs = patches[0].trainingRuntimeSpec.template.spec.replicatedJobs;
+    expect(jobs.map((j: any) => j.name)).toEqual(["node", "launcher"]);
+    for (const j of jobs) {
+      expect(j.template.spec.template.spec).toEqual({
+        volumes: [{ name: "deepspeed-config", configMap: { name: "sales-llama8b-src512-deepspeed" } }],
+        initContainers: [{ name: "check-shards", env: [{ name: "SHARD_DIR", value: plan.shardDir }] }],
+        containers: [{ name: "node", volumeMounts: [{ name: "deepspeed-config", mountPath: "/etc/deepspeed", readOnly: true }] }],
+      });
+    }
+    expect(job.kind).toBe("TrainJob");
+    const env = Object.fromEntries(job.spec.trainer.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env.DEEPSPEED_CONFIG).toBe("/etc/deepspeed/ds_config.json");
+    expect(env.HF_HOME).toBe("/hf-cache/huggingface");
+  });
+
+  it("lets the model run its own code only when the run says so", () => {
+    const { spec } = run();
+    const base = spec.trainingRuns[0];
+    const trusted = { ...base, model: { ...base.model, hub: { ...base.model.hub, trustRemoteCode: true } } };
+    const job = trainJob(spec, planTrainingRun(spec, trusted), "train:1", "cm") as any;
+    expect(job.spec.trainer.env).toEqual(expect.arrayContaining([{ name: "TRUST_REMOTE_CODE", value: "1" }]));
   });
 });
