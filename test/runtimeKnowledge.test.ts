@@ -80,6 +80,44 @@ describe("the training launcher (DeepSpeed#7711)", () => {
     expect(launchCommandProblems(["deepspeed", "train.py", "--launcher"], base)).toEqual([]);
   });
 
+  it("counts only -x after mpirun as forwarding, lists every missing variable, and survives a trailing -x", () => {
+    const efa = { deepspeedVersion: "0.17.1", fabricEnv: ["FI_PROVIDER", "NCCL_DEBUG"], nodes: 2 };
+    const missingBoth = "mpirun does not forward FI_PROVIDER, NCCL_DEBUG (-x): ranks on other nodes start through sshd without the fabric's environment, so NCCL falls back to TCP or fails";
+    expect(launchCommandProblems(["sh", "-c", "export -x FI_PROVIDER -x NCCL_DEBUG; mpirun -np 16 python3 t.py"], efa)).toEqual([missingBoth]);
+    expect(launchCommandProblems(["mpirun", "-e", "FI_PROVIDER", "--env", "NCCL_DEBUG", "python3", "t.py", "-x"], efa)).toEqual([missingBoth]);
+    expect(launchCommandProblems(["/usr/local/bin/mpirun", "-x", "FI_PROVIDER=efa", "-x", "NCCL_DEBUG", "python3", "t.py"], efa)).toEqual([]);
+  });
+
+  it("reads a script only after sh -c, and only from a real shell", () => {
+    const efa = { deepspeedVersion: "0.17.1", fabricEnv: ["FI_PROVIDER"], nodes: 2 };
+    const dropped = "mpirun does not forward FI_PROVIDER (-x): ranks on other nodes start through sshd without the fabric's environment, so NCCL falls back to TCP or fails";
+    expect(launchCommandProblems(["sha256sum", "-c", "mpirun -np 2 t.py"], efa)).toEqual([]); // not a shell
+    expect(launchCommandProblems(["sh", "-x", "mpirun -np 2 t.py"], efa)).toEqual([]); // no -c: the third word is a file name
+    expect(launchCommandProblems(["sh", "-c"], efa)).toEqual([]);
+    expect(launchCommandProblems(["/usr/bin/bash", "-c", "mpirun -np 2 t.py"], efa)).toEqual([dropped]);
+  });
+
+  it("replaces only a whole \"$@\" or $* word with the arguments", () => {
+    const one = { deepspeedVersion: "0.17.1", fabricEnv: [], nodes: 1 };
+    const notPython = (program: string) => `\`deepspeed\` runs \`python -u ${program}\` unless --no_python is given (DeepSpeed launcher/runner.py), and ${program} is not a Python file`;
+    expect(launchCommandProblems(["sh", "-c", "deepspeed prefix$@", "sh", "serve"], one)).toEqual([notPython("prefix$@")]);
+    expect(launchCommandProblems(["sh", "-c", "deepspeed $@.py", "sh", "serve"], one)).toEqual([]);
+    expect(launchCommandProblems(["sh", "-c", 'deepspeed "$*"', "sh", "serve"], one)).toEqual([notPython("serve")]);
+  });
+
+  it("reads --launcher only as the whole option", () => {
+    const base = { deepspeedVersion: "0.17.1", fabricEnv: [], nodes: 1 };
+    expect(launchCommandProblems(["deepspeed", "--launcher_args", "openmpi", "train.py"], base)).toEqual([]);
+    expect(launchCommandProblems(["deepspeed", "--no--launcher=openmpi", "train.py"], base)).toEqual([]);
+  });
+
+  it("skips the value of every deepspeed option that takes one", () => {
+    const command = ["deepspeed", "--hostfile", "h", "--launcher", "pdsh", "--launcher_args", "a", "--master_addr", "m", "--master_port", "1", "--num_nodes", "2", "--num_gpus", "8", "--include", "i", "--exclude", "e", "--module", "mod", "--ssh_port", "22", "--bind_core_list", "0-3", "llm-train"];
+    expect(launchCommandProblems(command, { deepspeedVersion: "0.17.1", fabricEnv: [], nodes: 1 })).toEqual([
+      "`deepspeed` runs `python -u llm-train` unless --no_python is given (DeepSpeed launcher/runner.py), and llm-train is not a Python file",
+    ]);
+  });
+
   it("forwards one list for training and the fabric test: the pool's fabric variables, then the job's, then PATH and LD_LIBRARY_PATH", () => {
     const h100 = prod.nodePools.find((p) => p.name === "train-h100")!;
     expect(forwardedEnvNames(h100, ["SHARD_DIR", "NCCL_DEBUG"])).toEqual(["NCCL_DEBUG", "NCCL_SOCKET_IFNAME", "FI_PROVIDER", "FI_EFA_USE_DEVICE_RDMA", "FI_EFA_FORK_SAFE", "SHARD_DIR", "PATH", "LD_LIBRARY_PATH"]);

@@ -33,6 +33,8 @@ describe("shard plan", () => {
     [3_000_001, 48, 62_501, 187_500, 187_501, 453_007_248], // shard 0 holds the one extra sample: rank 0 reads it
     // 20 shards of 62,501 and 28 of 62,500: ranks 0–3 read two of the larger (shards r and r + 16), ranks 4–15 one
     [3_000_020, 48, 62_501, 187_501, 187_502, 453_007_248],
+    // 16 shards of 62,501 and 32 of 62,500: every rank reads exactly one of the larger, so all hold 187,501
+    [3_000_016, 48, 62_501, 187_501, 187_501, 453_007_248],
   ])("splits %i samples into %i shards of at most %i, %i–%i samples per rank", (samples, shards, largest, min, max, peak) => {
     const plan = planShards({ ...base, samples });
     expect(plan).toMatchObject({ shardCount: shards, shardsPerRank: shards / 16, samplesPerShard: largest, bytesPerSample: 3624, prefetchShards: 1 });

@@ -1,6 +1,9 @@
 import { parseSpec } from "../infra/config/spec";
 import { datasetShardPlan, datasetWorldSize } from "../infra/data/datasets";
 import { clusterTrainingRuntime, planTrainingRun, trainJob, workerCpuMemory } from "../infra/training/runtime";
+import { findInstanceType } from "../infra/catalog/instances";
+import { ncclAcceptanceTrainJob, poolBusBandwidthFloorGBps } from "../infra/training/ncclAcceptance";
+import { kubeflowTrainerValues } from "../infra/training/trainerValues";
 import { referenceConfig } from "./helpers/stacks";
 import { describeWithUpstream, readUpstreamYaml } from "./helpers/upstream";
 
@@ -72,6 +75,51 @@ describe("a training run's TrainJob", () => {
     expect(command.slice(0, 7)).toEqual(["mpirun", "--hostfile", "/etc/mpi/hostfile", "-np", "16", "--bind-to", "none"]);
     const forwarded = command.flatMap((w: string, i: number) => (command[i - 1] === "-x" ? [w] : []));
     expect(forwarded).toEqual(expect.arrayContaining(["FI_PROVIDER", "FI_EFA_USE_DEVICE_RDMA", "SHARD_DIR", "DEEPSPEED_CONFIG", "HF_TOKEN", "PATH", "LD_LIBRARY_PATH"]));
+  });
+});
+
+describe("the fabric acceptance test's TrainJob", () => {
+  it("floors a pool by its type: p5.48xlarge from the ring bound, p4d from the published measurement", () => {
+    const spec = prod();
+    const h100 = spec.nodePools.find((p) => p.name === "train-h100")!;
+    expect(poolBusBandwidthFloorGBps(h100)).toBe(65.6); // 3200 / 8 / 8 = 50 GB/s × 30/16 × 0.7
+    expect(poolBusBandwidthFloorGBps({ ...h100, instanceType: findInstanceType("p4d.24xlarge")! } as never)).toBe(40); // 0.7 × 57.2
+    // g6e.xlarge has no EFA, so no catalog floor: 20 Gbps / 8 / 1 GPU = 2.5 GB/s × 2/2 × 0.7 = 1.75 → 1.8
+    expect(poolBusBandwidthFloorGBps({ ...h100, instanceType: findInstanceType("g6e.xlarge")! } as never)).toBe(1.8);
+  });
+
+  it("runs all_reduce_perf through the pool's runtime, mounting the check script read-only on the launcher", () => {
+    const h100 = prod().nodePools.find((p) => p.name === "train-h100")!;
+    const job = ncclAcceptanceTrainJob(h100, "research", "train:1") as any;
+    expect([job.apiVersion, job.kind]).toEqual(["trainer.kubeflow.org/v1alpha1", "TrainJob"]);
+    expect(job.spec.runtimeRef).toEqual({ apiGroup: "trainer.kubeflow.org", kind: "ClusterTrainingRuntime", name: "deepspeed-train-h100" });
+    expect(job.spec.trainer.command.slice(0, 5)).toEqual(["python3", "/opt/llm-platform/nccl/check_busbw.py", "--min-busbw-gbps", "65.6", "--"]);
+    expect(job.spec.runtimePatches).toEqual([{
+      manager: "llm-platform",
+      trainingRuntimeSpec: { template: { spec: { replicatedJobs: [{
+        name: "launcher",
+        template: { spec: { template: { spec: {
+          volumes: [{ name: "nccl-check", configMap: { name: "llm-nccl-acceptance" } }],
+          containers: [{ name: "node", volumeMounts: [{ name: "nccl-check", mountPath: "/opt/llm-platform/nccl", readOnly: true }] }],
+        } } } },
+      }] } } },
+    }]);
+  });
+});
+
+describe("a data set's topology", () => {
+  it("caps samples at maxSourceLength + maxTargetLength: 512 + 256 = 768 tokens of the mean 900", () => {
+    const spec = prod();
+    // 768 × 4 + 24 = 3,096 B a sample; 64 MiB budget: 33,554,432 / 3,096 = 10,837 a shard;
+    // 3,000,000 / 10,837 = 276.8 → 277 → 288 (a multiple of 16)
+    const plan = datasetShardPlan(spec, { ...spec.datasets[0], maxSourceLength: 512, maxTargetLength: 256, memoryBudgetMiB: 64 });
+    expect([plan.bytesPerSample, plan.shardCount]).toEqual([3096, 288]);
+  });
+});
+
+describe("the Kubeflow Trainer chart's values", () => {
+  it("installs JobSet with the chart and none of upstream's runtimes (the platform renders one per pool)", () => {
+    expect(kubeflowTrainerValues()).toEqual({ jobset: { install: true }, runtimes: { defaultEnabled: false } });
   });
 });
 
