@@ -16,6 +16,7 @@ module.exports = {
     "/test/k8sSchemas\\.test\\.ts$",
     "/test/nodePools\\.test\\.ts$",
     "/test/plan\\.test\\.ts$",
+    "/test/policies\\.pack\\.test\\.ts$", // loads every policy: related to every policy mutant
     "/test/policies\\.runtime\\.test\\.ts$",
     "/test/policies\\.training\\.test\\.ts$",
     "/test/reviewPlan\\.test\\.ts$",

@@ -1,9 +1,8 @@
-import { Policies, StackValidationPolicy } from "@pulumi/policy";
+import { StackValidationPolicy } from "@pulumi/policy";
 import { PLATFORM_TYPE } from "../infra/manifest";
 import { costAtMaxWithinBudget, costFullyPriced, costWithinBudget } from "../policies/cost";
 import { eksEndpointNotPublic } from "../policies/eksEndpoint";
 import { eksSecretsEncrypted } from "../policies/eksSecretsEncryption";
-import { allPolicies } from "../policies/policies";
 import { runPolicies } from "../policies/run";
 import { recorded } from "./helpers/resources";
 
@@ -202,11 +201,5 @@ describe("policy runner (the analyzer's arguments)", () => {
     const { violations, notApplicable } = await runPolicies([eksSecretsEncrypted], [recorded("aws:kms/key:Key", "k", {})]);
     expect(violations).toEqual([]);
     expect(notApplicable).toEqual([]);
-  });
-
-  it("lists every policy of the pack with a unique name", () => {
-    const names = (allPolicies as Policies).map((p) => p.name);
-    expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(expect.arrayContaining(["cost-within-budget", "eks-endpoint-not-public", "eks-secrets-encrypted"]));
   });
 });
