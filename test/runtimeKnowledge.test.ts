@@ -95,6 +95,8 @@ describe("the training launcher (DeepSpeed#7711)", () => {
     expect(launchCommandProblems(["sh", "-x", "mpirun -np 2 t.py"], efa)).toEqual([]); // no -c: the third word is a file name
     expect(launchCommandProblems(["sh", "-c"], efa)).toEqual([]);
     expect(launchCommandProblems(["/usr/bin/bash", "-c", "mpirun -np 2 t.py"], efa)).toEqual([dropped]);
+    expect(launchCommandProblems(["-c", "mpirun -np 2 t.py"], efa)).toEqual([]); // "-c" without a shell before it
+    expect(launchCommandProblems(["/opt/openmpi/bin/mpirun", "-np", "2", "t.py"], efa)).toEqual([dropped]); // found by its base name
   });
 
   it("replaces only a whole \"$@\" or $* word with the arguments", () => {

@@ -52,6 +52,7 @@ describe("ZeRO advisor", () => {
     expect(s2.modelStatesBytes).toBe(42e9);
     expect(s3.modelStatesBytes).toBe(16.31e9);
     expect(s2.activationBytes).toBe(822_083_584);
+    expect(advice.estimates.map((e) => [e.stage, e.offload])).toEqual([[1, false], [2, false], [3, false], [3, true]]);
     expect(s2.totalBytes).toBe(42_822_083_584); // 39.88 GiB
     // usable: 80 GiB × 0.85 = 68 GiB = 73,014,444,032 B
     expect(advice.usableBytes).toBe(73_014_444_032);

@@ -39,6 +39,36 @@ describe("a training run's plan", () => {
     expect((forced.deepspeed.zero_optimization as any).offload_optimizer).toBeUndefined();
   });
 
+  it("sizes activations for the run's whole sequence: 2 × (512 + 1024) × 4096 × (2 × 32 + 34) = 1,233,125,376 B", () => {
+    expect(run().plan.zero.estimates[1].activationBytes).toBe(1_233_125_376);
+  });
+
+  it("offloads the optimizer only when it runs stage 3 and the advisor chose offload", () => {
+    // 70B on 2 × 8 GPUs of 80 GiB: stage 3 needs 4 × 1.4e9 + 18 × 70e9 / 16 = 84.35e9 B > 73.0e9 usable;
+    // offloaded, 5.6e9 + 2 × 70e9 / 16 = 14.35e9 B fits
+    const big = (over: Record<string, unknown>) => {
+      const spec = prod();
+      const base = spec.trainingRuns[0];
+      return planTrainingRun(spec, { ...base, allowOffload: true, model: { ...base.model, parameters: 70e9, largestLayerParameters: 1.4e9, hiddenSize: 8192, layers: 80 }, ...over } as never);
+    };
+    const offloaded = big({});
+    expect([offloaded.zero.stage, offloaded.zero.offload, offloaded.stage]).toEqual([3, true, 3]);
+    expect((offloaded.deepspeed.zero_optimization as any).offload_optimizer).toEqual({ device: "cpu", pin_memory: true });
+    const forcedTwo = big({ zeroStage: 2 });
+    expect((forcedTwo.deepspeed.zero_optimization as any).offload_optimizer).toBeUndefined();
+  });
+
+  it("reads the shards of the run's own data set, not the first one", () => {
+    const spec = prod();
+    const first = { ...spec.datasets[0], name: "other", samples: 1000 };
+    const twoSets = { ...spec, datasets: [first, spec.datasets[0]] };
+    const plan = planTrainingRun(twoSets as never, spec.trainingRuns[0]);
+    expect(plan.shardDir).toBe("/data/shards/sales-dialogue/7d588eb28786d7cdac2415f676a62c328a918c7968891c678350f4aa1ef09e8a");
+    const env = Object.fromEntries(trainJob(twoSets as never, plan, "train:1", "cm").spec.trainer.env.map((e: any) => [e.name, e.value]));
+    expect(env.SHARD_DIR).toBe(plan.shardDir);
+    expect(env.SHARD_COUNT).toBe("16");
+  });
+
   it("refuses a run on a pool the spec does not have, naming both", () => {
     const spec = prod();
     expect(() => planTrainingRun(spec, { ...spec.trainingRuns[0], pool: "train-x" })).toThrow(new Error(`training run ${spec.trainingRuns[0].name}: no pool train-x`));
