@@ -167,6 +167,27 @@ describe("cost model", () => {
     expect([report.lines, report.unpriced]).toEqual([[], []]);
   });
 
+  it("bills nothing for the networking, IAM, tagging and bucket-setting resources AWS does not charge for", () => {
+    // aws.amazon.com/vpc/pricing, /iam, /eks/pricing, /s3/pricing: these carry no charge of their own
+    // (the instances, traffic, requests or storage behind them are billed, and priced elsewhere).
+    const free = [
+      "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/routeTable:RouteTable", "aws:ec2/route:Route",
+      "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+      "aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/placementGroup:PlacementGroup",
+      "aws:iam/role:Role", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:kms/alias:Alias",
+      "aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "aws:eks/addon:Addon", "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+      "aws:autoscaling/tag:Tag",
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketVersioning:BucketVersioning",
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketPolicy:BucketPolicy",
+      "aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation",
+    ];
+    for (const type of free) {
+      const report = priceResources([r(type, "x")]);
+      expect([type, report.lines, report.unpriced]).toEqual([type, [], []]);
+    }
+  });
+
   it("formats money as US dollars with cents", () => {
     expect(formatUsd(143000.19)).toBe("$143,000.19");
     expect(formatUsd(0)).toBe("$0.00");
