@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry of `npm run test:mutation:changed [-- <base ref>] [--budget-minutes N]`: mutation-tests only
 // the mutable files (stryker.config.json's `mutate`) that differ from the base ref (default
-// origin/main, else main), so a change is checked in minutes instead of the full run's hours.
+// origin/main, else main), so a change is checked in minutes instead of the full run's hour or two.
 // Exits 0 when none changed. With a budget, a run still going when it runs out is stopped and
 // reported as not finished (exit 0): CI gives it 20 minutes.
 const { execFileSync, spawn, spawnSync } = require("node:child_process");
