@@ -10,7 +10,7 @@ const SERVICE_MONITOR = `kubernetes:${MONITORING_API}:ServiceMonitor`;
 const POD_MONITOR = `kubernetes:${MONITORING_API}:PodMonitor`;
 const PROMETHEUS_RULE = `kubernetes:${MONITORING_API}:PrometheusRule`;
 /** Retention below a week cannot compare an incident with last week's baseline. */
-export const MIN_ADVISED_RETENTION_DAYS = 7;
+const MIN_ADVISED_RETENTION_DAYS = 7;
 
 const releaseOf = (resources: readonly PolicyResource[], chart: string) => resources.filter((r) => r.type === RELEASE && String(r.props.chart ?? "").endsWith(chart));
 const hasGpuPools = (args: Parameters<StackValidationPolicy["validateStack"]>[0]) => manifestOrNotApplicable(args).nodePools.some((p) => p.gpusPerNode > 0);

@@ -5,7 +5,8 @@ import { KUEUE_DEFAULT_TIMEOUT_MINUTES, podsReadyEstimate } from "../infra/queue
 import type { Fabric } from "../infra/config/types";
 import { fabricContradictions, GPU_RESOURCE } from "../infra/fabric/profile";
 import { MIN_MULTINODE_GBPS_PER_NODE, RDMA_FABRICS } from "../infra/fabric/requirements";
-import { flavorName, KUEUE_API, QUEUE_LABEL } from "../infra/queues/kueue";
+import { flavorName, KUEUE_API } from "../infra/queues/kueue";
+import { QUEUE_LABEL } from "../infra/queues/labels";
 import { FABRIC_LABEL, POOL_LABEL } from "../infra/nodes/labels";
 import { ZERO_ADVICE_ANNOTATION, ZERO_ADVISED_STAGE_ANNOTATION } from "../infra/metadata";
 import { TRAINER_API } from "../infra/training/runtime";

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { GPU_MODELS } from "../infra/catalog/gpus";
-import { efaCapableInstanceTypes, findInstanceType, instanceTypeNames, networkGbpsPerGpu } from "../infra/catalog/instances";
+import { efaCapableInstanceTypes, findInstanceType, instanceTypeNames, ncclBusBandwidthFloorGBps, networkGbpsPerGpu, ringBusBandwidthFloorGBps } from "../infra/catalog/instances";
 import { ON_DEMAND_USD_PER_HOUR } from "../infra/cost/prices";
 import { describeWithUpstream, SHARED_UPSTREAM } from "./helpers/upstream";
 
@@ -27,12 +27,21 @@ describe("instance catalog", () => {
     expect(t.efaInterfaces).toBe(efa);
   });
 
-  it("covers every g5 and g6e size from xlarge to 48xlarge", () => {
+  it("covers every g5 and g6e size from xlarge to 48xlarge with AWS's GPU counts", () => {
+    // aws.amazon.com/ec2/instance-types/g5 and /g6e: 1 GPU up to 16xlarge except 12xlarge (4), 24xlarge 4, 48xlarge 8
+    const sizes = ["xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "48xlarge"];
     for (const family of ["g5", "g6e"]) {
-      for (const size of ["xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "48xlarge"]) {
-        expect(findInstanceType(`${family}.${size}`)).toBeDefined();
-      }
+      expect([family, sizes.map((size) => findInstanceType(`${family}.${size}`)?.gpu?.count)]).toEqual([family, [1, 1, 1, 1, 4, 1, 4, 8]]);
     }
+  });
+
+  it("builds the system families from AWS's size rule: large 2 vCPU … 8xlarge 32, at the family's GiB per vCPU", () => {
+    expect(["m6i.large", "c6i.xlarge", "r6i.2xlarge", "m7i.4xlarge", "m5.8xlarge"].map((n) => [findInstanceType(n)?.vcpu, findInstanceType(n)?.memoryGiB])).toEqual([
+      [2, 8], [4, 8], [8, 64], [16, 64], [32, 128],
+    ]);
+    expect(findInstanceType("m6i.large")).toMatchObject({ networkGbps: 12.5, networkCards: 1, efaInterfaces: 0 });
+    expect(findInstanceType("m6i.large")?.gpu).toBeUndefined();
+    expect(findInstanceType("m6i.16xlarge")).toBeUndefined();
   });
 
   it("never has more EFA interfaces than network cards", () => {
@@ -89,5 +98,39 @@ describeWithUpstream("prices contract (../shared/upstream/aws/ondemand-prices-us
     for (const name of instanceTypeNames()) {
       if (upstream.has(name)) expect(ON_DEMAND_USD_PER_HOUR[name]).toBe(upstream.get(name));
     }
+  });
+});
+
+describe("NCCL bus-bandwidth floor of the fabric acceptance test", () => {
+  // Ring all-reduce over 2 nodes of g GPUs: busbw ≤ (node Gbps / 8 / g) × 2(n − 1)/n with n = 2g ranks;
+  // the floor is 70 % of that, or of a published two-node measurement, to one decimal.
+  const floor = (type: string) => ncclBusBandwidthFloorGBps(findInstanceType(type)!);
+
+  it("takes 70 % of the published p4d measurement (NVIDIA/nccl#527: 57.2 GB/s) for p4d and p4de", () => {
+    expect(floor("p4d.24xlarge")).toBe(40); // 0.7 × 57.2 = 40.04
+    expect(floor("p4de.24xlarge")).toBe(40);
+  });
+
+  it.each([
+    ["p5.48xlarge", 65.6], //      3200 / 8 / 8 = 50 GB/s × 30/16 = 93.75 × 0.7 = 65.625
+    ["p5en.48xlarge", 65.6], //    the same 3200 Gbps on 16 cards
+    ["p6-b200.48xlarge", 65.6],
+    ["g6e.48xlarge", 8.2], //      400 / 8 / 8 = 6.25 × 30/16 = 11.72 × 0.7 = 8.20
+    ["g6e.24xlarge", 7.7], //      200 / 8 / 4 = 6.25 × 14/8 = 10.94 × 0.7 = 7.66
+    ["g5.48xlarge", 2.1], //       100 / 8 / 8 = 1.5625 × 30/16 = 2.93 × 0.7 = 2.05
+    ["g5.8xlarge", 2.2], //        25 / 8 / 1 = 3.125 × 2/2 = 3.125 × 0.7 = 2.19
+  ])("floors %s at %s GB/s from its ring bound", (type, expected) => {
+    expect(floor(type)).toBe(expected);
+  });
+
+  it("has no floor for GPU types without EFA or for CPU types", () => {
+    expect(floor("p3.16xlarge")).toBeUndefined();
+    expect(floor("g6e.xlarge")).toBeUndefined();
+    expect(floor("m6i.large")).toBeUndefined();
+  });
+
+  it("derives an InfiniBand pool's floor from its bandwidth: 800 Gbps over 8 GPUs = 12.5 GB/s × 30/16 × 0.7 = 16.4", () => {
+    expect(ringBusBandwidthFloorGBps(800, 8)).toBe(16.4);
+    expect(ringBusBandwidthFloorGBps(64, 8)).toBe(1.3); // the field notes' 64 Gbps: 1 GB/s × 1.875 × 0.7 = 1.31
   });
 });

@@ -2,11 +2,13 @@ import { PLATFORM_TYPE } from "../infra/manifest";
 import { gpuOperatorValues } from "../infra/gpu/operatorValues";
 import { parseSpec } from "../infra/config/spec";
 import { platformImages, parseImageRef, stackTag } from "../infra/images";
-import { EXIT_CLEAN, EXIT_POLICY, runCli } from "../infra/plan/cli";
+import type * as planCliModule from "../infra/plan/cli";
+// Required where used: the module loads the whole program (Pulumi SDKs), seconds per test file.
+const planCli = () => require("../infra/plan/cli") as typeof planCliModule;
 import { CHARTS } from "../infra/versions";
 import { gpuOperatorMatchesStack, gpuSoftwareAligned, gpuSoftwareAlignedPolicy, gpuSoftwareMinorVersionCompat, gpuSoftwareMinorVersionCompatPolicy, gpuSoftwareUntestedPolicy, platformImagesMatchStack } from "../policies/gpuSoftware";
 import { runPolicies } from "../policies/run";
-import { named, referencePlan } from "./helpers/plan";
+import { named, referencePlan, itWithPlan } from "./helpers/plan";
 import { recorded } from "./helpers/resources";
 import { referenceConfig, referenceStackDoc, tempProject, withValues } from "./helpers/stacks";
 import { describeWithUpstream, readUpstreamYaml, unknownValueKeys } from "./helpers/upstream";
@@ -37,6 +39,18 @@ describe("policy gpu-software-aligned (mandatory)", () => {
     const found = await messages(gpuSoftwareAligned, [manifest({}, [pool("train-h100", "H100"), pool("old-v100", "V100")])]);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/^mandatory: pool old-v100 \(V100, sm70\): PyTorch 2\.7\.1's CUDA 12\.8 wheel is not built for sm70/);
+  });
+});
+
+describe("policy gpu-software-aligned: which pools, and how the stack is written", () => {
+  it("checks only pools with a GPU model the catalog knows", async () => {
+    const cpu = { ...pool("system", "H100"), gpu: undefined, gpusPerNode: 0 };
+    expect(await messages(gpuSoftwareAligned, [manifest({ cudaVersion: "11.3" }, [cpu, pool("odd", "X999")])])).toEqual([]);
+  });
+
+  it("says the GPU operator installs the driver when it does", async () => {
+    const [found] = await messages(gpuSoftwareAligned, [manifest({ cudaVersion: "11.3", driverManagedBy: "operator" }, [pool("train-h100", "H100")])]);
+    expect(found).toMatch(/ \[stack: driver 580\.105\.08 \(installed by the GPU operator\), CUDA 11\.3, PyTorch 2\.7\.1, DeepSpeed 0\.17\.1\]$/);
   });
 });
 
@@ -80,9 +94,8 @@ describe("policy gpu-software-untested (advisory)", () => {
 });
 
 describe("policy gpu-software-minor-version-compat (advisory)", () => {
-  it("is built with an injectable date like the other two", () => {
-    expect(gpuSoftwareMinorVersionCompatPolicy(() => new Date(0)).name).toBe(gpuSoftwareMinorVersionCompat.name);
-    expect(gpuSoftwareAlignedPolicy(() => new Date(0)).enforcementLevel).toBe(gpuSoftwareAligned.enforcementLevel);
+  it("is advisory and named as the pack lists it", () => {
+    expect([gpuSoftwareMinorVersionCompatPolicy(() => new Date(0)).name, gpuSoftwareMinorVersionCompat.enforcementLevel]).toEqual(["gpu-software-minor-version-compat", "advisory"]);
   });
   it("warns once for all pools when the driver relies on minor-version compatibility", async () => {
     expect(await messages(gpuSoftwareMinorVersionCompat, [manifest({ driverVersion: "535.230.02" }, [pool("a", "A100"), pool("b", "A100")])])).toEqual([
@@ -110,10 +123,43 @@ describe("policy gpu-operator-matches-stack (mandatory)", () => {
   it("fails a stack with GPU pools and no GPU operator", async () => {
     expect(await messages(gpuOperatorMatchesStack, [manifest({}, gpuPools)])).toEqual(["mandatory: the stack has GPU pools but no GPU operator release (chart gpu-operator v26.7.0)"]);
   });
+  it("needs no operator without GPU pools, and counts only Helm releases of the gpu-operator chart", async () => {
+    expect(await messages(gpuOperatorMatchesStack, [manifest({}, [])])).toEqual([]);
+    const notTheOperator = [recorded("kubernetes:helm.sh/v3:Release", "other", { chart: "kueue", version: "0.19.2", values: {} }), recorded("kubernetes:core/v1:ConfigMap", "cm", { chart: "gpu-operator" })];
+    expect(await messages(gpuOperatorMatchesStack, [manifest({}, gpuPools), ...notTheOperator])).toEqual(["mandatory: the stack has GPU pools but no GPU operator release (chart gpu-operator v26.7.0)"]);
+  });
+  it("reads an operator without values as installing the chart's default driver", async () => {
+    expect(await messages(gpuOperatorMatchesStack, [manifest({ driverManagedBy: "operator" }, gpuPools), recorded("kubernetes:helm.sh/v3:Release", "gpu-operator", { chart: "gpu-operator", version: CHARTS.gpuOperator.version })])).toEqual([
+      "mandatory: GPU operator installs driver (chart default), but gpuStack.driverVersion is 580.105.08",
+    ]);
+  });
+  it("fails an operator told not to install the driver it is meant to manage", async () => {
+    expect(await messages(gpuOperatorMatchesStack, [manifest({ driverManagedBy: "operator" }, gpuPools), operator({ driver: { enabled: false } })])).toEqual([
+      "mandatory: GPU operator driver.enabled is false, but gpuStack.driverManagedBy is operator: no one installs the driver",
+    ]);
+  });
 });
 
 describe("policy platform-images-match-stack (mandatory)", () => {
-  const configMap = (data: Record<string, string>) => recorded("kubernetes:core/v1:ConfigMap", "images", { data });
+  const configMap = (data: Record<string, unknown>) => recorded("kubernetes:core/v1:ConfigMap", "images", { data });
+  const digest = `sha256:${"b".repeat(64)}`;
+  const withDigest = (over: Record<string, unknown> = {}) =>
+    recorded(PLATFORM_TYPE, "test", { stack: "test", target: "aws", budgetUsdPerMonth: 1, gpuStack, images: { registry: REGISTRY, digests: { [`${REGISTRY}/llm-train:torch2.7.1-cu128-ds0.17.1`]: digest } }, nodePools: [], ...over });
+  it("wants the digest where the config pins one, and accepts a digest where it pins none", async () => {
+    const train = `${REGISTRY}/llm-train:torch2.7.1-cu128-ds0.17.1`;
+    expect(await messages(platformImagesMatchStack, [withDigest(), configMap({ training: `${train}@${digest}` })])).toEqual([]);
+    expect(await messages(platformImagesMatchStack, [withDigest(), configMap({ training: train })])).toEqual([`mandatory: data.training uses ${train}, but gpuStack derives ${train}@${digest}`]);
+    expect(await messages(platformImagesMatchStack, [withDigest(), configMap({ training: `${train}@sha256:${"c".repeat(64)}` })])).toHaveLength(1);
+    expect(await messages(platformImagesMatchStack, [manifest({}, []), configMap({ training: `${train}@${digest}` })])).toEqual([]);
+  });
+  it("reads a manifest without digests, nested arrays and nulls, and looks only at Kubernetes resources", async () => {
+    const noDigests = recorded(PLATFORM_TYPE, "test", { stack: "test", target: "aws", budgetUsdPerMonth: 1, gpuStack, images: { registry: REGISTRY }, nodePools: [] });
+    const bad = `${REGISTRY}/llm-train:old`;
+    expect(await messages(platformImagesMatchStack, [noDigests, configMap({ list: [[null, bad]], n: 3 })])).toEqual([
+      `mandatory: data.list[0][1] uses ${bad}, but gpuStack derives ${REGISTRY}/llm-train:torch2.7.1-cu128-ds0.17.1`,
+    ]);
+    expect(await messages(platformImagesMatchStack, [noDigests, recorded("aws:ecr/repository:Repository", "ecr", { url: bad })])).toEqual([]);
+  });
   it("passes images carrying the stack's tag and ignores other registries", async () => {
     expect(await messages(platformImagesMatchStack, [manifest({}, []), configMap({ training: `${REGISTRY}/llm-train:torch2.7.1-cu128-ds0.17.1`, other: "nvcr.io/nvidia/pytorch:25.01-py3" })])).toEqual([]);
   });
@@ -139,7 +185,7 @@ describe("image pins", () => {
     expect(parseImageRef("host:5000/a/b:t@sha256:x")).toEqual({ repository: "host:5000/a/b", tag: "t", digest: "sha256:x" });
   });
 
-  it("publishes the images in a ConfigMap in the platform namespace", async () => {
+  itWithPlan("publishes the images in a ConfigMap in the platform namespace", async () => {
     const cm = named(await referencePlan("prod"), "kubernetes:core/v1:ConfigMap", "prod-images");
     expect(cm.inputs).toEqual({
       apiVersion: "v1",
@@ -154,7 +200,7 @@ describe("image pins", () => {
 });
 
 describe("GPU operator", () => {
-  it("on EKS leaves driver and toolkit to the accelerated AMI and runs plugin, GFD, DCGM exporter", async () => {
+  itWithPlan("on EKS leaves driver and toolkit to the accelerated AMI and runs plugin, GFD, DCGM exporter", async () => {
     const release = named(await referencePlan("prod"), "kubernetes:helm.sh/v3:Release", "prod-gpu-operator");
     expect(release.inputs).toMatchObject({ chart: "gpu-operator", version: "v26.7.0", namespace: "gpu-operator", repositoryOpts: { repo: "https://helm.ngc.nvidia.com/nvidia" } });
     expect(release.inputs.values).toMatchObject({
@@ -203,20 +249,20 @@ describe("alignment through the plan", () => {
   });
   const cli = async (...args: string[]) => {
     const out: string[] = [];
-    const code = await runCli(args, (l) => out.push(l), () => undefined);
+    const code = await planCli().runCli(args, (l) => out.push(l), () => undefined);
     return { code, out: out.join("\n") };
   };
 
-  it("fails a misaligned stack with exit 1 and the pool's message", async () => {
+  itWithPlan("fails a misaligned stack with exit 1 and the pool's message", async () => {
     const run = await cli("--project", project, "--stack", "misaligned");
-    expect(run.code).toBe(EXIT_POLICY);
+    expect(run.code).toBe(planCli().EXIT_POLICY);
     expect(run.out).toContain("mandatory gpu-software-aligned: pool train-h100 (H100, sm90): CUDA 11.3 predates sm90 (first supported in 11.8)");
     expect(run.out).toContain("mandatory gpu-software-aligned: pool infer-l40s (L40S, sm89): CUDA 11.3 predates sm89 (first supported in 11.8)");
   });
 
-  it("accepts the field notes' A100 + R470 + PyTorch 1.12.1 (CUDA 11.3) on-prem stack", async () => {
+  itWithPlan("accepts the field notes' A100 + R470 + PyTorch 1.12.1 (CUDA 11.3) on-prem stack", async () => {
     const run = await cli("--project", project, "--stack", "fieldnotes");
-    expect(run.code).toBe(EXIT_CLEAN);
+    expect(run.code).toBe(planCli().EXIT_CLEAN);
     // Advice, not refusals: R470 passed its end of life (July 2024), and ChatGLM2's tokenizer and model
     // run their own code (trust_remote_code) in the tokenise job and the training run, and the training
     // and data-prep images are referenced by tag, not digest (pod-images-by-digest).
@@ -235,8 +281,8 @@ describeWithUpstream("GPU operator chart contract (../shared/upstream/charts/gpu
 
   it("pins the operator whose default driver the matrix knows", () => {
     const defaults = readUpstreamYaml("charts/gpu-operator/v26.7.0/values.yaml");
-    const { GPU_OPERATOR_DEFAULT_DRIVER, GPU_OPERATOR_DRIVER_BRANCHES } = require("../infra/compat/gpuOperator") as typeof import("../infra/compat/gpuOperator");
-    expect(defaults.driver.version).toBe(GPU_OPERATOR_DEFAULT_DRIVER);
+    const { GPU_OPERATOR_VALIDATED_DRIVERS, GPU_OPERATOR_DRIVER_BRANCHES } = require("../infra/compat/gpuOperator") as typeof import("../infra/compat/gpuOperator");
+    expect(GPU_OPERATOR_VALIDATED_DRIVERS).toContain(defaults.driver.version);
     expect(GPU_OPERATOR_DRIVER_BRANCHES).toContain(Number(String(defaults.driver.version).split(".")[0]));
     expect(defaults.driver.upgradePolicy).toHaveProperty("drain");
   });

@@ -12,14 +12,17 @@ import { reclaimerConfig, reclaimerRoleRules, nodeGuardConfig } from "../infra/m
 import { FATAL_XIDS } from "../infra/monitoring/xid";
 import { gpuOperatorValues } from "../infra/gpu/operatorValues";
 import { kueueManagerConfig, kueueValues } from "../infra/queues/kueue";
-import { reclaimSources } from "../components/monitoring/gpuReclaimer";
-import { renderMarkdown } from "../infra/plan/markdown";
+import type * as gpuReclaimerModule from "../components/monitoring/gpuReclaimer";
+// Required where used: the module loads the whole program (Pulumi SDKs), seconds per test file.
+const gpuReclaimer = () => require("../components/monitoring/gpuReclaimer") as typeof gpuReclaimerModule;
+import type * as planMarkdownModule from "../infra/plan/markdown";
+const planMarkdown = () => require("../infra/plan/markdown") as typeof planMarkdownModule;
 import { RecordedResource } from "../infra/plan/record";
 import { runPolicies } from "../policies/run";
 import { dashboardsNotExposed, gpuAlertRulesPresent, gpuMonitoringPresent, grafanaExposedAdvisory, prometheusRetentionShort } from "../policies/monitoring";
 import { evaluate, extrapolatedIncrease, firstFiring, sampled, Series } from "./helpers/alertEval";
 import { crdValidator } from "./helpers/crds";
-import { named, ofType, referencePlan } from "./helpers/plan";
+import { named, ofType, referencePlan, itWithPlan } from "./helpers/plan";
 import { referenceConfig, withValues } from "./helpers/stacks";
 import { describeWithUpstream, readUpstreamYaml, SHARED_UPSTREAM, unknownValueKeys } from "./helpers/upstream";
 import { parse } from "yaml";
@@ -166,7 +169,10 @@ describe("DCGM exporter", () => {
     ]);
     const csv = dcgmCountersCsv();
     expect(csv).toContain("\nDCGM_FI_DEV_ECC_DBE_VOL_TOTAL, counter, Total number of double-bit volatile ECC errors.\n");
-    expect(csv.split("\n").filter((l) => l && !l.startsWith("#"))).toHaveLength(DCGM_COUNTERS.length);
+    // the upstream default file's counters (checked against it below) plus the 13 added above, each once
+    const fields = csv.split("\n").filter((l) => l && !l.startsWith("#")).map((l) => l.split(",")[0]);
+    expect(fields).toEqual([...DEFAULT_COUNTERS.map((c) => c.field), ...ADDED_COUNTERS.map((c) => c.field)]);
+    expect(new Set(fields).size).toBe(DEFAULT_COUNTERS.length + 13);
   });
 
   it("is configured with the platform's counters file and without the operator's own ServiceMonitor", () => {
@@ -410,14 +416,14 @@ describe("reclaimer and node guard config", () => {
     expect(nodeGuardConfig(onprem)).toEqual({ prometheusUrl: "http://prometheus-operated.monitoring.svc:9090", query: 'DCGM_EXP_XID_ERRORS_COUNT{xid=~"48|64|74|79|95|119|120"} > 0', nodeLabel: "node", annotation: "llm-platform/cordon-reason" });
   });
 
-  it("ships every Python source of jobs/reclaim except its tests", () => {
+  itWithPlan("ships every Python source of jobs/reclaim except its tests", () => {
     const dir = path.resolve(__dirname, "..", "jobs", "reclaim");
-    expect(Object.keys(reclaimSources()).sort()).toEqual(fs.readdirSync(dir).filter((f) => f.endsWith(".py") && !f.startsWith("test_")).sort());
+    expect(Object.keys(gpuReclaimer().reclaimSources()).sort()).toEqual(fs.readdirSync(dir).filter((f) => f.endsWith(".py") && !f.startsWith("test_")).sort());
   });
 });
 
 describe("monitoring in the plan", () => {
-  it("prod installs pinned kube-prometheus-stack after its node pools and the Grafana Secret", async () => {
+  itWithPlan("prod installs pinned kube-prometheus-stack after its node pools and the Grafana Secret", async () => {
     const plan = await referencePlan("prod");
     const release = named(plan, "kubernetes:helm.sh/v3:Release", "prod-monitoring");
     expect(release.inputs).toMatchObject({ name: "kube-prometheus-stack", chart: "kube-prometheus-stack", version: "88.5.3", repositoryOpts: { repo: "https://prometheus-community.github.io/helm-charts" }, namespace: "monitoring" });
@@ -428,7 +434,7 @@ describe("monitoring in the plan", () => {
     expect(named(plan, "random:index/randomPassword:RandomPassword", "prod-monitoring-grafana-admin").inputs).toMatchObject({ length: 32 });
   });
 
-  it("creates monitors, rules and dashboards after the release (its CRDs), in the monitoring namespace", async () => {
+  itWithPlan("creates monitors, rules and dashboards after the release (its CRDs), in the monitoring namespace", async () => {
     const plan = await referencePlan("prod");
     const release = named(plan, "kubernetes:helm.sh/v3:Release", "prod-monitoring");
     for (const [type, name] of [["ServiceMonitor", "prod-monitoring-dcgm"], ["ServiceMonitor", "prod-monitoring-kueue"], ["PrometheusRule", "prod-monitoring-gpu-rules"]]) {
@@ -439,7 +445,7 @@ describe("monitoring in the plan", () => {
     expect(boards.map((c) => (c.inputs as any).metadata.name)).toEqual(["llm-platform-dashboard-gpu-health", "llm-platform-dashboard-team-gpus"]);
   });
 
-  it("onprem creates only monitors, rules and dashboards, labelled for the cluster's Prometheus", async () => {
+  itWithPlan("onprem creates only monitors, rules and dashboards, labelled for the cluster's Prometheus", async () => {
     const plan = await referencePlan("onprem");
     expect(ofType(plan, "kubernetes:helm.sh/v3:Release").map((r) => r.name)).not.toContain("onprem-monitoring");
     expect(ofType(plan, "kubernetes:core/v1:Namespace").map((r) => (r.inputs as any).metadata.name)).not.toContain("monitoring");
@@ -448,7 +454,7 @@ describe("monitoring in the plan", () => {
     expect(sm.options.dependsOn).toEqual([]);
   });
 
-  it("ships the DCGM counters file before the GPU operator release", async () => {
+  itWithPlan("ships the DCGM counters file before the GPU operator release", async () => {
     const plan = await referencePlan("prod");
     const cm = named(plan, "kubernetes:core/v1:ConfigMap", "prod-gpu-operator-dcgm-metrics");
     expect((cm.inputs as any).metadata).toEqual({ name: "llm-platform-dcgm-metrics", namespace: "gpu-operator" });
@@ -458,7 +464,7 @@ describe("monitoring in the plan", () => {
     expect(named(plan, "kubernetes:helm.sh/v3:Release", "prod-gpu-operator").options.dependsOn).toEqual([namespace.urn, cm.urn]);
   });
 
-  it("gives the reclaimer a Role only in the namespaces of teams it may act on, and a pinned image", async () => {
+  itWithPlan("gives the reclaimer a Role only in the namespaces of teams it may act on, and a pinned image", async () => {
     const plan = await referencePlan("prod");
     expect(ofType(plan, "kubernetes:rbac.authorization.k8s.io/v1:Role").filter((r) => (r.inputs as any).metadata.name === "gpu-reclaimer").map((r) => (r.inputs as any).metadata.namespace)).toEqual(["sales-dialogue", "research"]);
     const binding = named(plan, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "prod-reclaimer-research");
@@ -475,7 +481,7 @@ describe("monitoring in the plan", () => {
     ]);
   });
 
-  it("repairs GPU nodes with the EKS node monitoring agent on AWS, and cordons them with the node guard on-prem", async () => {
+  itWithPlan("repairs GPU nodes with the EKS node monitoring agent on AWS, and cordons them with the node guard on-prem", async () => {
     const plan = await referencePlan("prod");
     expect(ofType(plan, "aws:eks/addon:Addon").map((a) => a.inputs.addonName)).toContain("eks-node-monitoring-agent");
     expect(ofType(plan, "aws:eks/nodeGroup:NodeGroup").map((n) => [n.name, n.inputs.nodeRepairConfig])).toEqual([
@@ -490,8 +496,8 @@ describe("monitoring in the plan", () => {
     expect((named(onpremPlan, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "onprem-gpu-node-health").inputs as any).rules).toEqual([{ apiGroups: [""], resources: ["nodes"], verbs: ["get", "patch"] }]);
   });
 
-  it("reports the Monitoring section with alerts, dashboards and each team's policy", async () => {
-    const md = renderMarkdown([await referencePlan("prod")]);
+  itWithPlan("reports the Monitoring section with alerts, dashboards and each team's policy", async () => {
+    const md = planMarkdown().renderMarkdown([await referencePlan("prod")]);
     expect(md).toContain("### Monitoring");
     expect(md).toContain("kube-prometheus-stack 88.5.3 in `monitoring`: 30 days on a 200 GiB volume (the cluster's default StorageClass)");
     expect(md).toContain("| GPUAllocatedIdle | warning | a GPU held by a pod below 5 % utilization for 30 minutes |");
@@ -509,7 +515,7 @@ describe("monitoring policies", () => {
   };
   const release = (rs: RecordedResource[], name: string) => rs.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.name === name)!.inputs as any;
 
-  it("all pass on every reference stack", async () => {
+  itWithPlan("all pass on every reference stack", async () => {
     for (const stack of ["dev", "staging", "prod", "onprem"]) {
       const rs = (await referencePlan(stack)).resources;
       for (const p of [gpuMonitoringPresent, gpuAlertRulesPresent, dashboardsNotExposed, grafanaExposedAdvisory, prometheusRetentionShort]) expect([stack, p.name, await messages(p, rs)]).toEqual([stack, p.name, []]);

@@ -1,6 +1,6 @@
 import { recordProgram, RecordedResource, RecordedStack } from "../infra/plan/record";
 import main from "../infra/index";
-import { efaCapableInstanceTypes } from "../infra/catalog/instances";
+import { efaCapableInstanceTypes, findInstanceType } from "../infra/catalog/instances";
 import { efaDevicePluginValues } from "../infra/fabric/efaPluginValues";
 import { networkOperatorValues } from "../infra/fabric/networkOperatorValues";
 import { CHARTS, IMAGES } from "../infra/versions";
@@ -39,9 +39,10 @@ describe("GPU node pools on EFA", () => {
     ]);
   });
 
-  it.each([["h100", 32], ["h200", 16], ["a100", 4]])("attaches every EFA interface of pool %s (%i): card 0 efa, the rest efa-only", (pool, count) => {
+  // The per-type EFA counts live in the catalog and are checked against AWS's table in catalog.test.ts.
+  it.each([["h100", "p5.48xlarge"], ["h200", "p5en.48xlarge"], ["a100", "p4d.24xlarge"]])("attaches every EFA interface of pool %s (%s): card 0 efa, the rest efa-only", (pool, type) => {
     const interfaces = interfacesOf(find(stack, "aws:ec2/launchTemplate:LaunchTemplate", `fabric-${pool}-lt`));
-    expect(interfaces).toHaveLength(count);
+    expect(interfaces).toHaveLength(findInstanceType(type)!.efaInterfaces);
     expect(interfaces[0]).toMatchObject({ networkCardIndex: 0, deviceIndex: 0, interfaceType: "efa" });
     expect(interfaces.slice(1).every((i, n) => i.interfaceType === "efa-only" && i.networkCardIndex === n + 1)).toBe(true);
     for (const i of interfaces) {
@@ -124,9 +125,13 @@ describe("AWS EFA device plugin", () => {
   it("lists exactly the catalog's EFA-capable types in its node affinity", async () => {
     const values = named(await referencePlan("prod"), "kubernetes:helm.sh/v3:Release", "prod-efa-device-plugin").inputs.values as ReturnType<typeof efaDevicePluginValues>;
     expect(values.supportedInstanceLabels.keys).toEqual(["node.kubernetes.io/instance-type"]);
-    expect([...values.supportedInstanceLabels.values].sort()).toEqual(efaCapableInstanceTypes().sort());
-    expect(values.supportedInstanceLabels.values).toEqual(expect.arrayContaining(["p5.48xlarge", "p5en.48xlarge", "p4d.24xlarge", "g6e.12xlarge"]));
-    expect(values.supportedInstanceLabels.values).not.toContain("g6e.xlarge");
+    // The EFA-capable sizes of the catalog's families, per the EC2 user guide's "Supported instance
+    // types" for EFA (g5 and g6e from 8xlarge up; every p3dn, p4, p5 and p6 size the catalog has).
+    expect([...values.supportedInstanceLabels.values].sort()).toEqual([
+      "g5.12xlarge", "g5.16xlarge", "g5.24xlarge", "g5.48xlarge", "g5.8xlarge",
+      "g6e.12xlarge", "g6e.16xlarge", "g6e.24xlarge", "g6e.48xlarge", "g6e.8xlarge",
+      "p3dn.24xlarge", "p4d.24xlarge", "p4de.24xlarge", "p5.48xlarge", "p5e.48xlarge", "p5en.48xlarge", "p6-b200.48xlarge",
+    ]);
   });
 
   it("is not installed on a stack without EFA pools", async () => {

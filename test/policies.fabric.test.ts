@@ -1,12 +1,8 @@
 import { PLATFORM_TYPE } from "../infra/manifest";
-import main from "../infra/index";
-import { recordProgram } from "../infra/plan/record";
 import { efaPoolSingleSubnet, multinodeBandwidthPerGpu, multinodeTrainingFabric } from "../policies/fabric";
 import { gpuPoolTainted, nodeImdsv2Required, nodeNoPublicIp } from "../policies/nodeSecurity";
-import { allPolicies } from "../policies/policies";
 import { runPolicies } from "../policies/run";
 import { recorded } from "./helpers/resources";
-import { referenceConfig, withValues } from "./helpers/stacks";
 
 interface PoolFixture {
   name: string;
@@ -86,23 +82,6 @@ describe("policy multinode-training-fabric (mandatory)", () => {
     expect(await messages(multinodeTrainingFabric, manifest("infiniband", 800))).toEqual([]);
   });
 
-  it("fails the preview of a real stack whose training pool spans p3.16xlarge nodes", async () => {
-    const config = withValues(referenceConfig("dev"), {
-      "llm-platform:nodePools": [
-        { name: "system", instanceType: "m6i.large", purpose: "system", minNodes: 2, maxNodes: 2 },
-        { name: "v100", instanceType: "p3.16xlarge", purpose: "training", minNodes: 0, maxNodes: 4 },
-      ],
-    });
-    const stack = await recordProgram("llm-platform", config, () => main({ offline: true }));
-    const { violations } = await runPolicies(allPolicies, stack.resources);
-    // three fabric gaps, and (a bonus of the matrix) PyTorch 2.7's CUDA 12.8 wheel has no sm_70 for the V100s
-    expect(violations.filter((v) => v.enforcement === "mandatory").map((v) => v.policy)).toEqual([
-      "multinode-training-fabric", "multinode-training-fabric", "multinode-training-fabric", "gpu-software-aligned",
-    ]);
-    expect(violations.filter((v) => v.policy === "multinode-bandwidth-per-gpu").map((v) => v.message)).toEqual([
-      "pool v100: 3.125 Gbps per GPU (25 Gbps / 8 GPUs) for multi-node training; all-reduce will likely wait on the network",
-    ]);
-  });
 });
 
 describe("policy efa-pool-single-subnet (mandatory)", () => {
@@ -165,5 +144,101 @@ describe("policy multinode-bandwidth-per-gpu (advisory)", () => {
     expect(await messages(multinodeBandwidthPerGpu, pool({ name: "a10g", type: "g5.48xlarge", efaInterfaces: 1, placement: "cluster" }))).toEqual([
       "advisory: pool a10g: 12.5 Gbps per GPU (100 Gbps / 8 GPUs) for multi-node training; all-reduce will likely wait on the network",
     ]);
+  });
+});
+
+describe("fabric policies on their boundaries", () => {
+  const existing = (pools: Record<string, unknown>[]) =>
+    recorded(PLATFORM_TYPE, "platform", { target: "existing", gpuStack: {}, nodePools: pools.map((p) => ({ purpose: "training", gpu: "A100", gpusPerNode: 8, fabric: "infiniband", networkGbpsPerNode: 800, maxNodes: 4, ...p })) });
+  const lesson = "the field notes' 64 Gbps network made 4 nodes slower than 1";
+
+  it("accepts exactly 400 Gbps per node (p4d.24xlarge on EFA), and leaves single-node and inference pools alone", async () => {
+    expect(await messages(multinodeTrainingFabric, pool({ name: "a100", type: "p4d.24xlarge", efaInterfaces: 4, placement: "cluster" }))).toEqual([]);
+    expect(await messages(multinodeTrainingFabric, pool({ name: "one", type: "g6e.xlarge", fabric: "tcp", maxNodes: 1 }))).toEqual([]);
+    expect(await messages(multinodeTrainingFabric, pool({ name: "serve", type: "g6e.xlarge", purpose: "inference", fabric: "tcp", maxNodes: 4 }))).toEqual([]);
+  });
+
+  it("on an existing cluster wants InfiniBand at 400 Gbps per node or more for multi-node training pools", async () => {
+    expect(await messages(multinodeTrainingFabric, [existing([{ name: "ib", networkGbpsPerNode: 400 }])])).toEqual([]);
+    expect(await messages(multinodeTrainingFabric, [existing([{ name: "ib", networkGbpsPerNode: 399 }])])).toEqual([
+      `mandatory: pool ib (A100 × 8, up to 4 nodes): 399 Gbps per node is below the 400 Gbps multi-node floor (${lesson})`,
+    ]);
+    expect(await messages(multinodeTrainingFabric, [existing([{ name: "eth", fabric: "tcp", networkGbpsPerNode: 64 }])])).toEqual([
+      `mandatory: pool eth (A100 × 8, up to 4 nodes): fabric tcp; multi-node training on-prem needs InfiniBand (${lesson}); set fabric infiniband or maxNodes: 1`,
+      `mandatory: pool eth (A100 × 8, up to 4 nodes): 64 Gbps per node is below the 400 Gbps multi-node floor (${lesson})`,
+    ]);
+    // one host, or serving: no multi-node traffic
+    expect(await messages(multinodeTrainingFabric, [existing([{ name: "eth", fabric: "tcp", networkGbpsPerNode: 64, maxNodes: 1 }, { name: "serve", purpose: "inference", fabric: "tcp", networkGbpsPerNode: 64 }])])).toEqual([]);
+  });
+
+  it("on an existing cluster advises under 50 Gbps per GPU: 400 / 8 = 50 is quiet, 392 / 8 = 49 is not", async () => {
+    expect(await messages(multinodeBandwidthPerGpu, [existing([{ name: "ib", networkGbpsPerNode: 400 }])])).toEqual([]);
+    expect(await messages(multinodeBandwidthPerGpu, [existing([{ name: "ib", networkGbpsPerNode: 392 }])])).toEqual([
+      "advisory: pool ib: 49 Gbps per GPU (392 Gbps / 8 GPUs) for multi-node training; all-reduce will likely wait on the network",
+    ]);
+    expect(await messages(multinodeBandwidthPerGpu, [existing([
+      { name: "single", networkGbpsPerNode: 100, maxNodes: 1 },
+      { name: "serve", purpose: "inference", networkGbpsPerNode: 100 },
+      { name: "cpu", gpusPerNode: 0, networkGbpsPerNode: 100 },
+    ])])).toEqual([]);
+  });
+
+  it("advises on an AWS multi-node training pool only, and not on one node", async () => {
+    const a10g = { name: "a10g", type: "g5.48xlarge", efaInterfaces: 1, placement: "cluster" as const };
+    expect(await messages(multinodeBandwidthPerGpu, pool({ ...a10g, maxNodes: 1 }))).toEqual([]);
+    expect(await messages(multinodeBandwidthPerGpu, pool({ ...a10g, purpose: "inference" }))).toEqual([]);
+    expect(await messages(multinodeBandwidthPerGpu, pool({ name: "cpu", type: "m6i.large", fabric: "tcp" }))).toEqual([]);
+  });
+
+  it("keeps a pool labelled efa in one subnet even before its template attaches EFA interfaces", async () => {
+    expect(await messages(efaPoolSingleSubnet, pool({ name: "h100", type: "p5.48xlarge", efaInterfaces: 0, subnets: 2 }))).toEqual([
+      "mandatory: pool h100: EFA node group spans 2 subnets; list one availability zone in its availabilityZones",
+    ]);
+    expect(await messages(efaPoolSingleSubnet, pool({ name: "h100", type: "p5.48xlarge", fabric: "tcp", efaInterfaces: 32, subnets: 2 }))).toEqual([
+      "mandatory: pool h100: EFA node group spans 2 subnets; list one availability zone in its availabilityZones",
+    ]);
+    expect(await messages(efaPoolSingleSubnet, pool({ name: "h100", type: "p5.48xlarge", subnets: 0 }))).toEqual([
+      "mandatory: pool h100: EFA node group spans 0 subnets; list one availability zone in its availabilityZones",
+    ]);
+  });
+
+  it("names an unknown instance type and its missing bandwidth", async () => {
+    expect(await messages(multinodeTrainingFabric, pool({ name: "x", type: "x9.mega", efaInterfaces: 1, placement: "cluster" }))).toEqual([
+      `mandatory: pool x (x9.mega, up to 4 nodes): unknown Gbps per node is below the 400 Gbps multi-node floor (${lesson}); use an EFA type such as p4de.24xlarge, p5.48xlarge or p5en.48xlarge, or set maxNodes: 1`,
+    ]);
+  });
+});
+
+describe("node security policies: the exact settings", () => {
+  it("names an unset httpTokens", async () => {
+    const [ng, lt] = h100();
+    const unset = { ...lt, inputs: { ...lt.inputs, metadataOptions: {} } };
+    expect(await messages(nodeImdsv2Required, [ng, unset])).toEqual([
+      "mandatory: pool train-h100: launch template llm-test-train-h100 allows IMDSv1 (httpTokens unset); set it to required",
+    ]);
+  });
+
+  it("counts public IPs given as a boolean or a string, and not \"false\"", async () => {
+    const lt = (interfaces: unknown[]) => recorded("aws:ec2/launchTemplate:LaunchTemplate", "lt", { name: "lt", networkInterfaces: interfaces });
+    expect(await messages(nodeNoPublicIp, [lt([{ associatePublicIpAddress: true }, { associatePublicIpAddress: "false" }, {}])])).toEqual([
+      "mandatory: launch template lt gives nodes public IPs on 1 interface(s); nodes live in private subnets behind NAT",
+    ]);
+    expect(await messages(nodeNoPublicIp, [recorded("aws:ec2/launchTemplate:LaunchTemplate", "bare", { name: "bare" }), recorded("aws:ec2/subnet:Subnet", "s", { cidrBlock: "10.0.0.0/19", mapPublicIpOnLaunch: "true" })])).toEqual([
+      "mandatory: subnet 10.0.0.0/19 maps public IPs on launch; set mapPublicIpOnLaunch false (NAT gateways and load balancers do not need it)",
+    ]);
+  });
+
+  it("wants the GPU taint's key, value and NO_SCHEDULE effect all three", async () => {
+    const refused = "mandatory: pool train-h100 (p5.48xlarge, 8 × H100) is not tainted nvidia.com/gpu:NoSchedule, so any pod can occupy its GPUs' node";
+    for (const taint of [
+      { key: "nvidia.com/gpu", value: "present", effect: "PREFER_NO_SCHEDULE" },
+      { key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" },
+      { key: "gpu", value: "present", effect: "NO_SCHEDULE" },
+    ]) {
+      expect([taint, await messages(gpuPoolTainted, h100({ taints: [taint] }))]).toEqual([taint, [refused]]);
+    }
+    const [ng, ...rest] = h100();
+    const noTaints = { ...ng, inputs: { ...ng.inputs, taints: undefined } };
+    expect(await messages(gpuPoolTainted, [noTaints, ...rest])).toEqual([refused]);
   });
 });

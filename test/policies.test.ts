@@ -1,9 +1,8 @@
-import { Policies, StackValidationPolicy } from "@pulumi/policy";
+import { StackValidationPolicy } from "@pulumi/policy";
 import { PLATFORM_TYPE } from "../infra/manifest";
 import { costAtMaxWithinBudget, costFullyPriced, costWithinBudget } from "../policies/cost";
 import { eksEndpointNotPublic } from "../policies/eksEndpoint";
 import { eksSecretsEncrypted } from "../policies/eksSecretsEncryption";
-import { allPolicies } from "../policies/policies";
 import { runPolicies } from "../policies/run";
 import { recorded } from "./helpers/resources";
 
@@ -39,6 +38,38 @@ describe("policy cost-within-budget (mandatory)", () => {
     const result = await runPolicies([costWithinBudget], [h100Pool(2, 8)]);
     expect(result.violations).toEqual([]);
     expect(result.notApplicable).toEqual([{ policy: "cost-within-budget", reason: "no llm-platform:index:Platform resource carries the platform manifest" }]);
+  });
+});
+
+describe("cost-within-budget on its boundary", () => {
+  // 2 × p5.48xlarge: 2 × 55.04 × 730 = $80,358.40 expected; 8 at most: $321,433.60
+  it("passes a budget equal to the expected cost and fails one a cent under it", async () => {
+    expect((await runPolicies([costWithinBudget], [platform(80_358.4), h100Pool(2, 8)])).violations).toEqual([]);
+    expect((await runPolicies([costWithinBudget], [platform(80_358.39), h100Pool(2, 8)])).violations.map((v) => v.message)).toEqual([
+      "expected monthly cost $80,358.40 exceeds llm-platform:budgetUsdPerMonth $80,358.39 (min $0.00, max $321,433.60); largest: train-h100 $80,358.40. Lower desiredNodes or pick smaller instance types, or raise the budget.",
+    ]);
+  });
+
+  it("names the three largest lines, largest first", async () => {
+    const pool = (name: string, type: string, desired: number) =>
+      recorded("aws:eks/nodeGroup:NodeGroup", name, { instanceTypes: [type], scalingConfig: { minSize: 0, desiredSize: desired, maxSize: desired }, launchTemplate: { id: "lt" } });
+    const resources = [platform(1), pool("small", "m6i.large", 1), pool("h100", "p5.48xlarge", 1), pool("l40s", "g6e.xlarge", 1), pool("mid", "m6i.2xlarge", 1)];
+    // 730 h: m6i.large $70.08, p5.48xlarge $40,179.20, g6e.xlarge $1,358.53, m6i.2xlarge 0.384 × 730 = $280.32
+    const [violation] = (await runPolicies([costWithinBudget], resources)).violations;
+    expect(violation.message).toContain("; largest: h100 $40,179.20, l40s $1,358.53, mid $280.32. Lower desiredNodes");
+  });
+
+  it("cost-at-max-within-budget passes a budget equal to the maximum and warns a cent under it", async () => {
+    expect((await runPolicies([costAtMaxWithinBudget], [platform(321_433.6), h100Pool(2, 8)])).violations).toEqual([]);
+    expect((await runPolicies([costAtMaxWithinBudget], [platform(321_433.59), h100Pool(2, 8)])).violations).toEqual([{
+      policy: "cost-at-max-within-budget",
+      enforcement: "advisory",
+      message: "at every pool's maxNodes the monthly cost would be $321,433.60, over the $321,433.59 budget; GPU quotas (Kueue) or lower maxNodes cap it",
+    }]);
+  });
+
+  it("is not applicable without the platform manifest, for the max-cost advice too", async () => {
+    expect((await runPolicies([costAtMaxWithinBudget], [h100Pool(2, 8)])).notApplicable).toEqual([{ policy: "cost-at-max-within-budget", reason: "no llm-platform:index:Platform resource carries the platform manifest" }]);
   });
 });
 
@@ -80,6 +111,26 @@ describe("policy eks-endpoint-not-public (mandatory)", () => {
     }]);
   });
 
+  it("reads a cluster without vpcConfig as AWS's default: public to everyone", async () => {
+    const { vpcConfig: _none, ...bare } = secureCluster;
+    expect((await runPolicies([eksEndpointNotPublic], [cluster(bare)])).violations.map((v) => v.message)).toEqual([
+      "cluster llm-test has a public API endpoint with no CIDR allow-list (AWS then allows 0.0.0.0/0); set endpointPublicAccess false or list CIDRs in llm-platform:cluster.publicAccessCidrs",
+    ]);
+    const unnamed = cluster({ vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } });
+    expect((await runPolicies([eksEndpointNotPublic], [unnamed])).violations.map((v) => v.message)).toEqual([
+      "cluster  allows 0.0.0.0/0 to reach its public API endpoint; list only your CI runners' or VPN's CIDRs",
+    ]);
+  });
+
+  it("passes a private endpoint even with CIDRs listed, and fails an empty allow-list", async () => {
+    const privateWithCidrs = cluster({ ...secureCluster, vpcConfig: { endpointPublicAccess: false, publicAccessCidrs: ["0.0.0.0/0"] } });
+    expect((await runPolicies([eksEndpointNotPublic], [privateWithCidrs])).violations).toEqual([]);
+    const emptyList = cluster({ ...secureCluster, vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: [] } });
+    expect((await runPolicies([eksEndpointNotPublic], [emptyList])).violations.map((v) => v.message)).toEqual([
+      "cluster llm-test has a public API endpoint with no CIDR allow-list (AWS then allows 0.0.0.0/0); set endpointPublicAccess false or list CIDRs in llm-platform:cluster.publicAccessCidrs",
+    ]);
+  });
+
   it("fails a cluster that leaves endpoint access unset (AWS defaults to public, open to all)", async () => {
     const { violations } = await runPolicies([eksEndpointNotPublic], [cluster({ ...secureCluster, vpcConfig: { subnetIds: ["a"] } })]);
     expect(violations.map((v) => v.message)).toEqual([
@@ -89,6 +140,8 @@ describe("policy eks-endpoint-not-public (mandatory)", () => {
 });
 
 describe("policy eks-secrets-encrypted (mandatory)", () => {
+  const SECRETS_NOT_ENCRYPTED = 'cluster llm-test does not encrypt Secrets with a KMS key; set encryptionConfig { provider.keyArn, resources: ["secrets"] } (the EksCluster component does)';
+
   it("passes a cluster that envelope-encrypts secrets with KMS", async () => {
     expect((await runPolicies([eksSecretsEncrypted], [cluster(secureCluster)])).violations).toEqual([]);
   });
@@ -96,12 +149,24 @@ describe("policy eks-secrets-encrypted (mandatory)", () => {
   it("fails a cluster without encryptionConfig", async () => {
     const { encryptionConfig: _none, ...plain } = secureCluster;
     const { violations } = await runPolicies([eksSecretsEncrypted], [cluster(plain)]);
-    expect(violations).toEqual([expect.objectContaining({ policy: "eks-secrets-encrypted", enforcement: "mandatory", message: expect.stringContaining("does not encrypt Secrets with a KMS key") })]);
+    expect(violations).toEqual([{ policy: "eks-secrets-encrypted", enforcement: "mandatory", urn: cluster(plain).urn, message: SECRETS_NOT_ENCRYPTED }]);
   });
 
   it("fails encryption that does not cover secrets", async () => {
     const c = cluster({ ...secureCluster, encryptionConfig: { provider: { keyArn: "arn" }, resources: [] } });
-    expect((await runPolicies([eksSecretsEncrypted], [c])).violations).toHaveLength(1);
+    expect((await runPolicies([eksSecretsEncrypted], [c])).violations.map((v) => v.message)).toEqual([SECRETS_NOT_ENCRYPTED]);
+  });
+
+  it("fails encryption config without resources or without a provider", async () => {
+    for (const encryptionConfig of [{ provider: { keyArn: "arn" } }, { resources: ["secrets"] }]) {
+      const c = cluster({ ...secureCluster, encryptionConfig });
+      expect([encryptionConfig, (await runPolicies([eksSecretsEncrypted], [c])).violations.map((v) => v.message)]).toEqual([encryptionConfig, [SECRETS_NOT_ENCRYPTED]]);
+    }
+  });
+
+  it("fails encryption of secrets without a key", async () => {
+    const c = cluster({ ...secureCluster, encryptionConfig: { provider: {}, resources: ["secrets"] } });
+    expect((await runPolicies([eksSecretsEncrypted], [c])).violations.map((v) => v.message)).toEqual([SECRETS_NOT_ENCRYPTED]);
   });
 });
 
@@ -136,11 +201,5 @@ describe("policy runner (the analyzer's arguments)", () => {
     const { violations, notApplicable } = await runPolicies([eksSecretsEncrypted], [recorded("aws:kms/key:Key", "k", {})]);
     expect(violations).toEqual([]);
     expect(notApplicable).toEqual([]);
-  });
-
-  it("lists every policy of the pack with a unique name", () => {
-    const names = (allPolicies as Policies).map((p) => p.name);
-    expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(expect.arrayContaining(["cost-within-budget", "eks-endpoint-not-public", "eks-secrets-encrypted"]));
   });
 });

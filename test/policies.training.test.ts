@@ -66,9 +66,10 @@ describe("policy multinode-job-fabric (mandatory)", () => {
       const runtime = rs.find((r) => r.type === "kubernetes:trainer.kubeflow.org/v1alpha1:ClusterTrainingRuntime")!.inputs as any;
       runtime.metadata.labels["llm-platform/fabric"] = "tcp";
     });
-    expect((await messages(multinodeJobFabric, resources))[0]).toBe(
+    expect(await messages(multinodeJobFabric, resources)).toEqual([
       "mandatory: TrainJob sales-dialogue/sales-llama8b-src512 spans 2 nodes on pool train-h100, whose fabric is tcp: the field notes' 64 Gbps network made 4 nodes slower than 1",
-    );
+      "mandatory: TrainJob sales-dialogue/sales-llama8b-src1024 spans 2 nodes on pool train-h100, whose fabric is tcp: the field notes' 64 Gbps network made 4 nodes slower than 1",
+    ]);
   });
 });
 

@@ -17,7 +17,9 @@ describe("the training launcher (DeepSpeed#7711)", () => {
 
   it("refuses deepspeed's OpenMPI runner from 0.16.4 through 0.18.3, and only there", () => {
     expect(openmpiRunner("0.16.3")).toEqual([]);
-    expect(openmpiRunner("0.16.4")).toHaveLength(1);
+    expect(openmpiRunner("0.16.4")).toEqual([
+      '`deepspeed --launcher openmpi` raises "MPI environment variables are not set" on DeepSpeed 0.16.4–0.18.3 (deepspeedai/DeepSpeed#7711; fixed in 0.18.4); this stack pins 0.16.4 — run mpirun over the hostfile instead (the platform\'s launcher does)',
+    ]);
     expect(openmpiRunner("0.17.1")).toHaveLength(1);
     expect(openmpiRunner("0.18.3")).toHaveLength(1);
     expect(openmpiRunner("0.18.4")).toEqual([]);
@@ -44,6 +46,78 @@ describe("the training launcher (DeepSpeed#7711)", () => {
       "mpirun does not forward FI_PROVIDER (-x): ranks on other nodes start through sshd without the fabric's environment, so NCCL falls back to TCP or fails",
     ]);
     expect(launchCommandProblems(missing, { deepspeedVersion: "0.17.1", fabricEnv: efa, nodes: 1 })).toEqual([]);
+  });
+
+  it("reads the command of an sh -c script, with \"$@\" standing for the arguments after the script's name", () => {
+    const efaOnly = { deepspeedVersion: "0.17.1", fabricEnv: ["FI_PROVIDER"], nodes: 2 };
+    expect(launchCommandProblems(["/bin/sh", "-c", "cd /work && mpirun -x FI_PROVIDER \"$@\"", "sh", "llm-train"], efaOnly)).toEqual([]);
+    expect(launchCommandProblems(["bash", "-c", "mpiexec -np 16 llm-train; echo done"], efaOnly)).toEqual([
+      "mpirun does not forward FI_PROVIDER (-x): ranks on other nodes start through sshd without the fabric's environment, so NCCL falls back to TCP or fails",
+    ]);
+    // "$@" brings the arguments in: the deepspeed CLI's program is the first after its options
+    expect(launchCommandProblems(["sh", "-c", "deepspeed --num_gpus 8 $@", "sh", "serve"], { ...efaOnly, nodes: 1 })).toEqual([
+      "`deepspeed` runs `python -u serve` unless --no_python is given (DeepSpeed launcher/runner.py), and serve is not a Python file",
+    ]);
+    // a shell without -c is a program like any other
+    expect(launchCommandProblems(["sh", "train.sh"], efaOnly)).toEqual([]);
+  });
+
+  it("refuses mpirun with a DeepSpeed older than its MPI discovery (0.3.0), on and around the boundary", () => {
+    const mpirun = ["mpirun", "-np", "8", "python3", "train.py"];
+    expect(launchCommandProblems(mpirun, { deepspeedVersion: "0.2.9", fabricEnv: [], nodes: 1 })).toEqual([
+      "DeepSpeed 0.2.9 cannot discover its ranks from OpenMPI (mpi_discovery arrived in 0.3.0)",
+    ]);
+    expect(launchCommandProblems(mpirun, { deepspeedVersion: "0.3.0", fabricEnv: [], nodes: 1 })).toEqual([]);
+    expect(launchCommandProblems(["python3", "train.py"], { deepspeedVersion: "0.2.9", fabricEnv: [], nodes: 1 })).toEqual([]);
+  });
+
+  it("skips the deepspeed CLI's options with a value before its program, and reads --launcher at the end as none", () => {
+    const base = { deepspeedVersion: "0.17.1", fabricEnv: [], nodes: 1 };
+    expect(launchCommandProblems(["deepspeed", "--master_port", "29500", "--include", "localhost:0", "--bind_cores_to_rank", "run"], base)).toEqual([
+      "`deepspeed` runs `python -u run` unless --no_python is given (DeepSpeed launcher/runner.py), and run is not a Python file",
+    ]);
+    expect(launchCommandProblems(["deepspeed", "--hostfile", "h"], base)).toEqual([]);
+    expect(launchCommandProblems(["deepspeed", "train.py", "--launcher"], base)).toEqual([]);
+  });
+
+  it("counts only -x after mpirun as forwarding, lists every missing variable, and survives a trailing -x", () => {
+    const efa = { deepspeedVersion: "0.17.1", fabricEnv: ["FI_PROVIDER", "NCCL_DEBUG"], nodes: 2 };
+    const missingBoth = "mpirun does not forward FI_PROVIDER, NCCL_DEBUG (-x): ranks on other nodes start through sshd without the fabric's environment, so NCCL falls back to TCP or fails";
+    expect(launchCommandProblems(["sh", "-c", "export -x FI_PROVIDER -x NCCL_DEBUG; mpirun -np 16 python3 t.py"], efa)).toEqual([missingBoth]);
+    expect(launchCommandProblems(["mpirun", "-e", "FI_PROVIDER", "--env", "NCCL_DEBUG", "python3", "t.py", "-x"], efa)).toEqual([missingBoth]);
+    expect(launchCommandProblems(["/usr/local/bin/mpirun", "-x", "FI_PROVIDER=efa", "-x", "NCCL_DEBUG", "python3", "t.py"], efa)).toEqual([]);
+  });
+
+  it("reads a script only after sh -c, and only from a real shell", () => {
+    const efa = { deepspeedVersion: "0.17.1", fabricEnv: ["FI_PROVIDER"], nodes: 2 };
+    const dropped = "mpirun does not forward FI_PROVIDER (-x): ranks on other nodes start through sshd without the fabric's environment, so NCCL falls back to TCP or fails";
+    expect(launchCommandProblems(["sha256sum", "-c", "mpirun -np 2 t.py"], efa)).toEqual([]); // not a shell
+    expect(launchCommandProblems(["sh", "-x", "mpirun -np 2 t.py"], efa)).toEqual([]); // no -c: the third word is a file name
+    expect(launchCommandProblems(["sh", "-c"], efa)).toEqual([]);
+    expect(launchCommandProblems(["/usr/bin/bash", "-c", "mpirun -np 2 t.py"], efa)).toEqual([dropped]);
+    expect(launchCommandProblems(["-c", "mpirun -np 2 t.py"], efa)).toEqual([]); // "-c" without a shell before it
+    expect(launchCommandProblems(["/opt/openmpi/bin/mpirun", "-np", "2", "t.py"], efa)).toEqual([dropped]); // found by its base name
+  });
+
+  it("replaces only a whole \"$@\" or $* word with the arguments", () => {
+    const one = { deepspeedVersion: "0.17.1", fabricEnv: [], nodes: 1 };
+    const notPython = (program: string) => `\`deepspeed\` runs \`python -u ${program}\` unless --no_python is given (DeepSpeed launcher/runner.py), and ${program} is not a Python file`;
+    expect(launchCommandProblems(["sh", "-c", "deepspeed prefix$@", "sh", "serve"], one)).toEqual([notPython("prefix$@")]);
+    expect(launchCommandProblems(["sh", "-c", "deepspeed $@.py", "sh", "serve"], one)).toEqual([]);
+    expect(launchCommandProblems(["sh", "-c", 'deepspeed "$*"', "sh", "serve"], one)).toEqual([notPython("serve")]);
+  });
+
+  it("reads --launcher only as the whole option", () => {
+    const base = { deepspeedVersion: "0.17.1", fabricEnv: [], nodes: 1 };
+    expect(launchCommandProblems(["deepspeed", "--launcher_args", "openmpi", "train.py"], base)).toEqual([]);
+    expect(launchCommandProblems(["deepspeed", "--no--launcher=openmpi", "train.py"], base)).toEqual([]);
+  });
+
+  it("skips the value of every deepspeed option that takes one", () => {
+    const command = ["deepspeed", "--hostfile", "h", "--launcher", "pdsh", "--launcher_args", "a", "--master_addr", "m", "--master_port", "1", "--num_nodes", "2", "--num_gpus", "8", "--include", "i", "--exclude", "e", "--module", "mod", "--ssh_port", "22", "--bind_core_list", "0-3", "llm-train"];
+    expect(launchCommandProblems(command, { deepspeedVersion: "0.17.1", fabricEnv: [], nodes: 1 })).toEqual([
+      "`deepspeed` runs `python -u llm-train` unless --no_python is given (DeepSpeed launcher/runner.py), and llm-train is not a Python file",
+    ]);
   });
 
   it("forwards one list for training and the fabric test: the pool's fabric variables, then the job's, then PATH and LD_LIBRARY_PATH", () => {

@@ -8,17 +8,19 @@ import { parseSpec } from "../infra/config/spec";
 import { canonicalJson, tokeniseJobConfig } from "../infra/data/tokenise";
 import { fileSystemReplacementReasons } from "../infra/storage/fileSystem";
 import { fsxCsiDriverValues } from "../infra/storage/values";
-import { EXIT_CLEAN, EXIT_POLICY, runCli } from "../infra/plan/cli";
+import type * as planCliModule from "../infra/plan/cli";
+// Required where used: the module loads the whole program (Pulumi SDKs), seconds per test file.
+const planCli = () => require("../infra/plan/cli") as typeof planCliModule;
 import { CHARTS } from "../infra/versions";
 import { fileSystemNotReplaced, sharedStorageProtected } from "../policies/storage";
 import { runPolicies } from "../policies/run";
-import { named, ofType, referencePlan } from "./helpers/plan";
+import { named, ofType, referencePlan, itWithPlan } from "./helpers/plan";
 import { recorded } from "./helpers/resources";
 import { PROJECT_DIR, referenceConfig } from "./helpers/stacks";
 import { describeWithUpstream, readUpstreamYaml, unknownValueKeys } from "./helpers/upstream";
 
 describe("shared storage on AWS (prod)", () => {
-  it("encrypts, versions and locks down the bucket, aborts stale uploads and refuses plain HTTP", async () => {
+  itWithPlan("encrypts, versions and locks down the bucket, aborts stale uploads and refuses plain HTTP", async () => {
     const prod = await referencePlan("prod");
     expect(named(prod, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "prod-storage-data").inputs.rules).toEqual([
       { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:us-east-1:000000000000:key/plan-prod-storage-data" }, bucketKeyEnabled: true },
@@ -40,14 +42,14 @@ describe("shared storage on AWS (prod)", () => {
     });
   });
 
-  it("protects and retains the bucket and the file system", async () => {
+  itWithPlan("protects and retains the bucket and the file system", async () => {
     const prod = await referencePlan("prod");
     for (const r of [named(prod, "aws:s3/bucket:Bucket", "prod-storage-data"), named(prod, "aws:fsx/lustreFileSystem:LustreFileSystem", "prod-storage-shards")]) {
       expect(r.options).toMatchObject({ protect: true, retainOnDelete: true });
     }
   });
 
-  it("builds a PERSISTENT_2 file system from config, KMS-encrypted, in the EFA training pools' subnet", async () => {
+  itWithPlan("builds a PERSISTENT_2 file system from config, KMS-encrypted, in the EFA training pools' subnet", async () => {
     const prod = await referencePlan("prod");
     const fsx = named(prod, "aws:fsx/lustreFileSystem:LustreFileSystem", "prod-storage-shards");
     expect(fsx.inputs).toMatchObject({
@@ -63,7 +65,7 @@ describe("shared storage on AWS (prod)", () => {
     expect(h100.inputs.subnetIds).toEqual(["plan-prod-vpc-private-us-east-1a-id"]);
   });
 
-  it("opens only the Lustre ports, only from the nodes' security group and the file servers", async () => {
+  itWithPlan("opens only the Lustre ports, only from the nodes' security group and the file servers", async () => {
     const prod = await referencePlan("prod");
     const ingress = ofType(prod, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.startsWith("prod-storage-lustre"));
     expect(ingress.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort])).toEqual([
@@ -78,7 +80,7 @@ describe("shared storage on AWS (prod)", () => {
     }
   });
 
-  it("links the file system to the whole bucket, importing every change and exporting new and changed files (never deletions)", async () => {
+  itWithPlan("links the file system to the whole bucket, importing every change and exporting new and changed files (never deletions)", async () => {
     const dra = named(await referencePlan("prod"), "aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation", "prod-storage-shards");
     expect(dra.inputs).toMatchObject({
       fileSystemId: "plan-prod-storage-shards-id",
@@ -89,7 +91,7 @@ describe("shared storage on AWS (prod)", () => {
     });
   });
 
-  it("gives every team a ReadWriteMany claim bound to a static FSx volume on its own subtree, and the root only to the platform", async () => {
+  itWithPlan("gives every team a ReadWriteMany claim bound to a static FSx volume on its own subtree, and the root only to the platform", async () => {
     const prod = await referencePlan("prod");
     const claims = ofType(prod, "kubernetes:core/v1:PersistentVolumeClaim");
     expect(claims.map((c) => `${(c.inputs as any).metadata.namespace}/${(c.inputs as any).metadata.name}`)).toEqual(["llm-platform/llm-shared-data-root", "sales-dialogue/llm-shared-data", "research/llm-shared-data"]);
@@ -114,7 +116,7 @@ describe("shared storage on AWS (prod)", () => {
     expect(volumes.slice(1).every((v) => v.options.dependsOn.includes(job.urn))).toBe(true);
   });
 
-  it("makes each team's tree with a root Job that keeps only chown and chmod capabilities and takes team names as arguments", async () => {
+  itWithPlan("makes each team's tree with a root Job that keeps only chown and chmod capabilities and takes team names as arguments", async () => {
     const prod = await referencePlan("prod");
     const job = ofType(prod, "kubernetes:batch/v1:Job").find((j) => (j.inputs as any).metadata.name.startsWith("team-directories-"))!;
     const pod = (job.inputs as any).spec.template.spec;
@@ -130,7 +132,7 @@ describe("shared storage on AWS (prod)", () => {
     expect(tokenise.options.dependsOn).toEqual([job.urn]);
   });
 
-  it("logs every request to the data bucket into a protected, private, SSE-S3 log bucket that only S3's logging service may write", async () => {
+  itWithPlan("logs every request to the data bucket into a protected, private, SSE-S3 log bucket that only S3's logging service may write", async () => {
     const prod = await referencePlan("prod");
     const logging = named(prod, "aws:s3/bucketLogging:BucketLogging", "prod-storage-data");
     expect(logging.inputs).toEqual({ bucket: "plan-prod-storage-data-id", targetBucket: "plan-prod-storage-access-logs-id", targetPrefix: "s3-access/" });
@@ -155,18 +157,18 @@ describe("shared storage on AWS (prod)", () => {
     expect([key.options.protect, key.options.retainOnDelete]).toEqual([true, true]);
   });
 
-  it("installs the pinned FSx CSI driver (node plugin only: volumes are static)", async () => {
+  itWithPlan("installs the pinned FSx CSI driver (node plugin only: volumes are static)", async () => {
     const release = named(await referencePlan("prod"), "kubernetes:helm.sh/v3:Release", "prod-storage-fsx-csi");
     expect(release.inputs).toMatchObject({ chart: "aws-fsx-csi-driver", version: "1.17.0", namespace: "kube-system", values: { nodeComponentOnly: true } });
   });
 
-  it("has no shared storage on dev", async () => {
+  itWithPlan("has no shared storage on dev", async () => {
     expect(ofType(await referencePlan("dev"), "aws:fsx/lustreFileSystem:LustreFileSystem")).toEqual([]);
   });
 });
 
 describe("shared storage on-prem", () => {
-  it("claims the configured ReadWriteMany StorageClass in each team namespace and creates no AWS resource", async () => {
+  itWithPlan("claims the configured ReadWriteMany StorageClass in each team namespace and creates no AWS resource", async () => {
     const onprem = await referencePlan("onprem");
     expect(onprem.resources.filter((r) => r.type.startsWith("aws:"))).toEqual([]);
     const claim = named(onprem, "kubernetes:core/v1:PersistentVolumeClaim", "onprem-storage-sales-dialogue");
@@ -177,7 +179,7 @@ describe("shared storage on-prem", () => {
 });
 
 describe("tokenise-once job", () => {
-  it("is an indexed Job on the data-prep image, mounting the shared claim, one worker per rank by default", async () => {
+  itWithPlan("is an indexed Job on the data-prep image, mounting the shared claim, one worker per rank by default", async () => {
     const prod = await referencePlan("prod");
     const job = ofType(prod, "kubernetes:batch/v1:Job").find((j) => (j.inputs as any).metadata.name.startsWith("tokenise-"))!;
     const spec = (job.inputs as any).spec;
@@ -190,7 +192,7 @@ describe("tokenise-once job", () => {
     expect(() => new Job(job.inputs as never).validate()).not.toThrow();
   });
 
-  it("ships exactly the tested Python sources and the job config", async () => {
+  itWithPlan("ships exactly the tested Python sources and the job config", async () => {
     const prod = await referencePlan("prod");
     const maps = ofType(prod, "kubernetes:core/v1:ConfigMap").filter((c) => (c.inputs as any).metadata.name.startsWith("tokenise-"));
     const code = (maps.find((m) => (m.inputs as any).metadata.name.endsWith("-code"))!.inputs as any).data;
@@ -236,16 +238,16 @@ describe("policy file-system-not-replaced (mandatory)", () => {
     expect(fileSystemReplacementReasons({ ...identity, fileSystemTypeVersion: "2.12" }, identity)).toEqual([]);
   });
 
-  it("catches it in the plan from the deployed stack's outputs", async () => {
+  itWithPlan("catches it in the plan from the deployed stack's outputs", async () => {
     const spec = parseSpec(referenceConfig("prod"));
     const deployed = path.join(fs.mkdtempSync(path.join(require("os").tmpdir(), "deployed-")), "outputs.json");
     const identity = { deploymentType: "PERSISTENT_2", storageType: "SSD", availabilityZone: "us-east-1b", kmsKeyAlias: "alias/llm-platform-prod-data", fileSystemTypeVersion: "2.15", storageCapacityGiB: 4800 };
     fs.writeFileSync(deployed, JSON.stringify({ fileSystemIdentity: identity, clusterName: "llm-prod" }));
     const out: string[] = [];
-    expect(await runCli(["--stack", "prod", "--deployed-outputs", deployed], (l) => out.push(l), () => undefined)).toBe(EXIT_POLICY);
+    expect(await planCli().runCli(["--stack", "prod", "--deployed-outputs", deployed], (l) => out.push(l), () => undefined)).toBe(planCli().EXIT_POLICY);
     expect(out.join("\n")).toContain("mandatory file-system-not-replaced: this change replaces the FSx file system and destroys the shards on it: availabilityZone us-east-1b → us-east-1a");
     fs.writeFileSync(deployed, JSON.stringify({ fileSystemIdentity: { ...identity, availabilityZone: spec.target === "aws" ? spec.storage!.fsx.availabilityZone : "" } }));
-    expect(await runCli(["--stack", "prod", "--deployed-outputs", deployed], () => undefined, () => undefined)).toBe(EXIT_CLEAN);
+    expect(await planCli().runCli(["--stack", "prod", "--deployed-outputs", deployed], () => undefined, () => undefined)).toBe(planCli().EXIT_CLEAN);
   });
 });
 

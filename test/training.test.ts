@@ -7,7 +7,7 @@ import { findInstanceType, ncclBusBandwidthFloorGBps } from "../infra/catalog/in
 import { kubeflowTrainerValues } from "../infra/training/trainerValues";
 import { missingKustomizations, pipelinesKustomizations } from "../infra/pipelines/manifests";
 import { runFabricTestCli } from "../infra/plan/fabricTestCli";
-import { named, ofType, referencePlan } from "./helpers/plan";
+import { named, ofType, referencePlan, itWithPlan } from "./helpers/plan";
 import { referenceConfig } from "./helpers/stacks";
 import { crdValidator } from "./helpers/crds";
 import { describeWithUpstream, readUpstreamYaml, unknownValueKeys } from "./helpers/upstream";
@@ -22,18 +22,61 @@ const IMAGE = "registry.example.com/llm-train:torch2.7.1-cu128-ds0.17.1";
 
 describe("ZeRO advisor", () => {
   const llama7b = { parameters: 7e9, largestLayerParameters: 0.02 * 7e9, hiddenSize: 4096, layers: 32, optimizer: "adamw" as const, gpuMemoryGiB: 80, gpusPerNode: 8, sequenceLength: 2048, microBatchSize: 1, allowOffload: false };
+  const none = { hiddenSize: 0, layers: 0, sequenceLength: 0, microBatchSize: 0, gpuMemoryGiB: 80, optimizer: "adamw" as const, allowOffload: false };
+  const gib = (bytes: number) => bytes / GIB;
+
+  // DeepSpeed's own estimators, as published in its docs (model states only, no activations):
+  // docs/code-docs/source/memory.rst — t5-3b (2851M params) on 1 node × 8 GPUs, ZeRO-2 without
+  // offload: 15.93GB per GPU; the Hugging Face DeepSpeed guide — bigscience/T0_3B (2783M params,
+  // 65M largest layer) on 1 GPU, ZeRO-3: 46.91GB without offload, 5.43GB with the optimizer on CPU.
+  // (Their "GB" is bytes / 2^30; their parameter counts are rounded to 1M, hence 2 decimals.)
+  it("matches DeepSpeed's published ZeRO-2 estimate for t5-3b on 8 GPUs", () => {
+    const [, stage2] = estimateStages({ ...none, parameters: 2851e6, largestLayerParameters: 0, gpusPerNode: 8, nodes: 1 });
+    expect(gib(stage2.modelStatesBytes)).toBeCloseTo(15.93, 1);
+  });
+
+  it("matches DeepSpeed's published ZeRO-3 estimates for T0_3B on one GPU, with and without offload", () => {
+    const [, , stage3, offload] = estimateStages({ ...none, parameters: 2783e6, largestLayerParameters: 65e6, gpusPerNode: 1, nodes: 1 });
+    expect(gib(stage3.modelStatesBytes)).toBeCloseTo(46.91, 1);
+    expect(gib(offload.modelStatesBytes)).toBeCloseTo(5.43, 1);
+    expect([stage3.offload, offload.offload]).toEqual([false, true]);
+  });
 
   it("picks stage 2 for a 7B model on one node of 8 × 80 GB (Adam, bf16), showing the arithmetic", () => {
     const advice = adviseZero({ ...llama7b, nodes: 1 });
     expect(advice.stage).toBe(2);
-    const [s1, s2, s3] = estimateStages({ ...llama7b, nodes: 1 });
-    // stage 2: 4Ψ + 16Ψ/N = 28 GB + 14 GB; activations 1 × 2048 × 4096 × (2 × 32 + 34) = 0.82 GB
-    expect(s2.modelStatesBytes).toBe(4 * 7e9 + (16 * 7e9) / 8);
-    expect(s2.activationBytes).toBe(2048 * 4096 * 98);
-    expect(s2.totalBytes / GIB).toBeCloseTo(39.88, 2);
-    expect(s1.modelStatesBytes).toBe(4 * 7e9 + (12 * 7e9) / 8);
-    expect(s3.modelStatesBytes).toBe(4 * 0.14e9 + (18 * 7e9) / 8);
-    expect(advice.explanation).toMatch(/^ZeRO stage 2: it fits on 1 × 8 GPUs of 80 GiB \(68\.0 GiB usable each\); stage 2 needs 39\.9 GiB/);
+    const [s1, s2, s3] = advice.estimates;
+    // By hand, Ψ = 7e9, N = 8: stage 1 = 4Ψ + 12Ψ/8 = 28e9 + 10.5e9 B; stage 2 = 28e9 + 14e9 B;
+    // stage 3 = 4 × 0.14e9 + 18Ψ/8 = 0.56e9 + 15.75e9 B; activations 1 × 2048 × 4096 × (2 × 32 + 34) = 822,083,584 B.
+    expect(s1.modelStatesBytes).toBe(38.5e9);
+    expect(s2.modelStatesBytes).toBe(42e9);
+    expect(s3.modelStatesBytes).toBe(16.31e9);
+    expect(s2.activationBytes).toBe(822_083_584);
+    expect(advice.estimates.map((e) => [e.stage, e.offload])).toEqual([[1, false], [2, false], [3, false], [3, true]]);
+    expect(s2.totalBytes).toBe(42_822_083_584); // 39.88 GiB
+    // usable: 80 GiB × 0.85 = 68 GiB = 73,014,444,032 B
+    expect(advice.usableBytes).toBe(73_014_444_032);
+    expect(advice.explanation).toBe(
+      "ZeRO stage 2: it fits on 1 × 8 GPUs of 80 GiB (68.0 GiB usable each); stage 2 needs 39.9 GiB, stage 3 16.0 GiB per GPU (activations 0.8 GiB). " +
+        "Stage 3 would add a parameter all-gather per layer (1.5× the traffic) for memory this job does not need.",
+    );
+  });
+
+  it("counts 8 bytes of optimizer state per parameter for SGD with momentum", () => {
+    // Ψ = 1e9, N = 4: stage 1 = 4e9 + 8e9/4 = 6e9; stage 2 = 4e9 + 12e9/4 = 7e9; stage 3 = 4 × 1e8 + 14e9/4 = 3.9e9 B.
+    const [s1, s2, s3] = estimateStages({ ...none, optimizer: "sgd", parameters: 1e9, largestLayerParameters: 1e8, gpusPerNode: 4, nodes: 1 });
+    expect([s1.modelStatesBytes, s2.modelStatesBytes, s3.modelStatesBytes]).toEqual([6e9, 7e9, 3.9e9]);
+  });
+
+  it("keeps stage 2 when it needs exactly the usable memory, and moves to stage 3 one byte over", () => {
+    // 10 GiB × 0.85 = 8.5 GiB = 9,126,805,504 B usable. Stage 2 on 1 GPU with Adam is 4Ψ + 16Ψ = 20Ψ bytes:
+    // Ψ = 456,340,270 gives 9,126,805,400 B, plus activations of 1 × 1 × 1 × (2 × 35 + 34) = 104 B for 35 layers.
+    const onTheLine = { ...none, gpuMemoryGiB: 10, parameters: 456_340_270, largestLayerParameters: 1, gpusPerNode: 1, nodes: 1, hiddenSize: 1, layers: 35, sequenceLength: 1, microBatchSize: 1 };
+    const fits = adviseZero(onTheLine);
+    expect(fits.estimates[1].totalBytes).toBe(9_126_805_504);
+    expect([fits.stage, fits.fits]).toEqual([2, true]);
+    const over = adviseZero({ ...onTheLine, hiddenSize: 2 }); // activations 208 B: 104 B over
+    expect([over.stage, over.offload, over.fits]).toEqual([3, false, true]);
   });
 
   it("picks stage 3 for a 70B model on 8 nodes of 8 × 80 GB", () => {
@@ -42,26 +85,51 @@ describe("ZeRO advisor", () => {
     expect(advice.stage).toBe(3);
     const [, s2, s3] = advice.estimates;
     expect(s2.fits).toBe(false); // 4 × 70e9 = 280 GB resident alone
-    // stage 3: 4 × 1.4e9 + 18 × 70e9 / 64 = 5.6 + 19.7 GB, activations 2048 × 8192 × 194 = 3.3 GB
-    expect(s3.totalBytes).toBe(4 * 1.4e9 + (18 * 70e9) / 64 + 2048 * 8192 * 194);
+    // stage 3 by hand: 4 × 1.4e9 + 18 × 70e9 / 64 = 5.6e9 + 19.6875e9 B; activations 2048 × 8192 × (2 × 80 + 34) = 3,254,779,904 B
+    expect(s3.totalBytes).toBe(28_542_279_904);
     expect(s3.fits).toBe(true);
-    expect(advice.explanation).toMatch(/^ZeRO stage 3: stage 2 does not fit on 8 × 8 GPUs/);
+    expect(advice.explanation).toMatch(/^ZeRO stage 3: stage 2 does not fit on 8 × 8 GPUs of 80 GiB \(68\.0 GiB usable each\); stage 2 needs 280\.1 GiB, stage 3 26\.6 GiB per GPU \(activations 3\.0 GiB\)\. Stage 3 partitions the parameters too, at 1\.5× stage 2's communication\.$/);
   });
 
   it("offloads only when asked, and says when nothing fits", () => {
     const huge = { ...llama7b, parameters: 70e9, largestLayerParameters: 1.4e9, hiddenSize: 8192, layers: 80, nodes: 1 };
     const refused = adviseZero(huge);
-    expect(refused.fits).toBe(false);
-    expect(refused.explanation).toMatch(/^nothing fits on 1 × 8 GPUs .* set allowOffload\.$/);
+    expect([refused.stage, refused.offload, refused.fits]).toEqual([3, false, false]);
+    expect(refused.explanation).toMatch(/^nothing fits on 1 × 8 GPUs .* Add nodes, use a pool with more GPU memory, shorten sequences, or set allowOffload\.$/);
+    // offloaded by hand: 4 × 1.4e9 + 2 × 70e9 / 8 = 5.6e9 + 17.5e9 = 23.1e9 B plus 3,254,779,904 B of activations: 24.5 GiB, fits in 68
     const offloaded = adviseZero({ ...huge, allowOffload: true });
-    expect([offloaded.stage, offloaded.offload]).toEqual([3, true]);
+    expect([offloaded.stage, offloaded.offload, offloaded.fits]).toEqual([3, true, true]);
+    expect(offloaded.estimates[3].totalBytes).toBe(26_354_779_904);
+    expect(offloaded.explanation).toMatch(/; offloaded, 24\.5 GiB per GPU\.$/);
+    // 405B on one node: 4 × 8e9 + 2 × 405e9 / 8 = 133.25e9 B offloaded: still too much
+    const tooBig = adviseZero({ ...huge, parameters: 405e9, largestLayerParameters: 8e9, allowOffload: true });
+    expect([tooBig.offload, tooBig.fits]).toEqual([true, false]);
+    expect(tooBig.explanation).toMatch(/ — still too much\.$/);
   });
 
   it("renders the DeepSpeed config for the chosen stage", () => {
     const config = deepspeedConfig({ stage: 2, offload: false, precision: "bf16", microBatchSize: 2, gradientAccumulationSteps: 4, worldSize: 16 });
-    expect(config).toMatchObject({ train_micro_batch_size_per_gpu: 2, gradient_accumulation_steps: 4, train_batch_size: 128, bf16: { enabled: true }, fp16: { enabled: false } });
-    expect(config.zero_optimization).toMatchObject({ stage: 2, overlap_comm: true, allgather_bucket_size: 5e8 });
-    expect((deepspeedConfig({ stage: 3, offload: true, precision: "fp16", microBatchSize: 1, gradientAccumulationSteps: 1, worldSize: 8 }).zero_optimization as any).offload_optimizer).toEqual({ device: "cpu", pin_memory: true });
+    // train_batch_size = 2 per GPU × 4 steps × 16 ranks = 128 (DeepSpeed requires exactly this product)
+    expect(config).toEqual({
+      train_micro_batch_size_per_gpu: 2,
+      gradient_accumulation_steps: 4,
+      train_batch_size: 128,
+      gradient_clipping: 1.0,
+      bf16: { enabled: true },
+      fp16: { enabled: false },
+      zero_optimization: { stage: 2, overlap_comm: true, contiguous_gradients: true, reduce_bucket_size: 5e8, allgather_bucket_size: 5e8, reduce_scatter: true },
+      activation_checkpointing: { partition_activations: false, contiguous_memory_optimization: false },
+      steps_per_print: 50,
+      wall_clock_breakdown: false,
+    });
+    const stage3 = deepspeedConfig({ stage: 3, offload: true, precision: "fp16", microBatchSize: 1, gradientAccumulationSteps: 1, worldSize: 8 });
+    expect(stage3).toMatchObject({ train_batch_size: 8, bf16: { enabled: false }, fp16: { enabled: true }, activation_checkpointing: { partition_activations: true } });
+    expect(stage3.zero_optimization).toEqual({
+      stage: 3, overlap_comm: true, contiguous_gradients: true, reduce_bucket_size: 5e8,
+      stage3_prefetch_bucket_size: 5e8, stage3_param_persistence_threshold: 1e6, stage3_gather_16bit_weights_on_model_save: true,
+      offload_optimizer: { device: "cpu", pin_memory: true },
+    });
+    expect((deepspeedConfig({ stage: 1, offload: false, precision: "bf16", microBatchSize: 1, gradientAccumulationSteps: 1, worldSize: 1 }).zero_optimization as any).allgather_bucket_size).toBe(5e8);
   });
 });
 
@@ -118,14 +186,14 @@ describe("training runtime per fabric", () => {
     expect(init.volumeMounts).toEqual([{ name: "shared", mountPath: "/data", readOnly: true }]);
   });
 
-  it("creates a declared run only after its data set's tokenise job (which pulumi up awaits)", async () => {
+  itWithPlan("creates a declared run only after its data set's tokenise job (which pulumi up awaits)", async () => {
     const plan = await referencePlan("prod");
     const tokenise = ofType(plan, "kubernetes:batch/v1:Job").find((j) => j.name === "prod-tokenise-sales-dialogue")!;
     expect((tokenise.inputs as any).metadata.annotations).toEqual({ "pulumi.com/timeoutSeconds": "21600" });
     expect(named(plan, "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob", "prod-jobs-sales-llama8b-src512").options.dependsOn).toContain(tokenise.urn);
   });
 
-  it("renders one runtime per training pool, on the aligned image, in the plan", async () => {
+  itWithPlan("renders one runtime per training pool, on the aligned image, in the plan", async () => {
     const plan = await referencePlan("prod");
     const runtimes = ofType(plan, "kubernetes:trainer.kubeflow.org/v1alpha1:ClusterTrainingRuntime");
     expect(runtimes.map((r) => (r.inputs as any).metadata.name)).toEqual(["deepspeed-train-h100", "deepspeed-train-h200"]);
@@ -135,7 +203,7 @@ describe("training runtime per fabric", () => {
 });
 
 describe("declared training jobs", () => {
-  it("render the 512 vs 1024 experiment as two TrainJobs from one declaration", async () => {
+  itWithPlan("render the 512 vs 1024 experiment as two TrainJobs from one declaration", async () => {
     const plan = await referencePlan("prod");
     const jobs = ofType(plan, "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob").map((r) => r.inputs as any);
     expect(jobs.map((j) => j.metadata.name)).toEqual(["sales-llama8b-src512", "sales-llama8b-src1024"]);
@@ -146,7 +214,7 @@ describe("declared training jobs", () => {
     expect({ ...rest0, CHECKPOINT_DIR: "" }).toEqual({ ...rest1, CHECKPOINT_DIR: "" });
   });
 
-  it("queue through the team's LocalQueue, resume from the last checkpoint and read the shard plan", async () => {
+  itWithPlan("queue through the team's LocalQueue, resume from the last checkpoint and read the shard plan", async () => {
     const job = named(await referencePlan("prod"), "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob", "prod-jobs-sales-llama8b-src1024").inputs as any;
     expect(job.metadata).toMatchObject({ namespace: "sales-dialogue", labels: { "kueue.x-k8s.io/queue-name": "sales-dialogue", "kueue.x-k8s.io/priority-class": "normal" } });
     expect(job.spec.runtimeRef).toEqual({ apiGroup: "trainer.kubeflow.org", kind: "ClusterTrainingRuntime", name: "deepspeed-train-h100" });
@@ -174,7 +242,7 @@ describe("declared training jobs", () => {
     expect(env.SHARD_DIR).toMatch(/^\/data\/shards\/sales-dialogue\/[0-9a-f]{64}$/);
   });
 
-  it("ship the DeepSpeed config the advisor chose, with its reasoning", async () => {
+  itWithPlan("ship the DeepSpeed config the advisor chose, with its reasoning", async () => {
     const cm = named(await referencePlan("prod"), "kubernetes:core/v1:ConfigMap", "prod-jobs-sales-llama8b-src1024-deepspeed").inputs as any;
     const config = JSON.parse(cm.data["ds_config.json"]);
     expect(config.zero_optimization.stage).toBe(2);
@@ -220,7 +288,7 @@ describe("Kueue", () => {
     expect(parse(kueueManagerConfig(onprem)).waitForPodsReady.timeout).toBe("10m");
   });
 
-  it("creates queues, flavors and priorities after the Kueue release, in the plan", async () => {
+  itWithPlan("creates queues, flavors and priorities after the Kueue release, in the plan", async () => {
     const plan = await referencePlan("prod");
     const release = named(plan, "kubernetes:helm.sh/v3:Release", "prod-kueue");
     expect(release.inputs).toMatchObject({ chart: "oci://registry.k8s.io/kueue/charts/kueue", version: "0.19.2", namespace: "kueue-system" });
@@ -271,14 +339,14 @@ describe("fabric acceptance test", () => {
     ]);
   });
 
-  it("ships the check script to every team namespace", async () => {
+  itWithPlan("ships the check script to every team namespace", async () => {
     const cms = ofType(await referencePlan("prod"), "kubernetes:core/v1:ConfigMap").filter((c) => (c.inputs as any).metadata.name === "llm-nccl-acceptance");
     expect(cms.map((c) => (c.inputs as any).metadata.namespace)).toEqual(["sales-dialogue", "research"]);
   });
 });
 
 describe("Kubeflow Pipelines", () => {
-  it("renders upstream's two kustomizations on the deployer, cluster-scoped resources first, with no installer workload", async () => {
+  itWithPlan("renders upstream's two kustomizations on the deployer, cluster-scoped resources first, with no installer workload", async () => {
     const plan = await referencePlan("prod");
     const directories = ofType(plan, "kubernetes:kustomize/v2:Directory");
     // kubeflow.org standalone install: cluster-scoped-resources, then env/platform-agnostic, of the pinned release.

@@ -4,7 +4,7 @@
  */
 
 /** CUDA compute capability families the platform distinguishes. */
-export const GPU_ARCHS = ["sm70", "sm80", "sm86", "sm89", "sm90", "sm100"] as const;
+const GPU_ARCHS = ["sm70", "sm80", "sm86", "sm89", "sm90", "sm100"] as const;
 export type GpuArch = (typeof GPU_ARCHS)[number];
 
 export interface GpuModel {

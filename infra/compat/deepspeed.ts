@@ -76,8 +76,6 @@ export function deepspeedTestedWith(releases: DeepspeedReleases, torch: string):
   return compareVersions(minor, releases.testedTorch[0]) >= 0 && compareVersions(minor, releases.testedTorch[1]) <= 0;
 }
 
-/** The concrete version a suggestion names for a row: its newest patch. */
-export const suggestedDeepspeed = (releases: DeepspeedReleases) => releases.last;
 
 /** The row nearest to `from` (fewest rows away, the newer on a tie) whose CI ran `torch` and that is not known to break with it. */
 export function nearestTestedDeepspeed(from: DeepspeedReleases | undefined, torch: string): DeepspeedReleases | undefined {

@@ -18,7 +18,7 @@ export type FactKind = "broken" | "limited" | "untested" | "unknown" | "end-of-l
 export const FACT_KINDS: readonly FactKind[] = ["broken", "limited", "untested", "unknown", "end-of-life"];
 
 /** Only a documented breakage refuses a stack. */
-export const severityOf = (kind: FactKind): "mandatory" | "advisory" => (kind === "broken" ? "mandatory" : "advisory");
+const severityOf = (kind: FactKind): "mandatory" | "advisory" => (kind === "broken" ? "mandatory" : "advisory");
 
 export interface Finding<Rule extends string = string> {
   readonly rule: Rule;

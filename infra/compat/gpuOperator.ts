@@ -12,4 +12,3 @@ import { driverBranch } from "./nvidiaDrivers";
 export const GPU_OPERATOR_VERSION = CHARTS.gpuOperator.version;
 export const GPU_OPERATOR_VALIDATED_DRIVERS: readonly string[] = ["535.309.01", "580.173.02", "595.91.07", "610.57.04"];
 export const GPU_OPERATOR_DRIVER_BRANCHES: readonly number[] = GPU_OPERATOR_VALIDATED_DRIVERS.map(driverBranch);
-export const GPU_OPERATOR_DEFAULT_DRIVER = "595.91.07";

@@ -78,7 +78,7 @@ const BRANCH_KIND_NAMES: Readonly<Record<BranchKind, string>> = { LTSB: "long-te
 export const branchKindName = (kind: BranchKind) => BRANCH_KIND_NAMES[kind];
 
 /** The first day after the EOL month: from then on the branch gets no fixes. */
-export function eolEnd(eol: string): Date {
+function eolEnd(eol: string): Date {
   const [year, month] = eol.split("-").map(Number);
   return new Date(Date.UTC(year, month, 1)); // month is 1-based, so this is the next month's first day
 }

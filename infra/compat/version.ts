@@ -1,6 +1,6 @@
 /** Dotted numeric versions ("580.105.08", "12.8", "2.7.1") compared number by number, never as strings. */
 
-export function parseVersion(version: string): number[] {
+function parseVersion(version: string): number[] {
   const parts = version.trim().split(".");
   if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p))) throw new Error(`"${version}" is not a dotted numeric version`);
   return parts.map(Number);
@@ -22,11 +22,6 @@ export const atLeast = (version: string, minimum: string) => compareVersions(ver
 /** "2.7.1" → "2.7"; "580.105.08" → "580" with parts = 1. */
 export function truncateVersion(version: string, parts: number): string {
   return parseVersion(version).slice(0, parts).join(".");
-}
-
-/** The newest of a list of versions. */
-export function newest(versions: readonly string[]): string {
-  return [...versions].sort(compareVersions)[versions.length - 1];
 }
 
 /** first ≤ version ≤ last, number by number ("0.14.3" is within "0.14.2"–"0.14.4"). */

@@ -48,16 +48,16 @@ export const VLLM_RELEASES: readonly VllmReleases[] = [
 
 // docs.vllm.ai "Installation: GPU" (every release since 0.2): "compute capability 7.0 or higher (e.g.
 // V100, T4, RTX20xx, A100, L4, H100)". Below it vLLM's kernels are not built: a refusal.
-export const VLLM_MIN_COMPUTE_CAPABILITY = "7.0";
+const VLLM_MIN_COMPUTE_CAPABILITY = "7.0";
 // FlashAttention 2 needs Ampere (8.0); vLLM picks another attention backend below it (V0's xFormers;
 // V1 on compute capability < 8.0 since 0.10.2, vllm#23614 and #24022): served, but slower.
-export const VLLM_FLASH_ATTENTION_MIN_CAPABILITY = "8.0";
+const VLLM_FLASH_ATTENTION_MIN_CAPABILITY = "8.0";
 
 /** The official OpenAI-compatible server image (docs.vllm.ai "Using Docker": vllm/vllm-openai, tags v<version>). */
 export const vllmImage = (version: string) => `vllm/vllm-openai:v${version}`;
 
 export const findVllmReleases = (version: string) => VLLM_RELEASES.find((r) => versionInRange(version, r.first, r.last));
-export const newestVllm = () => VLLM_RELEASES[VLLM_RELEASES.length - 1].last;
+const newestVllm = () => VLLM_RELEASES[VLLM_RELEASES.length - 1].last;
 
 export type VllmRule = "unknown-version" | "vllm-supports-gpu" | "image-cuda-supports-gpu" | "driver-supports-gpu" | "driver-supports-image-cuda" | "vllm-attention-backend" | "driver-end-of-life";
 export type VllmFinding = Finding<VllmRule>;

@@ -34,7 +34,7 @@ export interface CostReport {
 }
 
 /** Resource types that carry no charge of their own (AWS bills the instances, traffic or requests behind them). */
-export const FREE_TYPES: ReadonlySet<string> = new Set([
+const FREE_TYPES: ReadonlySet<string> = new Set([
   "aws:ec2/vpc:Vpc",
   "aws:ec2/subnet:Subnet",
   "aws:ec2/internetGateway:InternetGateway",

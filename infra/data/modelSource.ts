@@ -31,7 +31,7 @@ const GATED_REPOS: readonly RegExp[] = [/^meta-llama\//i, /^google\/gemma/i];
  */
 const REMOTE_CODE_TOKENIZERS: readonly RegExp[] = [/(^|\/)chatglm[23]?-/i, /(^|\/)baichuan/i, /(^|\/)internlm/i, /(^|\/)qwen-\d/i];
 
-export const isKnownGated = (name: string) => isHubRepo(name) && GATED_REPOS.some((re) => re.test(name));
+const isKnownGated = (name: string) => isHubRepo(name) && GATED_REPOS.some((re) => re.test(name));
 export const needsRemoteCode = (name: string) => REMOTE_CODE_TOKENIZERS.some((re) => re.test(name));
 
 /** What is wrong with loading `name` with these settings, as sentences (empty: it loads). */

@@ -45,8 +45,8 @@ export class ShardPlanError extends Error {
 }
 
 /** Per-sample index entry while a shard is built: offset, source and target length as 64-bit ints (jobs/tokenise ShardBuffer). */
-export const INDEX_BYTES_PER_SAMPLE = 24;
-export const DEFAULT_PREFETCH_SHARDS = 1;
+const INDEX_BYTES_PER_SAMPLE = 24;
+const DEFAULT_PREFETCH_SHARDS = 1;
 
 export function bytesPerSample(input: Pick<ShardPlanInput, "meanTokensPerSample" | "sequenceLength" | "tokenBytes">): number {
   return Math.ceil(Math.min(input.meanTokensPerSample, input.sequenceLength) * input.tokenBytes) + INDEX_BYTES_PER_SAMPLE;

@@ -43,7 +43,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function manifestKey(identity: TokeniseIdentity): string {
+function manifestKey(identity: TokeniseIdentity): string {
   return createHash("sha256").update(canonicalJson(identity), "utf8").digest("hex");
 }
 

@@ -28,7 +28,7 @@ export function efaInterfaces(type: InstanceType): EfaInterface[] {
 // it requests, and a node can only offer those reserved at boot. AWS's EKS EFA guide requests
 // hugepages-2Mi: 5120Mi per training pod; EFA nodes reserve that much at boot (user data).
 export const EFA_HUGEPAGES_2MI = "5120Mi";
-export const EFA_HUGEPAGES_2MI_PAGES = 2560;
+const EFA_HUGEPAGES_2MI_PAGES = 2560;
 
 /** Node user data (MIME multipart, run before nodeadm starts the kubelet) reserving the huge pages. */
 export function efaNodeUserData(): string {

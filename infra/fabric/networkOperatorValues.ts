@@ -19,7 +19,7 @@ export function networkOperatorValues() {
 }
 
 /** Up to this many pods per node share the HCAs (the device plugin's rdmaHcaMax). */
-export const RDMA_HCA_MAX = 63;
+const RDMA_HCA_MAX = 63;
 
 /** The NicClusterPolicy spec: host OFED/DOCA drivers stay as installed; only the RDMA plugin runs. */
 export function nicClusterPolicySpec(infinibandPools: readonly ExistingNodePoolSpec[]) {

@@ -17,7 +17,7 @@ export const RDMA_CAPABILITIES: readonly string[] = ["IPC_LOCK"];
 export const EFA_RESOURCE = "vpc.amazonaws.com/efa";
 export const GPU_RESOURCE = "nvidia.com/gpu";
 /** The pod's own interface: NCCL's bootstrap and socket traffic go there (never lo or docker0). */
-export const POD_INTERFACE = "eth0";
+const POD_INTERFACE = "eth0";
 
 export interface FabricProfile {
   readonly pool: string;

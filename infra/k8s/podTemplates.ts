@@ -53,7 +53,7 @@ interface ObjectLike {
 const nameOf = (o: ObjectLike) => `${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name ?? o.metadata?.generateName ?? "?"}`;
 
 /** Pod templates of one object (none for kinds that make no pods, or for TrainJobs: see trainJobPods). */
-export function podTemplatesOf(o: ObjectLike): PodTemplate[] {
+function podTemplatesOf(o: ObjectLike): PodTemplate[] {
   const where = `${o.kind} ${nameOf(o)}`;
   const namespace = o.metadata?.namespace;
   const at = (suffix: string, spec: PodSpecLike | undefined): PodTemplate[] => (spec ? [{ where: `${where}${suffix}`, ...(namespace ? { namespace } : {}), spec }] : []);
@@ -91,7 +91,7 @@ function replicatedJobPods(jobs: any[] | undefined, where: string, namespace: st
  * launcher (Kubeflow Trainer v2.3.0, pkg/runtime/framework/plugins: the trainer step's container
  * is `node`; runtimePatches are strategic merges keyed by name).
  */
-export function trainJobPods(trainJob: ObjectLike, runtime: ObjectLike | undefined): PodTemplate[] {
+function trainJobPods(trainJob: ObjectLike, runtime: ObjectLike | undefined): PodTemplate[] {
   if (!runtime) return [];
   const namespace = trainJob.metadata?.namespace;
   const patches: any[] = trainJob.spec?.runtimePatches ?? [];

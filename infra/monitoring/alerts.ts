@@ -50,13 +50,13 @@ export interface AlertRule {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-export const ALERT_LABEL_ACTION = "action";
-export const CORDON_ACTION = "cordon";
+const ALERT_LABEL_ACTION = "action";
+const CORDON_ACTION = "cordon";
 
 const sel = (metric: string, ...matchers: Matcher[]): Selector => ({ metric, matchers });
 const m = (label: string, op: MatchOp, value: string): Matcher => ({ label, op, value });
 
-export const renderSelector = (s: Selector) => (s.matchers.length === 0 ? s.metric : `${s.metric}{${s.matchers.map((x) => `${x.label}${x.op}${JSON.stringify(x.value)}`).join(", ")}}`);
+const renderSelector = (s: Selector) => (s.matchers.length === 0 ? s.metric : `${s.metric}{${s.matchers.map((x) => `${x.label}${x.op}${JSON.stringify(x.value)}`).join(", ")}}`);
 
 /** The PromQL of a condition. */
 export function exprOf(c: Condition): string {
@@ -218,8 +218,8 @@ export const REQUIRED_ALERTS = [
   "GPUAllocatedIdle",
 ] as const;
 
-export const PROMETHEUS_RULE_NAME = "llm-platform-gpu";
-export const RULE_EVALUATION_INTERVAL = "30s";
+const PROMETHEUS_RULE_NAME = "llm-platform-gpu";
+const RULE_EVALUATION_INTERVAL = "30s";
 
 /** A PrometheusRule (monitoring.coreos.com/v1) with the rules in two groups. */
 export function gpuPrometheusRule(spec: Pick<PlatformSpec, "nodePools" | "monitoring">, namespace: string, labels: Record<string, string>) {

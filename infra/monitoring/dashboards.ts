@@ -28,7 +28,7 @@ const gpu = (filters: string) => `{${filters}}`;
 const POOL_NODE = `${POOL_SERIES_LABEL}=~"$pool", ${NODE_LABEL}=~"$node"`;
 const GPU_Q = `resource="${GPU_RESOURCE}"`;
 
-export function gpuHealthDashboard(spec: Pick<PlatformSpec, "monitoring">): Dashboard {
+function gpuHealthDashboard(spec: Pick<PlatformSpec, "monitoring">): Dashboard {
   const idleBelow = spec.monitoring.gpuIdle.utilizationBelowPercent;
   const f = gpu(POOL_NODE);
   return {
@@ -71,7 +71,7 @@ export function gpuHealthDashboard(spec: Pick<PlatformSpec, "monitoring">): Dash
 }
 
 /** Per-team quota against use (Kueue's ClusterQueue metrics need enableClusterQueueResources) and who holds which GPUs. */
-export function teamGpuDashboard(spec: Pick<PlatformSpec, "monitoring">): Dashboard {
+function teamGpuDashboard(spec: Pick<PlatformSpec, "monitoring">): Dashboard {
   const idleBelow = spec.monitoring.gpuIdle.utilizationBelowPercent;
   const cq = `cluster_queue=~"$team", ${GPU_Q}`;
   const usage = `kueue_cluster_queue_resource_usage{${cq}}`;

@@ -17,16 +17,16 @@ export const MONITORING_API = "monitoring.coreos.com/v1";
  */
 export const DCGM_SERVICE = "nvidia-dcgm-exporter";
 export const DCGM_JOB = DCGM_SERVICE;
-export const DCGM_PORT_NAME = "gpu-metrics";
+const DCGM_PORT_NAME = "gpu-metrics";
 /** The exporter samples every 30 s by default (DCGM_EXPORTER_INTERVAL); scraping faster only repeats values. */
-export const DCGM_SCRAPE_INTERVAL = "30s";
+const DCGM_SCRAPE_INTERVAL = "30s";
 
 /** Labels the platform puts on every GPU series: the node that holds the GPU and its pool. */
 export const NODE_LABEL = "node";
 export const POOL_SERIES_LABEL = "pool";
 
 /** Prometheus's name for a node label in relabeling (`__meta_kubernetes_node_label_<name>`, invalid characters as `_`). */
-export const nodeLabelMeta = (label: string) => `__meta_kubernetes_node_label_${label.replace(/[^a-zA-Z0-9_]/g, "_")}`;
+const nodeLabelMeta = (label: string) => `__meta_kubernetes_node_label_${label.replace(/[^a-zA-Z0-9_]/g, "_")}`;
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**

@@ -68,7 +68,7 @@ export const DASHBOARD_LABEL = "grafana_dashboard";
 export const DASHBOARD_LABEL_VALUE = "1";
 
 /** The share of the volume Prometheus may fill before it deletes old blocks (WAL and head chunks count too). */
-export const RETENTION_SIZE_SHARE = 0.9;
+const RETENTION_SIZE_SHARE = 0.9;
 
 /**
  * kube-prometheus-stack values (pure; every key checked against the pinned values.yaml): retention

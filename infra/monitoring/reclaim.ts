@@ -23,10 +23,10 @@ export const RECLAIMER_SCHEDULE = "*/10 * * * *";
 export const NODE_GUARD_SCHEDULE = "*/2 * * * *";
 /** The Python sources shipped to both jobs (jobs/reclaim/). */
 export const RECLAIM_SOURCES = ["reclaim.py", "cordon.py", "kube.py", "prom.py"] as const;
-export const JOB_CODE_DIR = "/opt/llm-platform/reclaim";
-export const JOB_CONFIG_DIR = "/etc/llm-platform";
+const JOB_CODE_DIR = "/opt/llm-platform/reclaim";
+const JOB_CONFIG_DIR = "/etc/llm-platform";
 /** Resolution of the reclaimer's Prometheus range query, seconds. */
-export const RECLAIM_STEP_SECONDS = 60;
+const RECLAIM_STEP_SECONDS = 60;
 
 /** Teams whose workloads the reclaimer looks at. */
 export function reclaimingTeams(spec: Pick<PlatformSpec, "teams">): TeamSpec[] {

@@ -11,7 +11,7 @@ export interface XidInfo {
   readonly action: string;
 }
 
-export const XIDS: Readonly<Record<number, XidInfo>> = {
+const XIDS: Readonly<Record<number, XidInfo>> = {
   13: { meaning: "Graphics engine exception", fatal: false, action: "application error: check the job's code and inputs" },
   31: { meaning: "GPU memory page fault", fatal: false, action: "application error (illegal address): check the job" },
   43: { meaning: "GPU stopped processing", fatal: false, action: "application error: the job hit a fault; restart it" },

@@ -118,7 +118,7 @@ const RELEASES: readonly (readonly [string, string])[] = [
   ["1.36.2-20260714", "580.159.03"], // v20260714
 ];
 
-export const EKS_NVIDIA_AMI_RELEASES: readonly EksAmiRelease[] = RELEASES.map(([releaseVersion, nvidiaDriver]) => ({ releaseVersion, nvidiaDriver }));
+const EKS_NVIDIA_AMI_RELEASES: readonly EksAmiRelease[] = RELEASES.map(([releaseVersion, nvidiaDriver]) => ({ releaseVersion, nvidiaDriver }));
 
 /** "1.34.2-20260116" → "1.34". */
 export const releaseMinor = (releaseVersion: string) => releaseVersion.split(".").slice(0, 2).join(".");

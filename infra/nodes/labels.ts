@@ -8,7 +8,7 @@ import { LABEL_PREFIX } from "../metadata";
 export const POOL_LABEL = `${LABEL_PREFIX}/pool`;
 export const PURPOSE_LABEL = `${LABEL_PREFIX}/purpose`;
 export const FABRIC_LABEL = `${LABEL_PREFIX}/fabric`;
-export const GPU_LABEL = `${LABEL_PREFIX}/gpu`;
+const GPU_LABEL = `${LABEL_PREFIX}/gpu`;
 
 /** GPU nodes repel everything that does not ask for a GPU (NVIDIA's and EKS's convention). */
 export const GPU_TAINT = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" } as const;

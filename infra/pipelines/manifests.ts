@@ -14,8 +14,8 @@
 import { KUBEFLOW_PIPELINES_VERSION } from "../versions";
 
 export const PIPELINES_NAMESPACE = "kubeflow";
-export const PIPELINES_KUSTOMIZATIONS = ["cluster-scoped-resources", "env/platform-agnostic"] as const;
-export const PIPELINES_REPOSITORY = "https://github.com/kubeflow/pipelines";
+const PIPELINES_KUSTOMIZATIONS = ["cluster-scoped-resources", "env/platform-agnostic"] as const;
+const PIPELINES_REPOSITORY = "https://github.com/kubeflow/pipelines";
 
 /** The kustomization directories, in apply order, under the configured manifests directory. */
 export function pipelinesKustomizations(manifestsDir: string): { name: string; directory: string }[] {

@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { AWS_TYPES } from "../resourceTypes";
 
-export const PLAN_ACCOUNT = "000000000000";
+const PLAN_ACCOUNT = "000000000000";
 export const PLAN_ORGANIZATION = "organization";
 export const PLAN_DEPLOYER_ROLE = `arn:aws:iam::${PLAN_ACCOUNT}:role/plan-deployer`;
 

@@ -19,12 +19,11 @@ export const KUEUE_API = "kueue.x-k8s.io/v1beta2";
 export const KUEUE_NAMESPACE = "kueue-system";
 /** The Helm release name; the chart names its objects after it (charts/kueue/templates/_helpers.tpl kueue.fullname). */
 export const KUEUE_RELEASE = "kueue";
-export const COHORT = "llm-platform";
-export { PRIORITY_LABEL, QUEUE_LABEL } from "./labels";
-export const PRIORITY_VALUES = { high: 1000, normal: 100, low: 10 } as const;
+const COHORT = "llm-platform";
+const PRIORITY_VALUES = { high: 1000, normal: 100, low: 10 } as const;
 
 /** Resources Kueue does not account (per-node devices that follow the GPUs, not scarce on their own). */
-export const EXCLUDED_RESOURCE_PREFIXES = [`${EFA_RESOURCE.split("/")[0]}/`, "hugepages-", `${RDMA_RESOURCE_PREFIX}/`];
+const EXCLUDED_RESOURCE_PREFIXES = [`${EFA_RESOURCE.split("/")[0]}/`, "hugepages-", `${RDMA_RESOURCE_PREFIX}/`];
 
 export { flavorName } from "../naming";
 /** The flavor of CPU-only work in team namespaces (tokenising): the system pool on AWS, any untainted node on-prem. */
@@ -163,8 +162,8 @@ export function kueueManagerConfig(spec: Pick<PlatformSpec, "nodePools">): strin
 }
 
 /** Local ports for `kubectl port-forward` to KueueViz's frontend and backend (the upstream INSTALL.md's). */
-export const KUEUEVIZ_FRONTEND_PORT = 8080;
-export const KUEUEVIZ_BACKEND_PORT = 8081;
+const KUEUEVIZ_FRONTEND_PORT = 8080;
+const KUEUEVIZ_BACKEND_PORT = 8081;
 
 /**
  * KueueViz, reachable only through `kubectl port-forward` (the same access rule as Grafana: no
@@ -173,7 +172,7 @@ export const KUEUEVIZ_BACKEND_PORT = 8081;
  * from the backend ingress host (templates/kueueviz/frontend-configmap.yaml), so it names the
  * port-forwarded backend, and the backend accepts that origin (cmd/kueueviz/INSTALL.md at v0.19.2).
  */
-export function kueueVizValues() {
+function kueueVizValues() {
   const ingressOff = { enabled: false, tlsEnabled: false, tlsSecretName: "" };
   return {
     enableKueueViz: true,

@@ -13,9 +13,9 @@ import type { NodePoolSpec, PlatformSpec } from "../config/types";
 import { trainingGpuPools } from "./pools";
 
 /** The training image a node pulls before a worker starts (PyTorch + CUDA + DeepSpeed + NCCL tests: 15–25 GB). */
-export const TRAINING_IMAGE_GIB = 20;
+const TRAINING_IMAGE_GIB = 20;
 /** Root volume throughput of GPU nodes (gp3 baseline, as the node pools' launch templates set it). */
-export const ROOT_VOLUME_MIB_PER_S = 125;
+const ROOT_VOLUME_MIB_PER_S = 125;
 /** Pulling writes the compressed layers, then unpacks them: about twice the image's bytes through the disk. */
 const PULL_DISK_PASSES = 2;
 /** The cluster autoscaler notices the pending pods (10 s scan) and the Auto Scaling group launches. */

@@ -83,7 +83,7 @@ type GraphResource = Pick<PlanResource, "urn" | "type" | "name" | "parent" | "in
  * readiness (Helm releases, Jobs) also wait — at run time, not in Pulumi's graph — for a node to
  * run on: the system pool's node groups.
  */
-export function predecessors(resources: readonly GraphResource[]): Map<string, Set<string>> {
+function predecessors(resources: readonly GraphResource[]): Map<string, Set<string>> {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const children = new Map<string, string[]>();
   for (const r of resources) if (r.parent) children.set(r.parent, [...(children.get(r.parent) ?? []), r.urn]);

@@ -56,7 +56,7 @@ interface StatefulKind {
 
 const always = (level: Level, why: string) => () => ({ level, why });
 
-export const STATEFUL_KINDS: Readonly<Record<string, StatefulKind>> = {
+const STATEFUL_KINDS: Readonly<Record<string, StatefulKind>> = {
   [AWS_TYPES.lustreFileSystem]: {
     holds: "tokenised shards and checkpoints not yet exported to the S3 bucket (export runs behind writes), and the hours of tokenising and import that filled it",
     assess: always("mandatory", "FSx deletes a file system's data with it; its replacement starts empty."),

@@ -46,7 +46,7 @@ export function findingsTable(findings: readonly DataLossFinding[]): string[] {
   return ["| guard | resource | op | forced by | holds | why |", "|---|---|---|---|---|---|", ...findings.map(findingRow), ""];
 }
 
-export function costDeltaTable(diff: PlanDiff): string[] {
+function costDeltaTable(diff: PlanDiff): string[] {
   const { cost } = diff;
   const out = ["| resource | what | expected | min | max |", "|---|---|---|---|---|"];
   for (const l of cost.lines) {

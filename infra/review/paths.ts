@@ -5,7 +5,7 @@
 
 export type PathSegment = string | number;
 
-export function parsePath(path: string): PathSegment[] {
+function parsePath(path: string): PathSegment[] {
   const segments: PathSegment[] = [];
   for (const part of path.split(".")) {
     const match = /^([^[\]]*)((?:\[(?:\d+|\*)\])*)$/.exec(part);
@@ -22,7 +22,7 @@ export function parsePath(path: string): PathSegment[] {
   return segments;
 }
 
-export function formatPath(segments: readonly PathSegment[]): string {
+function formatPath(segments: readonly PathSegment[]): string {
   return segments.reduce<string>((out, s) => (typeof s === "number" || s === "*" ? `${out}[${s}]` : out ? `${out}.${s}` : s), "");
 }
 

@@ -6,8 +6,8 @@
 export const EBS_CSI_ADDON = "aws-ebs-csi-driver";
 /** The add-on's controller ServiceAccount (kube-system), which its Pod Identity association names. */
 export const EBS_CSI_SERVICE_ACCOUNT = "ebs-csi-controller-sa";
-export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";
-export const DEFAULT_STORAGE_CLASS = "gp3-encrypted";
+const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";
+const DEFAULT_STORAGE_CLASS = "gp3-encrypted";
 export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
 export function defaultStorageClass() {

@@ -34,7 +34,7 @@ export function fileSystemIdentity(spec: AwsPlatformSpec): FileSystemIdentity | 
   };
 }
 
-export const dataKeyAlias = (stack: string) => `alias/llm-platform-${stack}-data`;
+const dataKeyAlias = (stack: string) => `alias/llm-platform-${stack}-data`;
 
 /** The identity as the file system's inputs, so the replacement table (one rule for every check) can read it. */
 function identityAsInputs(identity: FileSystemIdentity): Record<string, unknown> {

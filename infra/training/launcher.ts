@@ -15,10 +15,10 @@ import { compareVersions } from "../compat/version";
 import { fabricProfile } from "../fabric/profile";
 
 /** Where Kubeflow Trainer's MPI plugin writes the hostfile (pod DNS names, OpenMPI slots). */
-export const MPI_HOSTFILE = "/etc/mpi/hostfile";
+const MPI_HOSTFILE = "/etc/mpi/hostfile";
 
 /** What every rank needs from the launcher's environment besides the fabric's and the job's. */
-export const RANK_BASE_ENV = ["PATH", "LD_LIBRARY_PATH"] as const;
+const RANK_BASE_ENV = ["PATH", "LD_LIBRARY_PATH"] as const;
 
 /** Variables mpirun must forward to every rank: the pool's fabric environment, the job's, and the base. */
 export function forwardedEnvNames(pool: NodePoolSpec, jobEnvNames: readonly string[] = []): string[] {
@@ -66,9 +66,9 @@ export function afterPeersReachable(argv: readonly string[]): string[] {
 }
 
 /** DeepSpeed versions whose `deepspeed --launcher openmpi` fails before starting a rank (#7711). */
-export const DEEPSPEED_OPENMPI_RUNNER_BROKEN = { from: "0.16.4", to: "0.18.3", fixedIn: "0.18.4" } as const;
+const DEEPSPEED_OPENMPI_RUNNER_BROKEN = { from: "0.16.4", to: "0.18.3", fixedIn: "0.18.4" } as const;
 /** init_distributed's MPI discovery (deepspeedai/DeepSpeed#375, v0.3). */
-export const DEEPSPEED_MPI_DISCOVERY_SINCE = "0.3.0";
+const DEEPSPEED_MPI_DISCOVERY_SINCE = "0.3.0";
 
 export interface LaunchContext {
   readonly deepspeedVersion: string;

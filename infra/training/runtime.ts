@@ -31,7 +31,7 @@ export const HF_CACHE_ROOT = "/hf-cache";
 export const DEEPSPEED_CONFIG_DIR = "/etc/deepspeed";
 const SSH_AUTH_PATH = "/home/mpiuser/.ssh";
 /** Restarts of the whole JobSet before the TrainJob fails; each restart resumes from the last checkpoint. */
-export const MAX_RESTARTS = 3;
+const MAX_RESTARTS = 3;
 /** Share of a node's CPU and memory the worker requests (the rest is for system daemons). */
 const NODE_SHARE = 0.9;
 

@@ -52,11 +52,11 @@ export interface ZeroAdvice {
 }
 
 /** Fraction of GPU memory the estimate may fill: the rest covers the CUDA context, NCCL buffers and fragmentation. */
-export const MEMORY_HEADROOM = 0.85;
+const MEMORY_HEADROOM = 0.85;
 const GIB = 1024 ** 3;
 const OPTIMIZER_BYTES = { adamw: 12, adam: 12, sgd: 8 } as const;
 
-export function activationBytes(input: Pick<ZeroInput, "microBatchSize" | "sequenceLength" | "hiddenSize" | "layers">): number {
+function activationBytes(input: Pick<ZeroInput, "microBatchSize" | "sequenceLength" | "hiddenSize" | "layers">): number {
   return input.microBatchSize * input.sequenceLength * input.hiddenSize * (2 * input.layers + 34);
 }
 

@@ -9,6 +9,7 @@ server and Prometheus are fakes that answer from those files and record every wr
 import json
 import os
 import unittest
+from datetime import datetime, timezone
 
 import cordon
 import reclaim
@@ -178,6 +179,51 @@ class ReclaimerWrites(unittest.TestCase):
         self.assertEqual({d.namespace for d in decisions}, {"research"})
 
 
+class DecisionBoundaries(unittest.TestCase):
+    """decide() on one synthetic workload: the value on, just under and just over each threshold."""
+
+    TEAM = {"namespace": "research", "mode": "deactivate", "idleGraceMinutes": 120}
+
+    def workload(self, admitted_minutes_ago=180, **meta):
+        admitted_at = NOW - admitted_minutes_ago * 60
+        stamp = datetime.fromtimestamp(admitted_at, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        metadata = {"namespace": "research", "name": "w", "ownerReferences": [{"apiVersion": "batch/v1", "kind": "Job", "name": "j", "controller": True}]}
+        metadata.update(meta)
+        return {"metadata": metadata, "status": {"conditions": [{"type": "Admitted", "status": "True", "lastTransitionTime": stamp}]}}
+
+    PODS = [{"metadata": {"name": "p", "labels": {"batch.kubernetes.io/job-name": "j"}}}]
+
+    def decide(self, peak, workload=None, team=None):
+        # one GPU, a sample every 60 s over the 120-minute window, the last one at `peak`
+        samples = [(float(t), 0.0) for t in range(NOW - 7200, NOW, 60)] + [(float(NOW), peak)]
+        return reclaim.decide(workload or self.workload(), self.PODS, {"p": [samples]}, team or self.TEAM, NOW, CONFIG)
+
+    def test_idle_means_strictly_below_the_threshold(self):
+        self.assertEqual(self.decide(5.0).action, "keep")  # on the threshold: busy enough
+        self.assertEqual(self.decide(5.1).action, "keep")  # just over
+        d = self.decide(4.9)  # just under
+        self.assertEqual((d.action, d.reason), ("deactivate", "all 1 GPUs of 1 pods below 5% for the last 120 minutes (peak 4.9%): deactivated so its quota returns to the cohort"))
+
+    def test_the_grace_period_ends_on_its_last_minute(self):
+        self.assertEqual(self.decide(0.0, self.workload(admitted_minutes_ago=119)).reason, "admitted 119 minutes ago, within the team's grace of 120 minutes")
+        self.assertEqual(self.decide(0.0, self.workload(admitted_minutes_ago=120)).action, "deactivate")
+        self.assertEqual(self.decide(0.0, self.workload(admitted_minutes_ago=121)).action, "deactivate")
+
+    def test_dry_run_teams_only_hear_the_verdict(self):
+        d = self.decide(0.0, team=dict(self.TEAM, mode="dry-run"))
+        self.assertEqual(d.action, "would-deactivate")
+
+    def test_a_workload_without_an_owner_or_with_an_unknown_owner_is_skipped_with_the_reason(self):
+        self.assertEqual(self.decide(0.0, self.workload(ownerReferences=[])).reason, "no owner: its pods cannot be found")
+        unknown = self.workload(ownerReferences=[{"apiVersion": "example.com/v1", "kind": "Thing", "name": "j", "controller": True}])
+        self.assertEqual(self.decide(0.0, unknown).reason, "owner kind example.com/Thing is not one the reclaimer knows how to find pods for")
+
+    def test_a_finished_workload_is_skipped(self):
+        w = self.workload()
+        w["status"]["conditions"].append({"type": "Finished", "status": "True"})
+        self.assertEqual(self.decide(0.0, w).reason, "finished")
+
+
 class Coverage(unittest.TestCase):
     def test_samples_at_every_step_cover_the_window(self):
         self.assertIsNone(reclaim.coverage_gap([(t, 0.0) for t in range(0, 7201, 60)], 0, 7200, 60))
@@ -188,6 +234,15 @@ class Coverage(unittest.TestCase):
         # samples at 540 and 720: 600 and 660 are missing, 2 steps of 60 s = 2 minutes
         times = [t for t in range(0, 7201, 60) if t not in (600, 660)]
         self.assertEqual(reclaim.coverage_gap([(t, 0.0) for t in times], 0, 7200, 60), 2.0)
+
+    def test_no_samples_miss_the_whole_window_and_late_or_early_ends_count(self):
+        self.assertEqual(reclaim.coverage_gap([], 0, 7200, 60), 120.0)
+        # first sample 120 s late: a gap of 2 steps at the start
+        self.assertEqual(reclaim.coverage_gap([(t, 0.0) for t in range(120, 7201, 60)], 0, 7200, 60), 2.0)
+        # first sample exactly one step late: tolerated
+        self.assertIsNone(reclaim.coverage_gap([(t, 0.0) for t in range(60, 7201, 60)], 0, 7200, 60))
+        # last sample 120 s early
+        self.assertEqual(reclaim.coverage_gap([(t, 0.0) for t in range(0, 7081, 60)], 0, 7200, 60), 2.0)
 
 
 class PrometheusClient(unittest.TestCase):

@@ -107,8 +107,19 @@ class ShardsTest(unittest.TestCase):
         self.assertEqual(ranges[0][0], 0)
         self.assertEqual(ranges[-1][1], 1003)
 
+    def test_the_first_shards_hold_the_remainder(self):
+        # 1003 = 16 x 62 + 11: shards 0-10 hold 63 samples, shards 11-15 hold 62
+        self.assertEqual(shard_sizes(1003, 16), [63] * 11 + [62] * 5)
+        self.assertEqual(shard_ranges(1003, 16)[10:12], [(630, 693), (693, 755)])  # 10 x 63 = 630
+        # on a multiple, just under and just over
+        self.assertEqual(shard_sizes(32, 16), [2] * 16)
+        self.assertEqual(shard_sizes(31, 16), [2] * 15 + [1])
+        self.assertEqual(shard_sizes(33, 16), [3] + [2] * 15)
+
     def test_workers_split_the_shards(self):
         self.assertEqual(owned_shards(1, 4, 10), [1, 5, 9])
+        self.assertEqual(owned_shards(0, 4, 8), [0, 4])
+        self.assertEqual(owned_shards(3, 4, 3), [])
 
     def test_every_epoch_reads_every_shard_once_with_ranks_balanced_to_one_sample(self):
         shard_count, world, kept = 48, 16, 100003
@@ -122,11 +133,27 @@ class ShardsTest(unittest.TestCase):
         self.assertEqual(orders[2], epoch_order(shard_count, world, 2, seed=7), "and is reproducible")
 
     def test_refuses_a_shard_count_that_is_not_a_multiple_of_the_world_size(self):
-        with self.assertRaises(ValueError):
+        with self.assertRaises(ValueError) as raised:
             epoch_order(10, 4, 0, 1)
+        self.assertEqual(str(raised.exception), "shard_count 10 is not a multiple of world_size 4")
+        # on a multiple (8 = 2 × 4) there is no refusal: two rounds of four shards
+        self.assertEqual(sorted(len(rank) for rank in epoch_order(8, 4, 0, 1)), [2, 2, 2, 2])
 
 
 class ShardMemoryTest(unittest.TestCase):
+    def test_a_token_id_too_large_for_two_bytes_names_the_setting_to_change(self):
+        buffer = tokenise.ShardBuffer(2)
+        buffer.add([65535], [0])  # the largest id two bytes hold
+        with self.assertRaises(ValueError) as raised:
+            buffer.add([65536], [])
+        self.assertEqual(str(raised.exception), "token id does not fit in 2 bytes; set tokenBytes: 4 for this tokenizer")
+
+    def test_raw_data_without_jsonl_files_is_refused_naming_the_folder(self):
+        with tempfile.TemporaryDirectory() as empty:
+            with self.assertRaises(FileNotFoundError) as raised:
+                list(tokenise.raw_samples(empty))
+            self.assertEqual(str(raised.exception), "no *.jsonl files under %s" % empty)
+
     def test_a_shard_in_memory_costs_its_token_bytes_not_python_objects(self):
         for token_bytes in (2, 4):
             buffer = tokenise.ShardBuffer(token_bytes)

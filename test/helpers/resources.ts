@@ -1,4 +1,4 @@
-import { RecordedResource } from "../../infra/plan/record";
+import type { RecordedResource } from "../../infra/recorded";
 
 /** A recorded resource as the plan would capture it, for feeding policies directly. */
 export function recorded(type: string, name: string, inputs: Record<string, unknown>, options: Partial<RecordedResource["options"]> = {}, parent?: string): RecordedResource {

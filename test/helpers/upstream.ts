@@ -2,8 +2,21 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 
-/** The pinned upstream copies (charts, CRDs, prices) CI has beside the repo; see its PROVENANCE.md. */
-export const SHARED_UPSTREAM = path.resolve(__dirname, "..", "..", "..", "shared", "upstream");
+/**
+ * The pinned upstream copies (charts, CRDs, prices) CI has beside the repo; see its PROVENANCE.md.
+ * Looked for upwards so that a copy of the repo nested deeper (Stryker's sandbox under .stryker-tmp/)
+ * still finds the same ../shared.
+ */
+export const SHARED_UPSTREAM = findSharedUpstream(path.resolve(__dirname, "..", ".."));
+
+function findSharedUpstream(repoDir: string): string {
+  const beside = path.resolve(repoDir, "..", "shared", "upstream");
+  for (let dir = path.dirname(repoDir); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "shared", "upstream");
+    if (fs.existsSync(path.join(candidate, "PROVENANCE.md"))) return candidate;
+    if (path.dirname(dir) === dir) return beside;
+  }
+}
 
 /** `describe` when ../shared/upstream exists, else a skipped describe and a printed reason. */
 export function describeWithUpstream(name: string, fn: () => void): void {
