@@ -63,10 +63,10 @@ export interface Turn {
   readonly params: Readonly<Record<string, unknown>>;
 }
 
-export const UNIVERSAL_FALLBACK_ID = "universal";
+const UNIVERSAL_FALLBACK_ID = "universal";
 
 /** The stage's fallback variant for this conversation, or the universal fallback. */
-export function fallbackFor(library: Library, stage: Stage | undefined, conversationId: string): { decision: DecisionKind; text: string; sentId: string; variant: string | null } {
+function fallbackFor(library: Library, stage: Stage | undefined, conversationId: string): { decision: DecisionKind; text: string; sentId: string; variant: string | null } {
   if (stage && stage.fallbacks.length > 0) {
     const variant = stage.fallbacks[variantIndex(conversationId, stage.fallbacks.length)];
     return { decision: "stage-fallback", text: variant.text, sentId: variant.id, variant: variant.id };

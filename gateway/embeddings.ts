@@ -35,7 +35,7 @@ export class OpenAiEmbeddingClient implements Embedder {
 }
 
 /** Checks an OpenAI embeddings answer ({ data: [{ index, embedding }] }) and normalises each vector. */
-export function parseEmbeddingResponse(answer: unknown, expected: number, source: string): Float32Array[] {
+function parseEmbeddingResponse(answer: unknown, expected: number, source: string): Float32Array[] {
   const bad = (why: string) => new DependencyError("malformed", `${source}: ${why}`);
   const data = (answer as { data?: unknown } | null)?.data;
   if (!Array.isArray(data)) throw bad("the answer has no data list");

@@ -92,7 +92,7 @@ export function approvedCandidates(stage: Stage): readonly ApprovedText[] {
 }
 
 /** Whitespace-insensitive form used to find duplicate texts. */
-export function normaliseText(text: string): string {
+function normaliseText(text: string): string {
   return text.trim().replace(/\s+/g, " ");
 }
 
@@ -265,7 +265,7 @@ export function libraryVersionHash(library: Library): string {
 }
 
 /** JSON with object keys sorted at every level. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>)

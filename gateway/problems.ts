@@ -6,7 +6,7 @@ import type { z } from "zod";
  */
 
 /** `stages[2].replies[0].text` from a zod path. */
-export function keyPath(path: readonly PropertyKey[], prefix = ""): string {
+function keyPath(path: readonly PropertyKey[], prefix = ""): string {
   let out = prefix;
   for (const part of path) {
     if (typeof part === "number") out += `[${part}]`;
@@ -23,7 +23,7 @@ export function show(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = input;
   for (const p of path) {
     if (v === null || typeof v !== "object") return undefined;

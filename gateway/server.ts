@@ -11,12 +11,12 @@ import type { LibraryIndex } from "./libraryIndex";
 import { GatewayMetrics, UNKNOWN_STAGE_LABEL } from "./metrics";
 import type { ChatMessage } from "./upstream";
 
-export const STAGE_HEADER = "x-dialogue-stage";
-export const CONVERSATION_HEADER = "x-conversation-id";
-export const DECISION_HEADER = "x-compliance-decision";
-export const SCORE_HEADER = "x-compliance-score";
-export const REASON_HEADER = "x-compliance-reason";
-export const REPLY_ID_HEADER = "x-compliance-reply-id";
+const STAGE_HEADER = "x-dialogue-stage";
+const CONVERSATION_HEADER = "x-conversation-id";
+const DECISION_HEADER = "x-compliance-decision";
+const SCORE_HEADER = "x-compliance-score";
+const REASON_HEADER = "x-compliance-reason";
+const REPLY_ID_HEADER = "x-compliance-reply-id";
 
 /** One JSON object per call; the CLI writes each as a line on stdout. */
 export type LogSink = (record: Record<string, unknown>) => void;

@@ -18,7 +18,7 @@ import { trainingGpuPools } from "./queues/pools";
 const runtime = pulumi.runtime as unknown as { isConfigSecret(key: string): boolean };
 
 /** Reads the running stack's config (as the Pulumi engine handed it over) into the platform spec. */
-export function loadSpec(): PlatformSpec {
+function loadSpec(): PlatformSpec {
   const values = pulumi.runtime.allConfig();
   const secretKeys = new Set(Object.keys(values).filter((k) => runtime.isConfigSecret(k)));
   return parseSpec({ stack: pulumi.getStack(), values, secretKeys });

@@ -38,7 +38,7 @@ const SUBDOMAIN_SYNTAX = "lowercase letters, digits, '-' and '.', starting and e
  * is not a DNS-1035 label (kubernetes-sigs/jobset pkg/webhooks/jobset_webhook.go, GenPodName).
  * The runtime's longest replicated job is `launcher` with one pod: `<name>-launcher-0-0-xxxxx`.
  */
-export const TRAINJOB_POD_NAME_OVERHEAD = "-launcher-0-0-xxxxx".length;
+const TRAINJOB_POD_NAME_OVERHEAD = "-launcher-0-0-xxxxx".length;
 
 export const NAME_RULES = {
   namespace: rule("Kubernetes namespace name", 63, DNS1123_LABEL, LABEL_SYNTAX),
@@ -132,4 +132,4 @@ export const principalKey = (arn: string) => `${roleNameOf(arn).slice(0, 40)}-${
 export const roleNameOf = (arn: string) => arn.split("/").pop() ?? arn;
 
 /** Eight hex characters of the SHA-256 of a string: stable, and distinct for distinct inputs in practice. */
-export const shortHash = (text: string) => createHash("sha256").update(text, "utf8").digest("hex").slice(0, 8);
+const shortHash = (text: string) => createHash("sha256").update(text, "utf8").digest("hex").slice(0, 8);

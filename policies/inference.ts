@@ -162,7 +162,7 @@ export const inferenceOnInferencePool: StackValidationPolicy = {
 type ServingChecker = (gpu: GpuModelName, driverVersion: string, vllmVersion: string) => ServingCheck;
 
 /** The endpoint's image is the platform's vLLM mirror, and the matrix knows no breakage of that release on the pool's GPU and driver. */
-export function inferenceImageAlignedPolicy(check: ServingChecker = checkServingRelease): StackValidationPolicy {
+function inferenceImageAlignedPolicy(check: ServingChecker = checkServingRelease): StackValidationPolicy {
   return {
     name: "inference-image-aligned",
     description: "An endpoint serves the platform's mirrored vLLM image (vllm-openai:v<version>), and that release's PyTorch/CUDA run on the nodes' driver and support the pool's GPU architecture (documented breakage refuses).",

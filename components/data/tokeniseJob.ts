@@ -14,10 +14,10 @@ import { DATASET_LABEL } from "../../infra/metadata";
 import { tokeniseConfigMapNames, tokeniseJobName } from "../../infra/naming";
 
 /** The job's Python sources, shipped to the pod as a ConfigMap: the code that runs is the code that was tested. */
-export const TOKENISE_SOURCES = ["tokenise.py", "hygiene.py", "shards.py", "manifest.py"] as const;
+const TOKENISE_SOURCES = ["tokenise.py", "hygiene.py", "shards.py", "manifest.py"] as const;
 const SOURCE_DIR = path.resolve(__dirname, "..", "..", "jobs", "tokenise");
 /** Six hours: 3 M dialogue samples on 16 workers tokenise in about one. */
-export const TOKENISE_TIMEOUT_SECONDS = 6 * 3600;
+const TOKENISE_TIMEOUT_SECONDS = 6 * 3600;
 
 export interface TokeniseJobArgs {
   spec: PlatformSpec;

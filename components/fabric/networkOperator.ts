@@ -7,7 +7,7 @@ import { NETWORK_OPERATOR_NAMESPACE, PLATFORM_NAMESPACES } from "../../infra/sec
 import { pinnedRelease } from "../k8s/pinnedRelease";
 import { NamespaceNetwork, platformNamespace } from "../k8s/platformNamespace";
 
-export { NETWORK_OPERATOR_NAMESPACE } from "../../infra/security/namespaces";
+
 
 export interface NetworkOperatorArgs {
   /** The on-prem pools whose fabric is InfiniBand. */

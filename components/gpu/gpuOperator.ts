@@ -8,7 +8,7 @@ import { PLATFORM_NAMESPACES } from "../../infra/security/namespaces";
 import { pinnedRelease } from "../k8s/pinnedRelease";
 import { NamespaceNetwork, platformNamespace } from "../k8s/platformNamespace";
 
-export { GPU_OPERATOR_NAMESPACE } from "../../infra/gpu/operatorValues";
+
 
 export interface GpuOperatorArgs {
   spec: PlatformSpec;

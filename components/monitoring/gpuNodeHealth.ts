@@ -7,7 +7,7 @@ import { JOB_CONFIG_FILE, jobCronSpec, NODE_EVENTS_NAMESPACE, NODE_GUARD_NAME, N
 import { reclaimSources } from "./gpuReclaimer";
 
 /** The EKS add-on that reports GPU faults (NVIDIA XIDs among them) as the AcceleratedHardwareReady node condition. */
-export const NODE_MONITORING_AGENT_ADDON = "eks-node-monitoring-agent";
+const NODE_MONITORING_AGENT_ADDON = "eks-node-monitoring-agent";
 
 export interface GpuNodeHealthArgs {
   spec: PlatformSpec;

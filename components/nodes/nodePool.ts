@@ -8,11 +8,11 @@ import { launchTemplateName, placementGroupName } from "../../infra/naming";
 
 // EKS managed node group AMI types: the accelerated AL2023 NVIDIA AMI ships the driver, the
 // container toolkit and the EFA installer (docs.aws.amazon.com/eks/latest/userguide/ml-eks-optimized-ami.html).
-export const SYSTEM_AMI_TYPE = "AL2023_x86_64_STANDARD";
-export const GPU_AMI_TYPE = "AL2023_x86_64_NVIDIA";
+const SYSTEM_AMI_TYPE = "AL2023_x86_64_STANDARD";
+const GPU_AMI_TYPE = "AL2023_x86_64_NVIDIA";
 /** Root volume for GPU nodes: training images (PyTorch + CUDA + DeepSpeed) are 15–25 GB each. */
-export const GPU_ROOT_VOLUME_GB = 200;
-export const SYSTEM_ROOT_VOLUME_GB = 50;
+const GPU_ROOT_VOLUME_GB = 200;
+const SYSTEM_ROOT_VOLUME_GB = 50;
 const TAINT_EFFECTS = { NoSchedule: "NO_SCHEDULE", NoExecute: "NO_EXECUTE", PreferNoSchedule: "PREFER_NO_SCHEDULE" } as const;
 /** Config capacity type → EKS node group capacity type (an ODCR is bought on demand). */
 const EKS_CAPACITY_TYPE = { "on-demand": "ON_DEMAND", spot: "SPOT", "capacity-block": "CAPACITY_BLOCK", reserved: "ON_DEMAND" } as const;

@@ -8,7 +8,7 @@ import { trainingGpuPools } from "../../infra/queues/pools";
 import { CHARTS } from "../../infra/versions";
 import { pinnedRelease } from "../k8s/pinnedRelease";
 
-export { KUEUE_NAMESPACE } from "../../infra/queues/kueue";
+
 
 
 export interface KueueArgs {

@@ -22,7 +22,7 @@ function sharedVolumeSpec(capacity: string) {
 }
 
 // Lustre client ↔ server ports (docs.aws.amazon.com/fsx/latest/LustreGuide/limit-access-security-groups.html).
-export const LUSTRE_PORTS = [{ from: 988, to: 988 }, { from: 1018, to: 1023 }] as const;
+const LUSTRE_PORTS = [{ from: 988, to: 988 }, { from: 1018, to: 1023 }] as const;
 
 /**
  * The data key's policy: the account's IAM policies govern it (the default statement), and FSx's
@@ -31,7 +31,7 @@ export const LUSTRE_PORTS = [{ from: 988, to: 988 }, { from: 1018, to: 1023 }] a
  * buckets encrypted with a customer managed key). The role's name ends in the file system's id, which
  * does not exist yet: hence the ARN pattern.
  */
-export function dataKeyPolicy(account: string) {
+function dataKeyPolicy(account: string) {
   return {
     Version: "2012-10-17",
     Statement: [

@@ -6,7 +6,7 @@ import { PLATFORM_NAMESPACES, TRAINER_NAMESPACE } from "../../infra/security/nam
 import { pinnedRelease } from "../k8s/pinnedRelease";
 import { NamespaceNetwork, platformNamespace } from "../k8s/platformNamespace";
 
-export { TRAINER_NAMESPACE } from "../../infra/security/namespaces";
+
 
 export interface KubeflowTrainerArgs {
   /** Where the control plane and Prometheus reach the namespace from (its NetworkPolicies). */

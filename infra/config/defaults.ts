@@ -40,20 +40,20 @@ import type {
   TrainingRunSpec,
 } from "./types";
 
-export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
-export const DEFAULT_SHARD_MEMORY_MIB = 2048;
-export const DEFAULT_CLAIM_GIB = 1000;
+const DEFAULT_VPC_CIDR = "10.0.0.0/16";
+const DEFAULT_SHARD_MEMORY_MIB = 2048;
+const DEFAULT_CLAIM_GIB = 1000;
 /** Two weeks: this week's incident compared with last week's baseline. */
-export const DEFAULT_RETENTION_DAYS = 15;
+const DEFAULT_RETENTION_DAYS = 15;
 /** A few hundred GPUs' DCGM series, node-exporter and kubelet for 15 days fit with room to spare (docs/monitoring.md, "Sizing"). */
-export const DEFAULT_PROMETHEUS_GIB = 100;
-export const DEFAULT_IDLE_UTILIZATION_PERCENT = 5;
-export const DEFAULT_IDLE_ALERT_MINUTES = 30;
+const DEFAULT_PROMETHEUS_GIB = 100;
+const DEFAULT_IDLE_UTILIZATION_PERCENT = 5;
+const DEFAULT_IDLE_ALERT_MINUTES = 30;
 /** Default per team: report idle workloads, take nothing (the issue's "dry-run by default per team"). */
-export const DEFAULT_RECLAIM = { mode: "dry-run", idleGraceMinutes: 120 } as const;
+const DEFAULT_RECLAIM = { mode: "dry-run", idleGraceMinutes: 120 } as const;
 
 /** Where `npm run kfp:vendor` puts Kubeflow Pipelines' manifests for the pinned release (relative to the project). */
-export const defaultPipelinesManifestsDir = () => `vendor/kubeflow-pipelines/${KUBEFLOW_PIPELINES_VERSION}/manifests/kustomize`;
+const defaultPipelinesManifestsDir = () => `vendor/kubeflow-pipelines/${KUBEFLOW_PIPELINES_VERSION}/manifests/kustomize`;
 
 function hubAccess(source: { hubTokenSecret?: { name: string; key: string }; trustRemoteCode?: boolean }) {
   return { ...(source.hubTokenSecret ? { tokenSecret: { ...source.hubTokenSecret } } : {}), trustRemoteCode: source.trustRemoteCode ?? false };
@@ -214,7 +214,7 @@ function monitoringSpec(config: z.infer<typeof monitoringSchema> | undefined): M
 }
 
 /** The trainer entry point the platform's training image provides (see docs/operations.md, "The image contract"). */
-export const DEFAULT_TRAIN_COMMAND = ["llm-train"] as const;
+const DEFAULT_TRAIN_COMMAND = ["llm-train"] as const;
 
 /** A declared job and each of its variants, with defaults and the variant's overrides applied. */
 function resolveTrainingRuns(job: z.infer<typeof trainingJobSchema>, datasets: readonly DatasetSpec[]): TrainingRunSpec[] {
@@ -257,9 +257,9 @@ function resolveTrainingRuns(job: z.infer<typeof trainingJobSchema>, datasets: r
 
 /** Requests waiting per replica before KEDA adds one: the vLLM production-stack chart's own threshold
  * (vllm-project/production-stack helm/values.yaml at vllm-stack-0.1.12, keda.triggers.metadata.threshold "5"). */
-export const DEFAULT_TARGET_QUEUE_DEPTH = 5;
+const DEFAULT_TARGET_QUEUE_DEPTH = 5;
 /** Sequences a replica serves at once unless configured. */
-export const DEFAULT_CONCURRENCY_PER_REPLICA = 16;
+const DEFAULT_CONCURRENCY_PER_REPLICA = 16;
 
 function resolveInferenceEndpoint(e: z.infer<typeof inferenceEndpointSchema>): InferenceEndpointSpec {
   const s3 = e.weights.startsWith("s3://") ? parseS3Uri(e.weights) : undefined;
@@ -293,7 +293,7 @@ function resolveInferenceEndpoint(e: z.infer<typeof inferenceEndpointSchema>): I
 }
 
 /** Two gateway (and embedder) replicas: a node drain or a rollout never leaves the endpoint without one. */
-export const DEFAULT_GATEWAY_REPLICAS = 2;
+const DEFAULT_GATEWAY_REPLICAS = 2;
 
 export const defaultZones = (region: string) => ["a", "b", "c"].map((suffix) => `${region}${suffix}`);
 

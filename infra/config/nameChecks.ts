@@ -28,7 +28,7 @@ import { configKey as key } from "./keys";
 import type { PlatformSpec, TrainingRunSpec } from "./types";
 
 /** Where a stack's own name is reported (it is not a config key: `pulumi stack init <name>`). */
-export const STACK_NAME_PATH = "(stack name)";
+const STACK_NAME_PATH = "(stack name)";
 
 /** The stack's name, where AWS names carry it. */
 export function stackNameProblems(stack: string): ConfigProblem[] {

@@ -9,12 +9,12 @@ import { ConfigProblem, show } from "./errors";
 import { configKey as key } from "./keys";
 
 /** "Public endpoint access CIDR ranges per cluster: 40, not adjustable" (Amazon EKS service quotas). */
-export const MAX_PUBLIC_ACCESS_CIDRS = 40;
+const MAX_PUBLIC_ACCESS_CIDRS = 40;
 /** Docker's default bridge: "Some AWS services use the 172.17.0.0/16 CIDR range. To avoid future conflicts, don't use this range when creating your VPC" (Amazon VPC user guide, "VPC CIDR blocks"). */
-export const AWS_RESERVED_VPC_RANGE = "172.17.0.0/16";
+const AWS_RESERVED_VPC_RANGE = "172.17.0.0/16";
 /** Default quotas of Amazon EKS (user guide, "Amazon EKS service quotas"): "Nodes per managed node group" and "Managed node groups per cluster". */
-export const EKS_MAX_NODES_PER_NODE_GROUP = 450;
-export const EKS_MAX_NODE_GROUPS_PER_CLUSTER = 30;
+const EKS_MAX_NODES_PER_NODE_GROUP = 450;
+const EKS_MAX_NODE_GROUPS_PER_CLUSTER = 30;
 
 const article = (word: string) => (/^[aeiou]/.test(word) ? "an" : "a");
 

@@ -181,8 +181,8 @@ export const networkSchema = z.strictObject({
 
 // FSx for Lustre PERSISTENT_2 (SSD): 125, 250, 500 or 1000 MB/s per TiB; capacity 1,200 GiB,
 // 2,400 GiB or a multiple of 2,400 GiB (docs.aws.amazon.com/fsx/latest/LustreGuide/managing-storage-capacity.html).
-export const FSX_THROUGHPUT_TIERS = [125, 250, 500, 1000] as const;
-export const isFsxPersistent2Capacity = (gib: number) => gib === 1200 || (gib > 0 && gib % 2400 === 0);
+const FSX_THROUGHPUT_TIERS = [125, 250, 500, 1000] as const;
+const isFsxPersistent2Capacity = (gib: number) => gib === 1200 || (gib > 0 && gib % 2400 === 0);
 
 export const storageSchema = z.strictObject({
   /** AWS: the FSx for Lustre file system the tokenised shards live on. */
@@ -207,7 +207,7 @@ export const storageSchema = z.strictObject({
 });
 
 /** Shortest idle grace the reclaimer accepts: model loading and checkpoint writes idle GPUs for minutes at a time. */
-export const MIN_IDLE_GRACE_MINUTES = 30;
+const MIN_IDLE_GRACE_MINUTES = 30;
 
 export const reclaimSchema = z.strictObject({
   /** off: never looked at; dry-run: idle workloads are annotated and an Event says what would happen; deactivate: also set spec.active false. */

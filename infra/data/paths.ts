@@ -19,5 +19,3 @@ export function relativeDataPathProblem(p: string): string | undefined {
   return undefined;
 }
 
-/** A path on the shared volume as the pods resolve it (`/data/../etc` is `/etc`). */
-export const resolvedPath = (p: string) => path.posix.normalize(p);

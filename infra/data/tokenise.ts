@@ -77,7 +77,7 @@ export function tokeniseJobConfig(spec: Pick<PlatformSpec, "nodePools">, dataset
 }
 
 /** Tokeniser, Python and file buffers on top of the shard being built (one shard plus one prefetched fit the budget). */
-export const TOKENISE_WORKER_OVERHEAD_MIB = 2048;
+const TOKENISE_WORKER_OVERHEAD_MIB = 2048;
 
 /** What each tokenise worker requests and is limited to, and how many run at once. */
 export function tokeniseResources(spec: Pick<PlatformSpec, "nodePools">, dataset: DatasetSpec): { parallelism: number; cpu: number; memoryMiB: number } {

@@ -6,7 +6,7 @@
 import type { ImagesSpec } from "../config/types";
 import { GATEWAY_VERSION } from "../versions";
 
-export const GATEWAY_IMAGE_NAME = "llm-gateway";
+const GATEWAY_IMAGE_NAME = "llm-gateway";
 
 export const gatewayRepository = (images: Pick<ImagesSpec, "registry">) => `${images.registry}/${GATEWAY_IMAGE_NAME}`;
 /** "<registry>/llm-gateway:<version>": the key of its digest in images.digests. */

@@ -19,25 +19,24 @@ import { VLLM_PORT } from "../inference/vllmServer";
 /** The port the gateway listens on (its config's listen.port; gateway/Dockerfile EXPOSE 8080). */
 export const GATEWAY_PORT = 8080;
 /** TEI's port: its image listens on 80 (Dockerfile ENV PORT=80), which a non-root process cannot bind; `--port` moves it. */
-export const EMBEDDER_PORT = 8080;
+const EMBEDDER_PORT = 8080;
 const CONFIG_DIR = "/etc/gateway";
+/** Where embedded libraries are cached: an emptyDir survives container restarts, so a crash does not re-embed. */
 const CACHE_DIR = "/var/cache/gateway";
 /** Where the embedder sees its model: the shared volume's path under DATA_ROOT, as in every data and training pod. */
 const MODEL_ROOT = DATA_ROOT;
-/** Where embedded libraries are cached: an emptyDir survives container restarts, so a crash does not re-embed. */
-export const GATEWAY_CACHE_DIR = CACHE_DIR;
 
 export const gatewayName = (endpoint: string) => `${endpoint}-gateway`;
 export const embedderName = (endpoint: string) => `${endpoint}-embedder`;
 
-export function gatewayLabels(endpoint: string): Record<string, string> {
+function gatewayLabels(endpoint: string): Record<string, string> {
   return { "app.kubernetes.io/name": "llm-gateway", "app.kubernetes.io/instance": gatewayName(endpoint), [GATEWAY_FOR_LABEL]: endpoint };
 }
-export function embedderLabels(endpoint: string): Record<string, string> {
+function embedderLabels(endpoint: string): Record<string, string> {
   return { "app.kubernetes.io/name": "text-embeddings-inference", "app.kubernetes.io/instance": embedderName(endpoint), [GATEWAY_FOR_LABEL]: endpoint };
 }
 /** On the gateway's and the embedder's objects: the endpoint they serve (not ENDPOINT_LABEL, which selects vLLM pods). */
-export const GATEWAY_FOR_LABEL = "llm-platform/gateway-for";
+const GATEWAY_FOR_LABEL = "llm-platform/gateway-for";
 
 export interface GatewayEndpoint {
   readonly endpoint: InferenceEndpointSpec & { readonly gateway: GatewaySpec };
@@ -45,10 +44,10 @@ export interface GatewayEndpoint {
 }
 
 /** The gateway's longest upstream timeout (gateway/config.ts accepts 1–600000 ms). */
-export const MAX_UPSTREAM_TIMEOUT_MS = 600_000;
+const MAX_UPSTREAM_TIMEOUT_MS = 600_000;
 
 /** The upstream timeout: configured, or a request waiting behind one full batch and then its own longest reply, 10 s to 10 min. */
-export function upstreamTimeoutMs(plan: EndpointPlan, gateway: GatewaySpec): number {
+function upstreamTimeoutMs(plan: EndpointPlan, gateway: GatewaySpec): number {
   return gateway.upstreamTimeoutMs ?? Math.min(MAX_UPSTREAM_TIMEOUT_MS, Math.max(10_000, Math.ceil(2 * plan.drain.longestReplySeconds * 1000)));
 }
 
@@ -72,7 +71,7 @@ export function gatewayConfig({ endpoint, plan }: GatewayEndpoint) {
 export const GATEWAY_CONFIG_FILE = "gateway.yaml";
 export const LIBRARY_FILE = "library.yaml";
 /** The embedding model's name: its directory's last segment (e.g. bge-small-zh-v1.5); part of the embedded-library cache key. */
-export const embeddingModelName = (gateway: GatewaySpec) => gateway.embeddingModel.split("/").pop()!;
+const embeddingModelName = (gateway: GatewaySpec) => gateway.embeddingModel.split("/").pop()!;
 
 /** Where the gateway and the embedder run: the system pool on AWS (CPU nodes); any untainted node on an existing cluster. */
 function cpuNodeSelector(spec: Pick<PlatformSpec, "nodePools">): Record<string, string> {
@@ -247,9 +246,4 @@ export function gatewayNetworkPolicies(spec: Pick<PlatformSpec, "monitoring">, {
       egress: [{ to: [{ podSelector: { matchLabels: vllm } }], ports: tcp(VLLM_PORT) }, { to: [{ podSelector: { matchLabels: embedder } }], ports: tcp(EMBEDDER_PORT) }],
     }),
   ];
-}
-
-/** The endpoints of a spec that have a gateway. */
-export function gatewayEndpoints(spec: Pick<PlatformSpec, "inferenceEndpoints">): (InferenceEndpointSpec & { gateway: GatewaySpec })[] {
-  return spec.inferenceEndpoints.filter((e): e is InferenceEndpointSpec & { gateway: GatewaySpec } => e.gateway !== undefined);
 }

@@ -17,9 +17,9 @@ import { QUEUE_METRIC, RUNNING_METRIC } from "./vllmServer";
 
 export const KEDA_API = "keda.sh/v1alpha1";
 export const KEDA_NAMESPACE = "keda";
-export const SCALING_POLL_SECONDS = 15;
+const SCALING_POLL_SECONDS = 15;
 /** Scale down one replica a minute after five quiet minutes (a replica costs minutes to bring back). */
-export const SCALE_DOWN_WINDOW_SECONDS = 300;
+const SCALE_DOWN_WINDOW_SECONDS = 300;
 
 /**
  * What wakes an endpoint parked at zero replicas. At zero there is no vLLM pod, so vLLM's own queue

@@ -15,14 +15,14 @@ import { servingImage, ServingImage } from "./image";
 
 /** Start-up after the weights are read: CUDA-graph capture and torch.compile on a cold cache (vLLM V1
  * compiles at start-up; minutes on a first start). A platform margin, not a measurement. */
-export const WARMUP_MARGIN_SECONDS = 300;
+const WARMUP_MARGIN_SECONDS = 300;
 /** Read throughput assumed for an existing cluster's shared volume when none is configured. */
-export const DEFAULT_EXISTING_READ_MBPS = 250;
-export const STARTUP_PROBE_PERIOD_SECONDS = 10;
+const DEFAULT_EXISTING_READ_MBPS = 250;
+const STARTUP_PROBE_PERIOD_SECONDS = 10;
 /** Time for a terminating pod's removal from the Service's EndpointSlices to reach every proxy. */
-export const ENDPOINT_PROPAGATION_SECONDS = 5;
+const ENDPOINT_PROPAGATION_SECONDS = 5;
 /** After the drain wait, vLLM's own shutdown (engine processes, NCCL teardown). */
-export const SHUTDOWN_SECONDS = 30;
+const SHUTDOWN_SECONDS = 30;
 
 export interface StartupBudget {
   readonly weightsReadMBps: number;
@@ -56,7 +56,7 @@ export interface EndpointPlan {
 
 export const vllmName = (endpoint: string) => `${endpoint}-vllm`;
 
-export function endpointPool(spec: PlatformSpec, endpoint: InferenceEndpointSpec): NodePoolSpec | undefined {
+function endpointPool(spec: PlatformSpec, endpoint: InferenceEndpointSpec): NodePoolSpec | undefined {
   return spec.nodePools.find((p) => p.name === endpoint.pool);
 }
 
@@ -95,7 +95,7 @@ export function planEndpoint(spec: PlatformSpec, endpoint: InferenceEndpointSpec
  * "Performance"), shared by every replica that starts at once (up to replicas.max) and capped by the
  * node's network share; S3 streaming is capped by the node's network share only.
  */
-export function startupBudget(spec: PlatformSpec, endpoint: InferenceEndpointSpec, pool: NodePoolSpec): StartupBudget {
+function startupBudget(spec: PlatformSpec, endpoint: InferenceEndpointSpec, pool: NodePoolSpec): StartupBudget {
   const perNode = Math.max(1, replicasPerNode(gpusPerNode(pool), endpoint.gpusPerReplica));
   const nicMBps = pool.kind === "aws" ? (pool.instanceType.networkGbps * 1000) / 8 / perNode : (pool.networkGbpsPerNode * 1000) / 8 / perNode;
   let mbps: number;
@@ -123,7 +123,7 @@ export function startupBudget(spec: PlatformSpec, endpoint: InferenceEndpointSpe
  * Graceful drain: a terminating pod leaves the Service at once, then preStop waits while the replies
  * it is generating finish (the longest one at full load), then vLLM gets SIGTERM and its shutdown time.
  */
-export function drainBudget(endpoint: InferenceEndpointSpec, gpu: GpuModelName): DrainBudget {
+function drainBudget(endpoint: InferenceEndpointSpec, gpu: GpuModelName): DrainBudget {
   const longest = estimateServing({
     model: endpoint.model,
     gpu,

@@ -15,7 +15,7 @@ export interface GpuPerformance {
 }
 
 // Dense = the data sheets' figure without 2:4 sparsity (they print the sparse one with an asterisk).
-export const GPU_PERFORMANCE: Readonly<Record<GpuModelName, GpuPerformance>> = {
+const GPU_PERFORMANCE: Readonly<Record<GpuModelName, GpuPerformance>> = {
   // V100 has no BF16: vLLM serves it in FP16 (the Tensor Core figure is FP16).
   V100: { memoryBandwidthGBps: 900, dense16BitTflops: 125, source: "NVIDIA Tesla V100 data sheet (SXM2): 900 GB/s HBM2, 125 TFLOPS tensor (FP16)" },
   "V100-16GB": { memoryBandwidthGBps: 900, dense16BitTflops: 125, source: "NVIDIA Tesla V100 data sheet (SXM2 16 GB, as in p3.*): 900 GB/s, 125 TFLOPS tensor (FP16)" },

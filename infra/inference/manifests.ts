@@ -13,13 +13,13 @@ import { EndpointPlan, vllmName } from "./endpoints";
 import { HEALTH_PATH, LORA_DIR, METRICS_PATH, MODEL_DIR, VLLM_PORT, VLLM_PORT_NAME, vllmEnv, vllmServeArgs } from "./vllmServer";
 
 /** The non-root user the server runs as: the training image's MPI user, who wrote the checkpoints. */
-export const SERVING_UID = 1000;
+const SERVING_UID = 1000;
 const HOME = "/home/vllm";
 /** Share of a node's CPU and memory its replicas request together (the rest is for system daemons). */
 const NODE_SHARE = 0.9;
 /** Node provisioning and a ~10 GB image pull before the start-up probe's budget begins. */
 const SCHEDULE_AND_PULL_SECONDS = 900;
-export const CHECK_WEIGHTS = "check-weights";
+const CHECK_WEIGHTS = "check-weights";
 
 /** What the inference policies read from an endpoint's Deployment besides its pod spec. */
 export interface EndpointAnnotation {
@@ -61,7 +61,7 @@ export function endpointLabels(plan: EndpointPlan): Record<string, string> {
 }
 
 /** CPU and memory one replica requests on an AWS pool: its share of the node (on-prem node sizes are not known: none). */
-export function replicaCpuMemory(plan: EndpointPlan): Record<string, string> {
+function replicaCpuMemory(plan: EndpointPlan): Record<string, string> {
   const perNode = Math.max(1, plan.replicasPerNode);
   // AWS: the instance type's; on-prem: the pool's configured cpusPerNode / memoryGiBPerNode.
   const [vcpu, memoryGiB] = plan.pool.kind === "aws" ? [plan.pool.instanceType.vcpu, plan.pool.instanceType.memoryGiB] : [plan.pool.cpusPerNode, plan.pool.memoryGiBPerNode];

@@ -15,9 +15,9 @@
 import { GPU_MODELS, GpuModelName } from "../catalog/gpus";
 import type { InferenceEndpointSpec, ServedModelSpec } from "../config/types";
 
-export const GIB = 1024 ** 3;
+const GIB = 1024 ** 3;
 /** Bytes per parameter and per cached value: BF16 / FP16. */
-export const SERVING_BYTES = 2;
+const SERVING_BYTES = 2;
 /**
  * Share of GPU memory weights + KV + LoRA may fill. vLLM itself takes --gpu-memory-utilization of
  * each GPU (we pass 0.90, its default: vllm/engine/arg_utils.py) and, inside that, keeps the
@@ -27,13 +27,13 @@ export const SERVING_BYTES = 2;
 export const SERVING_MEMORY_HEADROOM = 0.85;
 export const GPU_MEMORY_UTILIZATION = 0.9;
 
-export const headDim = (model: ServedModelSpec) => model.hiddenSize / model.attentionHeads;
+const headDim = (model: ServedModelSpec) => model.hiddenSize / model.attentionHeads;
 export const weightsBytes = (model: ServedModelSpec) => model.parameters * SERVING_BYTES;
 export const kvBytesPerToken = (model: ServedModelSpec) => 2 * model.layers * model.kvHeads * headDim(model) * SERVING_BYTES;
-export const loraSlotBytes = (model: ServedModelSpec, rank: number) => rank * model.layers * 20 * model.hiddenSize * SERVING_BYTES;
+const loraSlotBytes = (model: ServedModelSpec, rank: number) => rank * model.layers * 20 * model.hiddenSize * SERVING_BYTES;
 
 /** The LoRA slots a replica reserves: one per adapter (all may be in one batch), at the largest rank. */
-export function loraBytes(endpoint: Pick<InferenceEndpointSpec, "model" | "loraAdapters">): number {
+function loraBytes(endpoint: Pick<InferenceEndpointSpec, "model" | "loraAdapters">): number {
   if (endpoint.loraAdapters.length === 0) return 0;
   const rank = Math.max(...endpoint.loraAdapters.map((a) => a.rank));
   return endpoint.loraAdapters.length * loraSlotBytes(endpoint.model, rank);
@@ -58,7 +58,7 @@ export interface ServingMemory {
   readonly fits: boolean;
 }
 
-export function usableBytes(gpu: GpuModelName, gpus: number): number {
+function usableBytes(gpu: GpuModelName, gpus: number): number {
   return gpus * GPU_MODELS[gpu].memoryGiB * GIB * SERVING_MEMORY_HEADROOM;
 }
 

@@ -54,7 +54,7 @@ export function alternativeServing(endpoint: InferenceEndpointSpec, gpu: GpuMode
   });
 }
 
-export function alternativeEstimate(endpoint: InferenceEndpointSpec, gpu: GpuModelName): InferenceAlternativeJson {
+function alternativeEstimate(endpoint: InferenceEndpointSpec, gpu: GpuModelName): InferenceAlternativeJson {
   const e = alternativeServing(endpoint, gpu);
   if (!e) return { gpu, ttftMs: null, itlMs: null, replyMs: null, usdPerThousandReplies: null };
   return { gpu, ttftMs: ms(e.ttftMs), itlMs: ms(e.itlMs), replyMs: ms(e.replyMs), usdPerThousandReplies: usd(e.usdPerThousandReplies) };

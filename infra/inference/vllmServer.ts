@@ -36,20 +36,17 @@ export const capsOutputServerSide = (vllmVersion: string) =>
   compareVersions(vllmVersion.replace(/\.post\d+$/, ""), OUTPUT_CAP_RELEASES.first) >= 0 &&
   compareVersions(vllmVersion.replace(/\.post\d+$/, ""), OUTPUT_CAP_RELEASES.before) < 0;
 
-/** --load-format runai_streamer streams safetensors from s3:// (docs.vllm.ai v0.6.6 "Loading Models with
- * Run:ai Model Streamer"); the vllm-openai image installs runai-model-streamer[s3] (docker/Dockerfile). */
-export const RUNAI_STREAMER_FIRST = "0.6.6";
 
 /** --max-lora-rank accepts only these (vllm LoRAConfig possible_max_ranks). */
-export const VLLM_MAX_LORA_RANKS = [8, 16, 32, 64, 128, 256, 320, 512] as const;
-export const maxLoraRank = (ranks: readonly number[]) => VLLM_MAX_LORA_RANKS.find((r) => r >= Math.max(...ranks))!;
+const VLLM_MAX_LORA_RANKS = [8, 16, 32, 64, 128, 256, 320, 512] as const;
+const maxLoraRank = (ranks: readonly number[]) => VLLM_MAX_LORA_RANKS.find((r) => r >= Math.max(...ranks))!;
 
 /**
  * BF16 needs compute capability 8.0: on Volta vLLM raises "Bfloat16 is only supported on GPUs with
  * compute capability of at least 8.0 … use float16 … --dtype=half" (vllm/worker/worker.py
  * _check_if_gpu_supports_dtype), so the dtype is always explicit.
  */
-export const servingDtype = (gpu: GpuModelName) => (GPU_MODELS[gpu].arch === "sm70" ? "float16" : "bfloat16");
+const servingDtype = (gpu: GpuModelName) => (GPU_MODELS[gpu].arch === "sm70" ? "float16" : "bfloat16");
 
 /** The `vllm serve` command line of an endpoint. */
 export function vllmServeArgs(endpoint: InferenceEndpointSpec, gpu: GpuModelName): string[] {

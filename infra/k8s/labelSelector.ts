@@ -10,7 +10,7 @@ export interface LabelSelectorLike {
 }
 
 /** The label the API server sets on every Namespace to its name (NamespaceDefaultLabelName, GA in Kubernetes 1.22). */
-export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
 export function selectorMatches(selector: LabelSelectorLike | undefined, labels: Readonly<Record<string, string>>): boolean {
   if (!selector) return false; // a nil selector selects nothing (LabelSelectorAsSelector returns labels.Nothing())

@@ -7,9 +7,9 @@ import { MONITORING_NAMESPACE } from "../monitoring/prometheus";
 import { PLATFORM_NAMESPACES as PLATFORM_NAMESPACE_LEVELS } from "../security/namespaces";
 
 /** Namespaces every Kubernetes cluster has ("Initial namespaces", kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/). */
-export const KUBERNETES_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"] as const;
+const KUBERNETES_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"] as const;
 /** "Avoid creating namespaces with the prefix kube-, since it is reserved for Kubernetes system namespaces" (same page). */
-export const KUBERNETES_RESERVED_PREFIX = "kube-";
+const KUBERNETES_RESERVED_PREFIX = "kube-";
 
 /** Namespaces the platform owns or installs into, whatever the stack. */
 export const PLATFORM_NAMESPACES: readonly string[] = [...Object.keys(PLATFORM_NAMESPACE_LEVELS), MONITORING_NAMESPACE];

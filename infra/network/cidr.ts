@@ -23,7 +23,7 @@ export function networkCidr(cidr: string): string {
 }
 
 /** First and last address of a CIDR, as integers. */
-export function cidrRange(cidr: string): { first: bigint; last: bigint } {
+function cidrRange(cidr: string): { first: bigint; last: bigint } {
   const address = new Address4(cidr);
   return { first: address.startAddress().bigInt(), last: address.endAddress().bigInt() };
 }
@@ -36,7 +36,7 @@ export function subnetAt(within: string, prefix: number, offset: number): string
 }
 
 /** How many addresses the union of the CIDRs covers (overlaps counted once). */
-export function addressesCovered(cidrs: readonly string[]): bigint {
+function addressesCovered(cidrs: readonly string[]): bigint {
   const ranges = cidrs.filter(isIpv4Cidr).map(cidrRange).sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
   let total = 0n;
   let end = -1n; // last address already counted

@@ -14,7 +14,7 @@ export interface SubnetPlan {
 /** Eighths of the VPC for node subnets; the eighth after them holds every public subnet. */
 const PRIVATE_SUBNET_BITS = 3;
 const PUBLIC_SUBNET_BITS = 8;
-export const MAX_AVAILABILITY_ZONES = 2 ** PRIVATE_SUBNET_BITS - 1;
+const MAX_AVAILABILITY_ZONES = 2 ** PRIVATE_SUBNET_BITS - 1;
 
 export function planSubnets(vpcCidr: string, availabilityZones: readonly string[]): SubnetPlan[] {
   if (networkCidr(vpcCidr) !== vpcCidr) throw new Error(`planSubnets: ${vpcCidr} has host bits set (did you mean ${networkCidr(vpcCidr)}?)`);

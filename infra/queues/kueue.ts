@@ -63,7 +63,7 @@ function companionQuota(pool: NodePoolSpec, gpus: number): { cpu: string; memory
 }
 
 /** A team's CPU-only quota: what all its tokenise jobs request at once, at least 8 CPUs and 32 GiB. */
-export function cpuQuota(spec: Pick<PlatformSpec, "nodePools" | "datasets">, team: string): { cpu: string; memory: string } {
+function cpuQuota(spec: Pick<PlatformSpec, "nodePools" | "datasets">, team: string): { cpu: string; memory: string } {
   const mine = spec.datasets.filter((d) => d.team === team).map((d) => tokeniseResources(spec, d));
   const cpu = Math.max(8, mine.reduce((sum, r) => sum + r.parallelism * r.cpu, 0));
   const memoryGiB = Math.max(32, Math.ceil(mine.reduce((sum, r) => sum + r.parallelism * r.memoryMiB, 0) / 1024));

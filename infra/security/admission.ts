@@ -20,7 +20,7 @@ export const TEAM_POD_POLICY = "llm-platform-team-pods";
 const LISTS = ["containers", "initContainers", "ephemeralContainers"] as const;
 
 /** `predicate` (over `c`) holds for every container of every list. */
-export function everyContainer(predicate: string): string {
+function everyContainer(predicate: string): string {
   return LISTS.map((list) => (list === "containers" ? `object.spec.containers.all(c, ${predicate})` : `(!has(object.spec.${list}) || object.spec.${list}.all(c, ${predicate}))`)).join(" && ");
 }
 
@@ -30,11 +30,11 @@ const containerHas = (path: string) => ["c.securityContext", ...path.split(".").
 const podHas = (path: string) => ["object.spec.securityContext", ...path.split(".").map((_, i, parts) => `object.spec.securityContext.${parts.slice(0, i + 1).join(".")}`)].map((p) => `has(${p})`).join(" && ");
 
 /** Volume types restricted admits (PSS restricted "Volume Types"). */
-export const RESTRICTED_VOLUME_TYPES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"] as const;
+const RESTRICTED_VOLUME_TYPES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"] as const;
 /** SELinux types baseline admits (PSS baseline "SELinux"); "" is unset. */
-export const BASELINE_SELINUX_TYPES = ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"] as const;
+const BASELINE_SELINUX_TYPES = ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"] as const;
 /** Sysctls baseline admits (PSS baseline "Sysctls", the safe set as of Kubernetes 1.32). */
-export const SAFE_SYSCTLS = [
+const SAFE_SYSCTLS = [
   "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range",
   "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes",
   "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem",

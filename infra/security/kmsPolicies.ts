@@ -5,7 +5,7 @@
  */
 
 /** The default key policy statement: IAM policies of this account govern the key (KMS developer guide, "Default key policy"). */
-export const accountIamStatement = (account: string) => ({
+const accountIamStatement = (account: string) => ({
   Sid: "AccountIamPolicies",
   Effect: "Allow",
   Principal: { AWS: `arn:aws:iam::${account}:root` },

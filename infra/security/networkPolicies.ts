@@ -10,16 +10,16 @@ import { ENDPOINT_LABEL, HUB_ACCESS_LABEL, S3_ACCESS_LABEL } from "../metadata";
 
 const NETWORKING_API = "networking.k8s.io/v1";
 /** JobSet labels every pod of a TrainJob with its JobSet's name (kubernetes-sigs/jobset api: JobSetNameKey). */
-export const JOBSET_NAME_LABEL = "jobset.sigs.k8s.io/jobset-name";
+const JOBSET_NAME_LABEL = "jobset.sigs.k8s.io/jobset-name";
 const NAMESPACE_NAME = "kubernetes.io/metadata.name";
 /**
  * The EKS Pod Identity agent's address and credentials port on every node (EKS user guide, "EKS Pod
  * Identity agent": 169.254.170.23, port 80): pods with a Pod Identity association fetch their
  * credentials there, inside the link-local range internet egress excludes.
  */
-export const POD_IDENTITY_AGENT = { cidr: "169.254.170.23/32", port: 80 };
+const POD_IDENTITY_AGENT = { cidr: "169.254.170.23/32", port: 80 };
 /** Private, link-local and shared ranges: hub egress goes to the internet, never back into the VPC, the node's IMDS or other clusters. */
-export const NON_INTERNET_CIDRS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"];
+const NON_INTERNET_CIDRS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"];
 
 export interface NetworkPolicyObject {
   apiVersion: string;

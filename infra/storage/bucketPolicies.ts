@@ -3,7 +3,7 @@
  */
 
 /** Refuses every request not made over TLS (S3 user guide, "Enforce encryption in transit"; AWS Config rule s3-bucket-ssl-requests-only). */
-export function denyInsecureTransport(bucketArn: string) {
+function denyInsecureTransport(bucketArn: string) {
   return { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucketArn, `${bucketArn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } };
 }
 

@@ -12,13 +12,13 @@ import { HF_CACHE_SUBPATH } from "../data/modelSource";
 import { PLATFORM_UID } from "../security/podSecurity";
 
 /** The directory under the file system's root holding one tree per team (S3: s3://<bucket>/teams/<team>/). */
-export const TEAMS_DIR = "teams";
+const TEAMS_DIR = "teams";
 /** The claim directory checkpoints live in (training pods mount it by subPath at /checkpoints). */
 export const CHECKPOINT_SUBPATH = "checkpoints";
 /** Claim-relative directories training pods mount by subPath: checkpoints and the Hugging Face cache. */
-export const TEAM_SUBPATH_DIRS = [CHECKPOINT_SUBPATH, HF_CACHE_SUBPATH] as const;
+const TEAM_SUBPATH_DIRS = [CHECKPOINT_SUBPATH, HF_CACHE_SUBPATH] as const;
 
-export const teamSubtree = (team: string) => `${TEAMS_DIR}/${team}`;
+const teamSubtree = (team: string) => `${TEAMS_DIR}/${team}`;
 
 /**
  * The PersistentVolume's CSI `volumeHandle` of a team's subtree: unique per PV. Two PVs with one

@@ -37,7 +37,7 @@ export function mpirunCommand(args: { readonly ranks: number; readonly forwardEn
 }
 
 /** Seconds the launcher waits for every peer's sshd before starting mpirun anyway. */
-export const PEER_WAIT_SECONDS = 300;
+const PEER_WAIT_SECONDS = 300;
 
 /**
  * Waits until every other host of the hostfile answers ssh, then runs "$@" (mpirun). A new pod's
@@ -47,7 +47,7 @@ export const PEER_WAIT_SECONDS = 300;
  * its ranks locally: skipped. Bounded: after PEER_WAIT_SECONDS mpirun starts and reports what fails.
  * Overridable for tests: LLM_HOSTFILE, LLM_PEER_WAIT_SECONDS.
  */
-export const WAIT_FOR_PEERS_SCRIPT = [
+const WAIT_FOR_PEERS_SCRIPT = [
   `hostfile="\${LLM_HOSTFILE:-${MPI_HOSTFILE}}"`,
   `deadline=$(( $(date +%s) + \${LLM_PEER_WAIT_SECONDS:-${PEER_WAIT_SECONDS}} ))`,
   'for host in $(awk \'{print $1}\' "$hostfile"); do',

@@ -14,8 +14,8 @@ import { ACCEPTANCE_TEST_LABEL } from "../metadata";
 import { acceptanceTestGenerateName } from "../naming";
 
 export const NCCL_CHECK_CONFIGMAP = "llm-nccl-acceptance";
-export const NCCL_CHECK_DIR = "/opt/llm-platform/nccl";
-export const NCCL_TESTS_BINARY = "/opt/nccl-tests/build/all_reduce_perf";
+const NCCL_CHECK_DIR = "/opt/llm-platform/nccl";
+const NCCL_TESTS_BINARY = "/opt/nccl-tests/build/all_reduce_perf";
 export { NCCL_ACCEPTANCE_NAME_PREFIX } from "../naming";
 
 /** The pool's floor: its config override, else the catalog's value for its type, else from its bandwidth. */

@@ -23,12 +23,12 @@ import { JOB_LABEL, VARIANT_LABEL } from "../metadata";
 import { runtimeName } from "../naming";
 
 export const TRAINER_API = "trainer.kubeflow.org/v1alpha1";
-export const CHECKPOINT_ROOT = "/checkpoints";
+const CHECKPOINT_ROOT = "/checkpoints";
 /** The pod volume of the shared claim. */
-export const SHARED_VOLUME = "shared";
+const SHARED_VOLUME = "shared";
 /** Where training pods see the shared Hugging Face cache (claim directory HF_CACHE_SUBPATH). */
-export const HF_CACHE_ROOT = "/hf-cache";
-export const DEEPSPEED_CONFIG_DIR = "/etc/deepspeed";
+const HF_CACHE_ROOT = "/hf-cache";
+const DEEPSPEED_CONFIG_DIR = "/etc/deepspeed";
 const SSH_AUTH_PATH = "/home/mpiuser/.ssh";
 /** Restarts of the whole JobSet before the TrainJob fails; each restart resumes from the last checkpoint. */
 const MAX_RESTARTS = 3;
@@ -36,7 +36,7 @@ const MAX_RESTARTS = 3;
 const NODE_SHARE = 0.9;
 
 export { runtimeName } from "../naming";
-export const CHECK_SHARDS = "check-shards";
+const CHECK_SHARDS = "check-shards";
 
 /** CPU and memory a worker requests and is limited to: its share of the node (catalog on AWS, config on-prem). */
 export function workerCpuMemory(pool: NodePoolSpec): { cpu: string; memory: string } {
