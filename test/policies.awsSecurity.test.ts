@@ -1,5 +1,4 @@
 import { RecordedResource } from "../infra/plan/record";
-import { runPolicies } from "../policies/run";
 import {
   awsSecurityPolicies,
   cniPolicyOffNodeRole,
@@ -13,12 +12,11 @@ import {
   vpcFlowLogsEnabled,
 } from "../policies/awsSecurity";
 import { sharedStorageProtected } from "../policies/storage";
-import { referencePlan } from "./helpers/plan";
+import { byName, inputs, messages, planWith } from "./helpers/policyRun";
 
 // Each AWS-side security check (issue 11) both ways on the reference plans: as declared they pass;
 // with the defect put back they fail with the exact message.
 
-type Policy = Parameters<typeof runPolicies>[0][number];
 const A = {
   vpc: "aws:ec2/vpc:Vpc",
   flowLog: "aws:ec2/flowLog:FlowLog",
@@ -36,18 +34,6 @@ const A = {
   pvc: "kubernetes:core/v1:PersistentVolumeClaim",
 };
 
-async function planWith(stack: string, edit: (resources: RecordedResource[]) => void = () => undefined): Promise<RecordedResource[]> {
-  const resources = structuredClone((await referencePlan(stack)).resources) as RecordedResource[];
-  edit(resources);
-  return resources;
-}
-const messages = async (policy: Policy, resources: RecordedResource[]) => (await runPolicies([policy], resources)).violations.map((v) => `${v.enforcement}: ${v.message}`);
-const inputs = (r: RecordedResource) => r.inputs as any;
-const byName = (rs: RecordedResource[], type: string, name: string) => {
-  const found = rs.find((r) => r.type === type && r.name === name);
-  if (!found) throw new Error(`no ${type} ${name}`);
-  return found;
-};
 const remove = (rs: RecordedResource[], r: RecordedResource) => rs.splice(rs.indexOf(r), 1);
 const deps = (r: RecordedResource) => r.propertyDependencies as Record<string, string[]>;
 const options = (r: RecordedResource) => r.options as { protect: boolean };

@@ -3,27 +3,17 @@ import { clusterAutoscalerMatchesCluster, gpuNodeGroupAcceleratorLabel, nodeImag
 import { defaultStorageClassPresent, kubernetesAfterSystemNodes, lustreAfterSecurityRules } from "../policies/ordering";
 import { containerImagesPinned, noRuntimeDownloads, noStandingClusterAdmin, podVolumesMountable, remoteCodeInJobs, trainingLauncherRuns, unpinnedImage } from "../policies/runtime";
 import { kueueWaitsForPools } from "../policies/training";
-import { runPolicies } from "../policies/run";
-import { referencePlan } from "./helpers/plan";
+import { byName, inputs, messages, planWith } from "./helpers/policyRun";
 import { recorded } from "./helpers/resources";
 
 // Each class of run-time defect the review found is a policy; each is checked here both ways: the
 // reference plan passes, and the same plan with the defect put back fails with the exact message.
 
-type Policy = Parameters<typeof runPolicies>[0][number];
 const RUNTIME = "kubernetes:trainer.kubeflow.org/v1alpha1:ClusterTrainingRuntime";
 const JOB = "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 
-async function planWith(stack: string, edit: (resources: RecordedResource[]) => void = () => undefined): Promise<RecordedResource[]> {
-  const resources = structuredClone((await referencePlan(stack)).resources) as RecordedResource[];
-  edit(resources);
-  return resources;
-}
-const messages = async (policy: Policy, resources: RecordedResource[]) => (await runPolicies([policy], resources)).violations.map((v) => `${v.enforcement}: ${v.message}`);
-const byName = (rs: RecordedResource[], type: string, name: string) => rs.find((r) => r.type === type && r.name === name)!;
-const inputs = (r: RecordedResource) => r.inputs as any;
 const nodePod = (runtime: RecordedResource) => inputs(runtime).spec.template.spec.replicatedJobs[0].template.spec.template.spec;
 
 const ALL = [podVolumesMountable, trainingLauncherRuns, containerImagesPinned, noRuntimeDownloads, noStandingClusterAdmin, lustreAfterSecurityRules, kubernetesAfterSystemNodes, defaultStorageClassPresent, nodeImagePinned, nodeImageKnown, clusterAutoscalerMatchesCluster, gpuNodeGroupAcceleratorLabel, kueueWaitsForPools];

@@ -2,7 +2,6 @@ import { RecordedResource } from "../infra/plan/record";
 import { parseSpec } from "../infra/config/spec";
 import { platformImages } from "../infra/images";
 import { ncclAcceptanceTrainJob } from "../infra/training/ncclAcceptance";
-import { runPolicies } from "../policies/run";
 import {
   kubernetesSecurityPolicies,
   kueueManagesTeamNamespaces,
@@ -20,14 +19,13 @@ import {
   teamAccessNamespaced,
   teamGpuQuota,
 } from "../policies/security";
-import { referencePlan } from "./helpers/plan";
+import { byName, inputs, messages, planWith } from "./helpers/policyRun";
 import { recorded } from "./helpers/resources";
 import { referenceConfig } from "./helpers/stacks";
 
 // Each security check (issue 11) both ways: the reference plans pass, and the same plan with the
 // defect put back fails with the exact message.
 
-type Policy = Parameters<typeof runPolicies>[0][number];
 const K = {
   job: "kubernetes:batch/v1:Job",
   cronJob: "kubernetes:batch/v1:CronJob",
@@ -46,18 +44,6 @@ const K = {
   release: "kubernetes:helm.sh/v3:Release",
 };
 
-async function planWith(stack: string, edit: (resources: RecordedResource[]) => void = () => undefined): Promise<RecordedResource[]> {
-  const resources = structuredClone((await referencePlan(stack)).resources) as RecordedResource[];
-  edit(resources);
-  return resources;
-}
-const messages = async (policy: Policy, resources: RecordedResource[]) => (await runPolicies([policy], resources)).violations.map((v) => `${v.enforcement}: ${v.message}`);
-const inputs = (r: RecordedResource) => r.inputs as any;
-const byName = (rs: RecordedResource[], type: string, name: string) => {
-  const found = rs.find((r) => r.type === type && r.name === name);
-  if (!found) throw new Error(`no ${type} ${name}`);
-  return found;
-};
 const objectNamed = (rs: RecordedResource[], type: string, namespace: string | undefined, prefix: string) => {
   const found = rs.find((r) => r.type === type && inputs(r).metadata?.namespace === namespace && String(inputs(r).metadata?.name).startsWith(prefix));
   if (!found) throw new Error(`no ${type} ${namespace}/${prefix}*`);
