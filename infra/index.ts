@@ -29,6 +29,8 @@ export interface ProgramOptions {
   readonly offline?: boolean;
   /** The project directory (Pulumi.yaml's): files the stack names are relative to it. Default: the working directory, where `pulumi up` runs. */
   readonly projectDir?: string;
+  /** The gateways' libraries when the caller has read them already (the offline plan does, to report them). */
+  readonly gatewayLibraries?: Record<string, GatewayLibrary>;
 }
 
 export default async function main(options: ProgramOptions = {}) {
@@ -36,7 +38,7 @@ export default async function main(options: ProgramOptions = {}) {
   let gatewayLibraries: Record<string, GatewayLibrary>;
   try {
     spec = loadSpec();
-    gatewayLibraries = readGatewayLibraries(spec, options.projectDir ?? process.cwd(), (file) => fs.readFileSync(file, "utf8"));
+    gatewayLibraries = options.gatewayLibraries ?? readGatewayLibraries(spec, options.projectDir ?? process.cwd(), (file) => fs.readFileSync(file, "utf8"));
   } catch (e) {
     // RunError ends the program with the message alone: the problems are the user's to fix, not a crash.
     if (e instanceof ConfigError) throw new pulumi.RunError(e.message);

@@ -12,7 +12,7 @@ import { ConfigError, formatProblem } from "../infra/config/errors";
 import { parseSpec } from "../infra/config/spec";
 import { readGatewayLibraries } from "../infra/gateway/libraries";
 import { planEndpoint } from "../infra/inference/endpoints";
-import { runCli } from "../infra/plan/cli";
+import { cli } from "./helpers/cli";
 import { allowed, Pod, Policy } from "./helpers/networkPolicy";
 import { named, ofType, referencePlan } from "./helpers/plan";
 import { PROJECT_DIR, referenceConfig, referenceStackDoc, tempProject, withValues } from "./helpers/stacks";
@@ -114,10 +114,9 @@ describe("gateway libraries at plan time", () => {
 
   it("fails the plan with exit 2 and the library's problem, and prints each library's version hash when valid", async () => {
     const project = tempProject({ badlibrary: { ...referenceStackDoc("prod").config, "llm-platform:inferenceEndpoints": [{ ...prodEndpoint(), gateway: { ...prodEndpoint().gateway, library: "gateway/libraries/none.yaml" } }] } });
-    const out: string[] = [];
-    const err: string[] = [];
-    expect(await runCli(["--project", project, "--stack", "badlibrary"], (l) => out.push(l), (l) => err.push(l))).toBe(2);
-    expect(err.join("\n")).toContain('llm-platform:inferenceEndpoints[0].gateway.library: "gateway/libraries/none.yaml" cannot be read (ENOENT)');
+    const run = await cli("--project", project, "--stack", "badlibrary");
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('llm-platform:inferenceEndpoints[0].gateway.library: "gateway/libraries/none.yaml" cannot be read (ENOENT)');
   });
 });
 

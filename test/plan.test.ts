@@ -1,16 +1,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { EXIT_CLEAN, EXIT_CONFIG, EXIT_POLICY, runCli } from "../infra/plan/cli";
+import { EXIT_CLEAN, EXIT_CONFIG, EXIT_POLICY } from "../infra/plan/cli";
+import { cli, CliRun } from "./helpers/cli";
 import { referenceStackDoc, tempProject } from "./helpers/stacks";
 
-interface CliRun { code: number; out: string; err: string }
-async function cli(...args: string[]): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, (l) => out.push(l), (l) => err.push(l));
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "llm-platform-plan-"));
 const project = tempProject({

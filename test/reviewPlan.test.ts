@@ -1,19 +1,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { EXIT_CLEAN, EXIT_CONFIG, EXIT_POLICY, runCli } from "../infra/plan/cli";
+import { EXIT_CLEAN, EXIT_CONFIG, EXIT_POLICY } from "../infra/plan/cli";
+import { cli } from "./helpers/cli";
 import { planJson } from "../infra/plan/plan";
 import { previewChanges } from "../infra/review/preview";
 import { referencePlan } from "./helpers/plan";
 import { referenceStackDoc, tempProject } from "./helpers/stacks";
 
-interface CliRun { code: number; out: string; err: string }
-async function cli(...args: string[]): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, (l) => out.push(l), (l) => err.push(l));
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "llm-platform-review-"));
 const baseFile = path.join(tmp, "base.json");

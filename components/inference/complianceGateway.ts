@@ -9,6 +9,7 @@ import {
   gatewayName, gatewayNetworkPolicies, gatewayService, gatewayServiceMonitor, LIBRARY_FILE,
 } from "../../infra/gateway/manifests";
 import { LIBRARY_FILE_ANNOTATION, LIBRARY_HASH_ANNOTATION, LIBRARY_VERSION_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL } from "../../infra/metadata";
+import { withNamespace } from "../k8s/platformNamespace";
 
 
 export interface ComplianceGatewayArgs {
@@ -42,7 +43,7 @@ export class ComplianceGateway extends pulumi.ComponentResource {
     super("llm-platform:inference:ComplianceGateway", name, {}, opts);
     const { gateway, library, provider } = args;
     const parent = { parent: this, provider };
-    const inNamespace = <T extends { metadata: object }>(obj: T) => ({ ...obj, metadata: { ...obj.metadata, namespace: args.namespace } });
+    const inNamespace = <T extends { metadata: object }>(obj: T) => withNamespace(obj, args.namespace);
     const endpoint = gateway.endpoint;
 
     const configText = stringify(gatewayConfig(gateway));

@@ -7,6 +7,7 @@ import { scaledObject } from "../../infra/inference/autoscaling";
 import { EndpointPlan, vllmName } from "../../infra/inference/endpoints";
 import { VLLM_PORT } from "../../infra/inference/vllmServer";
 import { vllmDeployment, vllmDisruptionBudget, vllmService, vllmServiceAccount, vllmServiceMonitor } from "../../infra/inference/manifests";
+import { withNamespace } from "../k8s/platformNamespace";
 
 export interface S3WeightsAccess {
   /** The cluster's name output (the association belongs to it). */
@@ -45,7 +46,7 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
   constructor(name: string, args: InferenceEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:inference:InferenceEndpoint", name, {}, opts);
     const { plan, provider } = args;
-    const inNamespace = <T extends { metadata: object }>(obj: T) => ({ ...obj, metadata: { ...obj.metadata, namespace: args.namespace } });
+    const inNamespace = <T extends { metadata: object }>(obj: T) => withNamespace(obj, args.namespace);
     const parent = { parent: this, provider };
 
     const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, inNamespace(vllmServiceAccount(plan)) as k8s.core.v1.ServiceAccountArgs, parent);

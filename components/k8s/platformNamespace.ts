@@ -32,3 +32,6 @@ export function platformNamespace(name: string, entry: PlatformNamespace, networ
 
 /** The namespace's name as an Output that carries the dependency on it (objects given it wait for the namespace). */
 export const nameAfter = (namespace: pulumi.CustomResource, name: string): pulumi.Output<string> => namespace.urn.apply(() => name);
+
+/** A manifest placed in a namespace given as an Output (so the object waits for that namespace). */
+export const withNamespace = <T extends { metadata: object }>(obj: T, namespace: pulumi.Input<string>) => ({ ...obj, metadata: { ...obj.metadata, namespace } });

@@ -7,6 +7,8 @@
  */
 import type { InferenceEndpointSpec, GatewaySpec, PlatformSpec } from "../config/types";
 import { MANAGED_BY, MANAGED_BY_LABEL } from "../metadata";
+import { namespaceNamed } from "../k8s/labelSelector";
+import { networkPolicy } from "../security/networkPolicies";
 import { monitoringNamespace, monitorLabels } from "../monitoring/prometheus";
 import { poolNodeSelector } from "../nodes/labels";
 import { SHARED_DATA_CLAIM } from "../storage/values";
@@ -219,8 +221,6 @@ export function gatewayServiceMonitor(spec: Pick<PlatformSpec, "monitoring">, { 
   };
 }
 
-const NAMESPACE_NAME = "kubernetes.io/metadata.name";
-
 /**
  * On top of the team namespace's default deny: the gateway is the only pod that reaches the vLLM
  * endpoint and the embedder; the gateway is reached by the configured client namespaces and by
@@ -231,7 +231,7 @@ export function gatewayNetworkPolicies(spec: Pick<PlatformSpec, "monitoring">, {
   const gateway = gatewayLabels(endpoint.name);
   const embedder = embedderLabels(endpoint.name);
   const vllm = vllmSelectorLabels(endpoint.name);
-  const policy = (suffix: string, body: Record<string, unknown>) => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: `${gatewayName(endpoint.name)}-${suffix}`, namespace: endpoint.team }, spec: body });
+  const policy = (suffix: string, body: Record<string, unknown>) => networkPolicy(endpoint.team, `${gatewayName(endpoint.name)}-${suffix}`, body);
   const tcp = (port: number) => [{ protocol: "TCP", port }];
   return [
     policy("to-vllm", { podSelector: { matchLabels: vllm }, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: { matchLabels: gateway } }], ports: tcp(VLLM_PORT) }] }),
@@ -240,7 +240,7 @@ export function gatewayNetworkPolicies(spec: Pick<PlatformSpec, "monitoring">, {
       podSelector: { matchLabels: gateway },
       policyTypes: ["Ingress", "Egress"],
       ingress: [{
-        from: [...endpoint.gateway.clientNamespaces, monitoringNamespace(spec)].map((ns) => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: ns } } })),
+        from: [...endpoint.gateway.clientNamespaces, monitoringNamespace(spec)].map((ns) => ({ namespaceSelector: namespaceNamed(ns) })),
         ports: tcp(GATEWAY_PORT),
       }],
       egress: [{ to: [{ podSelector: { matchLabels: vllm } }], ports: tcp(VLLM_PORT) }, { to: [{ podSelector: { matchLabels: embedder } }], ports: tcp(EMBEDDER_PORT) }],

@@ -56,6 +56,19 @@ export interface EndpointPlan {
 
 export const vllmName = (endpoint: string) => `${endpoint}-vllm`;
 
+/** The serving estimate of an endpoint's model, concurrency and traffic on one GPU class, at a replica's hourly price. */
+export function estimateEndpoint(endpoint: InferenceEndpointSpec, gpu: GpuModelName, usdPerReplicaHour: number | null): ServingEstimate {
+  return estimateServing({
+    model: endpoint.model,
+    gpu,
+    gpusPerReplica: endpoint.gpusPerReplica,
+    concurrency: endpoint.concurrencyPerReplica,
+    inputTokens: endpoint.traffic.inputTokens,
+    outputTokens: endpoint.traffic.outputTokens,
+    usdPerReplicaHour,
+  });
+}
+
 function endpointPool(spec: PlatformSpec, endpoint: InferenceEndpointSpec): NodePoolSpec | undefined {
   return spec.nodePools.find((p) => p.name === endpoint.pool);
 }
@@ -65,15 +78,7 @@ export function planEndpoint(spec: PlatformSpec, endpoint: InferenceEndpointSpec
   const gpu = pool && (gpuModelOf(pool) as GpuModelName | undefined);
   if (!pool || !gpu) throw new Error(`inference endpoint ${endpoint.name}: pool ${endpoint.pool} is not a GPU pool of stack ${spec.stack}`);
   const release = chooseServingRelease({ gpu, driverVersion: spec.gpuStack.driverVersion, ...(endpoint.vllmVersion ? { requestedVersion: endpoint.vllmVersion } : {}) });
-  const estimate = estimateServing({
-    model: endpoint.model,
-    gpu,
-    gpusPerReplica: endpoint.gpusPerReplica,
-    concurrency: endpoint.concurrencyPerReplica,
-    inputTokens: endpoint.traffic.inputTokens,
-    outputTokens: endpoint.traffic.outputTokens,
-    usdPerReplicaHour: poolReplicaUsdPerHour(pool, endpoint.gpusPerReplica),
-  });
+  const estimate = estimateEndpoint(endpoint, gpu, poolReplicaUsdPerHour(pool, endpoint.gpusPerReplica));
   return {
     endpoint,
     pool,

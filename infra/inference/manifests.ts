@@ -3,6 +3,7 @@
  * stable address the compliance gateway will call), ServiceAccount, PodDisruptionBudget and the
  * ServiceMonitor that lets the stack's Prometheus scrape vLLM's queue metrics.
  */
+import { PLATFORM_UID, restrictedContainerSecurityContext } from "../security/podSecurity";
 import type { PlatformSpec, ServedModelSpec } from "../config/types";
 import { ENDPOINT_LABEL, ENDPOINT_PLAN_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, S3_ACCESS_LABEL, TEAM_LABEL } from "../metadata";
 import { GPU_TOLERATION, poolNodeSelector } from "../nodes/labels";
@@ -13,7 +14,7 @@ import { EndpointPlan, vllmName } from "./endpoints";
 import { HEALTH_PATH, LORA_DIR, METRICS_PATH, MODEL_DIR, VLLM_PORT, VLLM_PORT_NAME, vllmEnv, vllmServeArgs } from "./vllmServer";
 
 /** The non-root user the server runs as: the training image's MPI user, who wrote the checkpoints. */
-const SERVING_UID = 1000;
+const SERVING_UID = PLATFORM_UID;
 const HOME = "/home/vllm";
 /** Share of a node's CPU and memory its replicas request together (the rest is for system daemons). */
 const NODE_SHARE = 0.9;
@@ -102,7 +103,7 @@ export function vllmDeployment(spec: PlatformSpec, plan: EndpointPlan) {
     ...(endpoint.weights.kind === "shared" ? [[`${MODEL_DIR}/config.json`, `no Hugging Face checkpoint (config.json) at ${endpoint.weights.path} on team ${endpoint.team}'s shared volume`]] : []),
     ...endpoint.loraAdapters.map((a) => [`${LORA_DIR}/${a.name}/adapter_config.json`, `no LoRA adapter (adapter_config.json) at ${a.path} on team ${endpoint.team}'s shared volume`]),
   ];
-  const securityContext = { runAsNonRoot: true, runAsUser: SERVING_UID, runAsGroup: SERVING_UID, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } };
+  const securityContext = restrictedContainerSecurityContext([], { uid: SERVING_UID });
   const resources: Record<string, string> = { ...replicaCpuMemory(plan), [GPU_RESOURCE]: String(endpoint.gpusPerReplica) };
   const probe = (periodSeconds: number, failureThreshold: number) => ({ httpGet: { path: HEALTH_PATH, port: VLLM_PORT_NAME }, periodSeconds, failureThreshold, timeoutSeconds: 5 });
   const annotation: EndpointAnnotation = { endpoint: endpoint.name, pool: endpoint.pool, model: endpoint.model, traffic: endpoint.traffic, vllmVersion: plan.image.vllmVersion };
@@ -150,7 +151,7 @@ export function vllmDeployment(spec: PlatformSpec, plan: EndpointPlan) {
               args: checks.flat(),
               volumeMounts: weightMounts,
               // A shell test writes nothing: the root filesystem is read-only (Trivy KSV014, Checkov CKV_K8S_22).
-              securityContext: { ...securityContext, readOnlyRootFilesystem: true },
+              securityContext: restrictedContainerSecurityContext([], { uid: SERVING_UID, readOnlyRootFilesystem: true }),
               resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
             }],
           } : {}),

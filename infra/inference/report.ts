@@ -6,8 +6,8 @@
  */
 import { GPU_MODELS, GpuModelName } from "../catalog/gpus";
 import type { InferenceEndpointSpec, PlatformSpec } from "../config/types";
-import { EndpointPlan, planEndpoint } from "./endpoints";
-import { estimateServing, ServingEstimate } from "./estimate";
+import { EndpointPlan, estimateEndpoint, planEndpoint } from "./endpoints";
+import type { ServingEstimate } from "./estimate";
 import { servingMemory } from "./memory";
 import { cheapestReplicaUsdPerHour } from "./replicaCost";
 
@@ -43,15 +43,7 @@ const usd = (n: number | null) => (n === null ? null : round(n, 4));
 export function alternativeServing(endpoint: InferenceEndpointSpec, gpu: GpuModelName): ServingEstimate | null {
   if (!servingMemory({ ...endpoint, gpu }).fits) return null;
   const price = cheapestReplicaUsdPerHour(gpu, endpoint.gpusPerReplica);
-  return estimateServing({
-    model: endpoint.model,
-    gpu,
-    gpusPerReplica: endpoint.gpusPerReplica,
-    concurrency: endpoint.concurrencyPerReplica,
-    inputTokens: endpoint.traffic.inputTokens,
-    outputTokens: endpoint.traffic.outputTokens,
-    usdPerReplicaHour: price?.usdPerHour ?? null,
-  });
+  return estimateEndpoint(endpoint, gpu, price?.usdPerHour ?? null);
 }
 
 function alternativeEstimate(endpoint: InferenceEndpointSpec, gpu: GpuModelName): InferenceAlternativeJson {

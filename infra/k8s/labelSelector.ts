@@ -12,6 +12,9 @@ export interface LabelSelectorLike {
 /** The label the API server sets on every Namespace to its name (NamespaceDefaultLabelName, GA in Kubernetes 1.22). */
 const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
+/** The selector of one namespace by name (NetworkPolicy peers, Kueue's ClusterQueue scope). */
+export const namespaceNamed = (name: string) => ({ matchLabels: { [NAMESPACE_NAME_LABEL]: name } });
+
 export function selectorMatches(selector: LabelSelectorLike | undefined, labels: Readonly<Record<string, string>>): boolean {
   if (!selector) return false; // a nil selector selects nothing (LabelSelectorAsSelector returns labels.Nothing())
   const has = (key: string) => Object.prototype.hasOwnProperty.call(labels, key);

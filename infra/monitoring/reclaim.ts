@@ -22,7 +22,7 @@ export const RECLAIMER_SCHEDULE = "*/10 * * * *";
 /** Every 2 minutes: a fatal XID should stop new pods landing on the node within minutes. */
 export const NODE_GUARD_SCHEDULE = "*/2 * * * *";
 /** The Python sources shipped to both jobs (jobs/reclaim/). */
-export const RECLAIM_SOURCES = ["reclaim.py", "cordon.py", "kube.py", "prom.py"] as const;
+export const RECLAIM_SOURCES = ["reclaim.py", "cordon.py", "entry.py", "kube.py", "prom.py"] as const;
 const JOB_CODE_DIR = "/opt/llm-platform/reclaim";
 const JOB_CONFIG_DIR = "/etc/llm-platform";
 /** Resolution of the reclaimer's Prometheus range query, seconds. */

@@ -44,14 +44,14 @@ export async function planStack(projectDir: string, stack: string, options: Plan
   try {
     raw = readStackConfig(projectDir, stack);
     spec = parseSpec(raw);
-    // Libraries the gateways would refuse at start are config errors too (the program reads them again).
+    // Libraries the gateways would refuse at start are config errors too; the program gets them as read here.
     libraries = readGatewayLibraries(spec, projectDir, (file) => fs.readFileSync(file, "utf8"));
   } catch (e) {
     if (e instanceof ConfigError) return { ok: false, stack, error: e };
     throw e;
   }
   // Offline: the program runs as `pulumi up` would, minus the deployer-side files it checks for (vendored manifests).
-  const recorded = await recordProgram(project.name, raw, () => main({ offline: true, projectDir }), options.deployedOutputs);
+  const recorded = await recordProgram(project.name, raw, () => main({ offline: true, projectDir, gatewayLibraries: libraries }), options.deployedOutputs);
   const stackResource: RecordedResource = {
     urn: stackUrn(project.name, stack),
     type: "pulumi:pulumi:Stack",

@@ -4,6 +4,7 @@
  * LocalQueue in each team namespace, and WorkloadPriorityClasses. The field notes: GPU use was chaos
  * until allocation, reclamation and monitoring were unified.
  */
+import { namespaceNamed } from "../k8s/labelSelector";
 import { stringify } from "yaml";
 import type { NodePoolSpec, PlatformSpec } from "../config/types";
 import { GPU_TAINT, gpusPerNode, poolNodeSelector } from "../nodes/labels";
@@ -79,7 +80,7 @@ export function clusterQueue(spec: Pick<PlatformSpec, "nodePools" | "datasets">,
     metadata: { name: team.name },
     spec: {
       cohortName: COHORT,
-      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": team.name } },
+      namespaceSelector: namespaceNamed(team.name),
       queueingStrategy: "BestEffortFIFO",
       resourceGroups: [{
         coveredResources: ["cpu", "memory", GPU_RESOURCE],

@@ -4,16 +4,11 @@
  * version of the contract are optional, so a baseline written by an older plan still reads.
  */
 import type { CostReport } from "../cost/model";
+import type { RecordedOptions } from "../recorded";
 import type { InferenceReportEntry } from "../inference/report";
 
-export interface PlanResourceOptions {
-  readonly protect: boolean;
-  readonly retainOnDelete: boolean;
-  readonly dependsOn: readonly string[];
-  readonly provider?: string;
-  readonly ignoreChanges: readonly string[];
-  readonly deleteBeforeReplace: boolean;
-}
+/** The resource options the plan records (infra/recorded.ts). */
+export type PlanResourceOptions = RecordedOptions;
 
 export interface PlanResource {
   readonly urn: string;

@@ -6,12 +6,12 @@
  * filtered by any NetworkPolicy; NCCL's bootstrap and socket traffic over eth0 is.
  */
 import { VLLM_PORT } from "../inference/vllmServer";
+import { namespaceNamed } from "../k8s/labelSelector";
 import { ENDPOINT_LABEL, HUB_ACCESS_LABEL, S3_ACCESS_LABEL } from "../metadata";
 
 const NETWORKING_API = "networking.k8s.io/v1";
 /** JobSet labels every pod of a TrainJob with its JobSet's name (kubernetes-sigs/jobset api: JobSetNameKey). */
 const JOBSET_NAME_LABEL = "jobset.sigs.k8s.io/jobset-name";
-const NAMESPACE_NAME = "kubernetes.io/metadata.name";
 /**
  * The EKS Pod Identity agent's address and credentials port on every node (EKS user guide, "EKS Pod
  * Identity agent": 169.254.170.23, port 80): pods with a Pod Identity association fetch their
@@ -28,9 +28,9 @@ export interface NetworkPolicyObject {
   spec: Record<string, unknown>;
 }
 
-const policy = (namespace: string, name: string, spec: Record<string, unknown>): NetworkPolicyObject => ({ apiVersion: NETWORKING_API, kind: "NetworkPolicy", metadata: { name, namespace }, spec });
+export const networkPolicy = (namespace: string, name: string, spec: Record<string, unknown>): NetworkPolicyObject => ({ apiVersion: NETWORKING_API, kind: "NetworkPolicy", metadata: { name, namespace }, spec });
 
-const dns = { to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] };
+const dns = { to: [{ namespaceSelector: namespaceNamed("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] };
 
 /**
  * A team namespace: nothing in or out, except DNS; every port between the pods of TrainJobs (the
@@ -43,30 +43,30 @@ export function teamNetworkPolicies(namespace: string, monitoringNamespace: stri
   const peers = { matchExpressions: [{ key: JOBSET_NAME_LABEL, operator: "Exists" }] };
   const https = { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: NON_INTERNET_CIDRS } }], ports: [{ protocol: "TCP", port: 443 }] };
   return [
-    policy(namespace, "default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
-    policy(namespace, "allow-dns", { podSelector: {}, policyTypes: ["Egress"], egress: [dns] }),
-    policy(namespace, "allow-training-peers", {
+    networkPolicy(namespace, "default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
+    networkPolicy(namespace, "allow-dns", { podSelector: {}, policyTypes: ["Egress"], egress: [dns] }),
+    networkPolicy(namespace, "allow-training-peers", {
       podSelector: peers,
       policyTypes: ["Ingress", "Egress"],
       ingress: [{ from: [{ podSelector: peers }] }],
       egress: [{ to: [{ podSelector: peers }] }],
     }),
-    policy(namespace, "allow-hub-egress", {
+    networkPolicy(namespace, "allow-hub-egress", {
       podSelector: { matchLabels: { [HUB_ACCESS_LABEL]: "true" } },
       policyTypes: ["Egress"],
       egress: [https],
     }),
     // vLLM replicas streaming weights from S3: HTTPS out and their credentials from the Pod Identity agent.
-    policy(namespace, "allow-s3-egress", {
+    networkPolicy(namespace, "allow-s3-egress", {
       podSelector: { matchLabels: { [S3_ACCESS_LABEL]: "true" } },
       policyTypes: ["Egress"],
       egress: [https, { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }] }],
     }),
     // Prometheus scrapes the inference endpoints' vLLM metrics (their ServiceMonitors).
-    policy(namespace, "allow-endpoint-metrics", {
+    networkPolicy(namespace, "allow-endpoint-metrics", {
       podSelector: { matchExpressions: [{ key: ENDPOINT_LABEL, operator: "Exists" }] },
       policyTypes: ["Ingress"],
-      ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: monitoringNamespace } } }], ports: [{ protocol: "TCP", port: VLLM_PORT }] }],
+      ingress: [{ from: [{ namespaceSelector: namespaceNamed(monitoringNamespace) }], ports: [{ protocol: "TCP", port: VLLM_PORT }] }],
     }),
   ];
 }
@@ -90,21 +90,21 @@ export interface PlatformNamespaceAccess {
 export function platformNetworkPolicies(access: PlatformNamespaceAccess, monitoringNamespace: string, controlPlaneCidrs: readonly string[]): NetworkPolicyObject[] {
   const { namespace } = access;
   return [
-    policy(namespace, "default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] }),
-    policy(namespace, "allow-same-namespace", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] }),
-    policy(namespace, "allow-monitoring", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: monitoringNamespace } } }] }] }),
+    networkPolicy(namespace, "default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] }),
+    networkPolicy(namespace, "allow-same-namespace", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] }),
+    networkPolicy(namespace, "allow-monitoring", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: namespaceNamed(monitoringNamespace) }] }] }),
     ...(access.controlPlanePorts.length > 0
-      ? [policy(namespace, "allow-control-plane", {
+      ? [networkPolicy(namespace, "allow-control-plane", {
           podSelector: {},
           policyTypes: ["Ingress"],
           ingress: [{ from: controlPlaneCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: access.controlPlanePorts.map((port) => ({ protocol: "TCP", port })) }],
         })]
       : []),
     ...(access.clients
-      ? [policy(namespace, "allow-clients", {
+      ? [networkPolicy(namespace, "allow-clients", {
           podSelector: {},
           policyTypes: ["Ingress"],
-          ingress: [{ from: access.clients.namespaces.map((ns) => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: ns } } })), ports: access.clients.ports.map((port) => ({ protocol: "TCP", port })) }],
+          ingress: [{ from: access.clients.namespaces.map((ns) => ({ namespaceSelector: namespaceNamed(ns) })), ports: access.clients.ports.map((port) => ({ protocol: "TCP", port })) }],
         })]
       : []),
   ];

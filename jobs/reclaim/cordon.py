@@ -5,7 +5,6 @@ it names that is still schedulable: sets spec.unschedulable, records the XIDs in
 writes an Event. It never drains and never uncordons: a person decides whether the GPU is reset or
 replaced (docs/monitoring.md, "Node health").
 """
-import argparse
 import datetime
 import json
 import sys
@@ -54,18 +53,9 @@ def run(config, api, prometheus, now, log=print):
 
 
 def main(argv=None):
-    import time
+    from entry import main_in_cluster
 
-    from kube import KubeApi
-    from prom import Prometheus
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", required=True)
-    args = parser.parse_args(argv)
-    with open(args.config, encoding="utf-8") as f:
-        config = json.load(f)
-    run(config, KubeApi.in_cluster(), Prometheus(config["prometheusUrl"]), time.time())
-    return 0
+    return main_in_cluster(run, __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":

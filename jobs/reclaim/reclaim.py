@@ -7,7 +7,6 @@ An idle workload is annotated with the decision and its reason and gets an Event
 `deactivate` its spec.active is set to false, so Kueue evicts it and its quota returns to the cohort.
 A workload annotated with the opt-out annotation is never touched.
 """
-import argparse
 import datetime
 import json
 import sys
@@ -186,18 +185,9 @@ def run(config, api, prometheus, now, log=print):
 
 
 def main(argv=None):
-    import time
+    from entry import main_in_cluster
 
-    from kube import KubeApi
-    from prom import Prometheus
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", required=True)
-    args = parser.parse_args(argv)
-    with open(args.config, encoding="utf-8") as f:
-        config = json.load(f)
-    run(config, KubeApi.in_cluster(), Prometheus(config["prometheusUrl"]), time.time())
-    return 0
+    return main_in_cluster(run, __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":
